@@ -1,0 +1,35 @@
+# Everyday verbs. Each target makes its own virtual environment from the pinned requirements.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+RECORDS ?= records
+
+.PHONY: build validate test lint serve clean
+
+$(VENV)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+build: $(VENV)/.runtime   ## 校验并生成网站 site/、附件和报告 dist/
+	$(PY) -m generator build $(RECORDS)
+
+validate: $(VENV)/.runtime  ## 只校验记录
+	$(PY) -m generator validate $(RECORDS)
+
+test: $(VENV)/.dev  ## 运行全部测试
+	$(PY) -m pytest
+
+lint: $(VENV)/.dev
+	$(PY) -m ruff check generator tests
+	$(PY) -m mypy
+
+serve: $(VENV)/.runtime
+	$(PY) -m generator serve $(RECORDS)
+
+clean:
+	rm -rf site site-public dist .build

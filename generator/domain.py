@@ -1,0 +1,137 @@
+"""Facts of the census that the checks and the figures rely on (see DESIGN.md, 'Domain facts')."""
+
+from __future__ import annotations
+
+import re
+
+# The schemas' patterns, for rules that must not second-guess a value the schema refused.
+FORM_RE = re.compile(r"^[GNJSY][0-9]{3}(-[0-9]{1,2})?$")
+INDUSTRY_RE = re.compile(r"^[0-9]{4}$")
+DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+SOURCE_TYPES = ("工业源", "农业源", "集中式", "生活源", "移动源")
+# county.yaml ``reviewed`` keys, in the order of SOURCE_TYPES
+REVIEWED_KEYS = dict(
+    zip(SOURCE_TYPES, ("industrial", "agricultural", "centralized", "domestic", "mobile"))
+)
+FORM_LETTERS = {"G": "工业源", "N": "农业源", "J": "集中式", "S": "生活源", "Y": "移动源"}
+
+RECTIFICATION = ("已整改", "整改中", "未整改")
+REVIEW_RESULTS = ("已解决", "需现场核查", "报省级")
+
+
+def _forms() -> frozenset[str]:
+    forms = {
+        "G101-1",
+        "G101-2",
+        "G101-3",
+        "G102",
+        "G104-1",
+        "G104-2",
+        "G105",
+        "G106-1",
+        "G106-2",
+        "G106-3",
+        "G107",
+        "G108",
+        "N101-1",
+        "N101-2",
+        "N201-1",
+        "N201-2",
+        "N201-3",
+        "N202",
+        "N203",
+        "S201",
+        "S202",
+        "J101-1",
+        "J101-2",
+        "J101-3",
+        "J102-1",
+        "J102-2",
+        "J103-1",
+        "J103-2",
+        "J104-1",
+        "J104-2",
+        "J104-3",
+        "Y101",
+        "Y102",
+        "Y103",
+        "Y201-1",
+        "Y201-2",
+        "Y203",
+    }
+    forms |= {f"G103-{n}" for n in range(1, 14)}
+    forms |= {f"S10{n}" for n in range(1, 7)}
+    forms |= {f"Y202-{n}" for n in range(1, 5)}
+    return frozenset(forms)
+
+
+# From one secondary source: an unknown but well-formed form number is only a warning.
+KNOWN_FORMS = _forms()
+
+# GB/T 4754-2017 industrial divisions (大类): 06–12 mining, 13–43 manufacturing, 44–46 utilities.
+INDUSTRIAL_DIVISIONS = range(6, 47)
+
+INDUSTRY_DIVISION_NAMES = {
+    6: "煤炭开采和洗选业",
+    7: "石油和天然气开采业",
+    8: "黑色金属矿采选业",
+    9: "有色金属矿采选业",
+    10: "非金属矿采选业",
+    11: "开采专业及辅助性活动",
+    12: "其他采矿业",
+    13: "农副食品加工业",
+    14: "食品制造业",
+    15: "酒、饮料和精制茶制造业",
+    16: "烟草制品业",
+    17: "纺织业",
+    18: "纺织服装、服饰业",
+    19: "皮革、毛皮、羽毛及其制品和制鞋业",
+    20: "木材加工和木、竹、藤、棕、草制品业",
+    21: "家具制造业",
+    22: "造纸和纸制品业",
+    23: "印刷和记录媒介复制业",
+    24: "文教、工美、体育和娱乐用品制造业",
+    25: "石油、煤炭及其他燃料加工业",
+    26: "化学原料和化学制品制造业",
+    27: "医药制造业",
+    28: "化学纤维制造业",
+    29: "橡胶和塑料制品业",
+    30: "非金属矿物制品业",
+    31: "黑色金属冶炼和压延加工业",
+    32: "有色金属冶炼和压延加工业",
+    33: "金属制品业",
+    34: "通用设备制造业",
+    35: "专用设备制造业",
+    36: "汽车制造业",
+    37: "铁路、船舶、航空航天和其他运输设备制造业",
+    38: "电气机械和器材制造业",
+    39: "计算机、通信和其他电子设备制造业",
+    40: "仪器仪表制造业",
+    41: "其他制造业",
+    42: "废弃资源综合利用业",
+    43: "金属制品、机械和设备修理业",
+    44: "电力、热力生产和供应业",
+    45: "燃气生产和供应业",
+    46: "水的生产和供应业",
+}
+
+CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def credit_check_char(code: str) -> str | None:
+    """The GB 32100-2015 check character for the first 17 characters, or None if not computable."""
+    if len(code) < 17 or any(c not in CREDIT_ALPHABET for c in code[:17]):
+        return None
+    total = sum(CREDIT_ALPHABET.index(c) * w for c, w in zip(code[:17], CREDIT_WEIGHTS))
+    return CREDIT_ALPHABET[(31 - total % 31) % 31]
+
+
+def form_type(form: str) -> str | None:
+    """The source type a form number belongs to, by its letter."""
+    return FORM_LETTERS.get(form[:1])
+
+
+def industry_division(code: str) -> int:
+    return int(code[:2])

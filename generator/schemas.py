@@ -1,0 +1,87 @@
+"""schemas/*.schema.json → compiled validators and the Chinese title of any field path.
+
+The schemas are the single description of the record format: the validator, the error
+messages, the editor hovers and the site's 填报说明 page all read them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft7Validator, FormatChecker
+
+REPO = Path(__file__).resolve().parent.parent
+SCHEMA_DIR = REPO / "schemas"
+KINDS = ("city", "county", "finding", "g106", "verification", "assistance")
+
+Schema = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Schemas:
+    documents: dict[str, Schema]
+    validators: dict[str, Draft7Validator]
+
+    def node(self, kind: str, path: tuple[str | int, ...]) -> Schema | None:
+        """The (resolved) subschema describing ``path`` of a ``kind`` record, if any."""
+        root = self.documents[kind]
+        node: Schema | None = resolve(root, root)
+        for step in path:
+            if node is None:
+                return None
+            if isinstance(step, int):
+                items = node.get("items")
+                node = resolve(root, items) if isinstance(items, dict) else None
+            else:
+                prop = node.get("properties", {}).get(step)
+                node = resolve(root, prop) if prop is not None else None
+        return node
+
+    def title(self, kind: str, path: tuple[str | int, ...]) -> str:
+        """The Chinese title of the last named property in ``path``."""
+        for end in range(len(path), 0, -1):
+            if isinstance(path[end - 1], str):
+                node = self.node(kind, path[:end])
+                if node and node.get("title"):
+                    return str(node["title"])
+                break
+        return ""
+
+
+def resolve(root: Schema, schema: Schema) -> Schema:
+    """``schema`` with local ``allOf: [{$ref: "#/definitions/x"}]`` folded in (titles stay local)."""
+    merged = dict(schema)
+    for part in schema.get("allOf", []):
+        ref = part.get("$ref", "")
+        if ref.startswith("#/definitions/"):
+            target = root["definitions"][ref.split("/")[-1]]
+            merged = {**resolve(root, target), **{k: v for k, v in merged.items() if k != "allOf"}}
+    return merged
+
+
+def load_schemas(directory: Path = SCHEMA_DIR) -> Schemas:
+    documents: dict[str, Schema] = {}
+    for kind in KINDS:
+        with (directory / f"{kind}.schema.json").open(encoding="utf-8") as handle:
+            documents[kind] = json.load(handle)
+    checker = FormatChecker(formats=["date"])
+    validators = {k: Draft7Validator(s, format_checker=checker) for k, s in documents.items()}
+    return Schemas(documents, validators)
+
+
+def walk_properties(
+    root: Schema, node: Schema | None = None, path: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], Schema]]:
+    """Every property of a schema, in declaration order, with its path (``0`` = any item)."""
+    node = resolve(root, root) if node is None else node
+    for name, prop in node.get("properties", {}).items():
+        resolved = resolve(root, prop)
+        yield path + (name,), resolved
+        yield from walk_properties(root, resolved, path + (name,))
+    items = node.get("items")
+    if isinstance(items, dict):
+        yield from walk_properties(root, resolve(root, items), path + (0,))

@@ -1,0 +1,239 @@
+"""Text → plain data, with YAML's traps disarmed. Reads nothing from disk.
+
+PyYAML follows YAML 1.1: ``0610`` becomes 392, ``no`` becomes False, ``2019-03-05`` a
+``date``, ``12:30`` 750, and a repeated key silently wins. Record authors type codes and
+dates; they must come back as the text they typed. So the loader here:
+
+* resolves only ``true``/``false``, ``null``/``~``/empty, decimal integers without a
+  leading zero and plain decimals; everything else is a string;
+* refuses anchors, aliases and explicit tags (an alias bomb is refused at its first anchor);
+* reports a duplicate key at its position;
+* parses with libyaml (``CParser``); node positions are composed only on request, for
+  files that turned out to have problems.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+from yaml._yaml import CParser
+from yaml.constructor import SafeConstructor
+from yaml.resolver import BaseResolver
+
+MAX_DEPTH = 20
+
+
+class YamlProblem(Exception):
+    """A problem found while parsing: message code, fields for its template, and position."""
+
+    def __init__(self, code: str, line: int | None, column: int | None, **fields: object):
+        super().__init__(code)
+        self.code = code
+        self.line = line
+        self.column = column
+        self.fields = fields
+
+
+class _Resolver(BaseResolver):
+    yaml_implicit_resolvers: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}
+
+
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:0|[1-9][0-9]*)\.[0-9]+$"),
+    list("-+0123456789"),
+)
+
+
+class _Constructor(SafeConstructor):
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[object, int] = {}
+        for key_node, _ in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key is None:
+                mark = key_node.start_mark
+                raise YamlProblem(
+                    "yaml.syntax",
+                    mark.line + 1,
+                    mark.column + 1,
+                    problem="键必须是简单的文字",
+                    hint="",
+                )
+            if key in seen:
+                mark = key_node.start_mark
+                raise YamlProblem(
+                    "yaml.duplicate_key",
+                    mark.line + 1,
+                    mark.column + 1,
+                    key=key,
+                    first_line=seen[key],
+                )
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:str", SafeConstructor.construct_yaml_str)
+
+
+class _Loader(CParser, _Constructor, _Resolver):  # type: ignore[misc]
+    def __init__(self, stream: str):
+        CParser.__init__(self, stream)
+        _Constructor.__init__(self)
+        _Resolver.__init__(self)
+
+
+_SYNTAX_HINTS = [
+    ("mapping values are not allowed", "冒号“:”用错了位置；值里含有“: ”时请给整个值加引号"),
+    ("could not find expected ':'", "缺少冒号“:”，或上一行的引号没有闭合"),
+    ("did not find expected key", "缩进不一致，或上面某行的引号没有成对：同一层的键要对齐"),
+    ("did not find expected '-' indicator", "列表项缩进不一致：同一列表的“- ”要对齐"),
+    ("expected <block end>", "缩进不一致：同一层的键要对齐"),
+    ("found unexpected end of stream", "引号或括号没有闭合"),
+    ("found unknown escape character", "双引号里的反斜杠“\\”需要写成“\\\\”，或改用单引号"),
+    ("control characters are not allowed", "文件里有不可见的控制字符，请删除"),
+    (
+        "found character that cannot start any token",
+        "这里有不能出现在开头的字符（如 @、`、%），请给值加引号",
+    ),
+]
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError) -> YamlProblem:
+    mark = exc.problem_mark or exc.context_mark
+    text = f"{exc.context or ''} {exc.problem or ''}"
+    if "'\\t'" in text or "\\t" in repr(exc.problem):
+        return YamlProblem(
+            "yaml.tab", mark.line + 1 if mark else None, mark.column + 1 if mark else None
+        )
+    if "expected a single document" in text:
+        return YamlProblem(
+            "yaml.multi_document",
+            mark.line + 1 if mark else None,
+            mark.column + 1 if mark else None,
+        )
+    problem = next((zh for en, zh in _SYNTAX_HINTS if en in text), "无法解析")
+    detail = (exc.problem or "").strip()
+    return YamlProblem(
+        "yaml.syntax",
+        mark.line + 1 if mark else None,
+        mark.column + 1 if mark else None,
+        problem=problem,
+        hint=f"（{detail}）" if detail else "",
+    )
+
+
+def _refuse_anchors_and_tags(text: str) -> None:
+    """Walk the event stream (libyaml, flat, no nesting recursion) for anchors, aliases, tags."""
+    loader = _Loader(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            mark = event.start_mark
+            where = (mark.line + 1, mark.column + 1)
+            if isinstance(event, yaml.AliasEvent):
+                raise YamlProblem("yaml.alias", *where, name=event.anchor)
+            anchor = getattr(event, "anchor", None)
+            if anchor is not None:
+                raise YamlProblem("yaml.anchor", *where, name=anchor)
+            tag = getattr(event, "tag", None)
+            if tag is not None:
+                shown = tag.replace("tag:yaml.org,2002:", "!!")
+                raise YamlProblem("yaml.tag", *where, tag=shown)
+    finally:
+        loader.dispose()
+
+
+def _check_tabs(text: str) -> None:
+    for number, line in enumerate(text.split("\n"), start=1):
+        indent = len(line) - len(line.lstrip(" \t"))
+        tab = line.find("\t", 0, indent)
+        if tab >= 0:
+            raise YamlProblem("yaml.tab", number, tab + 1)
+
+
+def _depth(data: object) -> int:
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, dict):
+            children = list(value.values())
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        deepest = max(deepest, level)
+        if deepest > MAX_DEPTH:
+            return deepest
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def parse(text: str) -> Any:
+    """Parse one record's text. Raises :class:`YamlProblem`; never anything else for bad input."""
+    _check_tabs(text)
+    if "&" in text or "*" in text or "!" in text:
+        try:
+            _refuse_anchors_and_tags(text)
+        except yaml.MarkedYAMLError as exc:
+            raise _syntax_problem(exc) from None
+    loader = _Loader(text)
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_problem(exc) from None
+    except yaml.YAMLError as exc:  # reader errors carry no mark of the same kind
+        raise YamlProblem(
+            "yaml.syntax", None, None, problem="无法解析", hint=f"（{exc}）"
+        ) from None
+    finally:
+        loader.dispose()
+    if _depth(data) > MAX_DEPTH:
+        raise YamlProblem("yaml.too_deep", None, None, limit=MAX_DEPTH)
+    return data
+
+
+def compose(text: str) -> yaml.Node | None:
+    """The node tree, for positions. Only called for text that :func:`parse` accepted."""
+    loader = _Loader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def locate(
+    root: yaml.Node | None, path: tuple[str | int, ...], key: bool = False
+) -> tuple[int, int] | None:
+    """1-based (line, column) of the value at ``path`` (of its key when ``key``), or the
+    nearest ancestor that exists."""
+    node, key_node = root, None
+    for step in path:
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode) and k.value == step:
+                    child, key_node = v, k
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
+            if 0 <= step < len(node.value):
+                child, key_node = node.value[step], None
+        if child is None:
+            break
+        node = child
+    else:
+        if key and key_node is not None:
+            node = key_node
+    if node is None:
+        return None
+    return node.start_mark.line + 1, node.start_mark.column + 1

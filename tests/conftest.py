@@ -1,0 +1,68 @@
+"""Shared fixtures: the repository paths, the CLI through its real entry point, golden files,
+and tools (Chromium, LibreOffice) that may be missing on a user's machine but never in CI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CASES = Path(__file__).resolve().parent / "cases"
+MINIMAL = CASES / "valid" / "minimal" / "records"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite golden files from the current output (review the diff!)")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+            timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """``python -m generator ARGS`` in a child process, as a user would run it."""
+    full_env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
+    full_env.pop("GITHUB_ACTIONS", None)
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd or REPO,
+                          env=full_env, capture_output=True, text=True, timeout=timeout)
+
+
+def need_tool(name: str) -> str:
+    """Path of an external program; skip visibly when missing, but fail under CI=true."""
+    path = shutil.which(name)
+    if path:
+        return path
+    reason = f"{name} is not installed (.ci/run installs it)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def check_golden(path: Path, actual: str, update: bool) -> None:
+    """Compare with a golden file; rewrite it only with --update-golden."""
+    if update or not path.exists():
+        if not update and os.environ.get("CI") == "true":
+            pytest.fail(f"golden file {path} is missing; run pytest --update-golden and review")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+        if not update:
+            pytest.fail(f"golden file {path} was missing and has been written; review and commit it")
+        return
+    expected = path.read_text(encoding="utf-8")
+    assert actual == expected, f"output differs from {path}; if intended, rerun with --update-golden"
+
+
+@pytest.fixture
+def minimal_tree(tmp_path: Path) -> Path:
+    """A copy of the minimal valid records tree, to break one thing in."""
+    target = tmp_path / "records"
+    shutil.copytree(MINIMAL, target)
+    return target
