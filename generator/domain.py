@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 # The schemas' patterns, for rules that must not second-guess a value the schema refused.
 FORM_RE = re.compile(r"^[GNJSY][0-9]{3}(-[0-9]{1,2})?$")
@@ -135,3 +136,34 @@ def form_type(form: str) -> str | None:
 
 def industry_division(code: str) -> int:
     return int(code[:2])
+
+
+@dataclass(frozen=True)
+class Annex3Row:
+    """One row of 附件3 重点帮扶情况记录表: its section, number, item and sub-item."""
+
+    section: str
+    number: str
+    item: str
+    sub: str | None
+    key: str  # dotted path in assistance.yaml
+
+
+_DR = "（一）数据审核情况"
+_AR = "（二）档案管理情况"
+_DB = "数据库质量情况"
+ANNEX3_ROWS = (
+    Annex3Row(_DR, "1", _DB, "普查名录库全面性情况", "data_review.database_quality.directory"),
+    Annex3Row(_DR, "1", _DB, "工业源报表质量情况", "data_review.database_quality.industrial"),
+    Annex3Row(_DR, "1", _DB, "集中式报表质量情况", "data_review.database_quality.centralized"),
+    Annex3Row(_DR, "1", _DB, "生活源报表质量情况", "data_review.database_quality.domestic"),
+    Annex3Row(_DR, "1", _DB, "移动源报表质量情况", "data_review.database_quality.mobile"),
+    Annex3Row(_DR, "1", _DB, "G106 表的填报情况", "data_review.database_quality.g106"),
+    Annex3Row(_DR, "2", "省级数据审核反馈结果整改情况", None, "data_review.provincial_feedback"),
+    Annex3Row(_DR, "3", "市县数据审核工作开展情况", None, "data_review.city_county_review"),
+    Annex3Row(_DR, "4", "县区级开展数据抽样复核情况", None, "data_review.sampling_recheck"),
+    Annex3Row(_AR, "1", "工作档案分类整理情况（纸质、电子）", None, "archives.classification"),
+    Annex3Row(_AR, "2", "大事记材料整理情况", None, "archives.chronicle"),
+    Annex3Row(_AR, "3", "普查对象“一企一档”管理情况", None, "archives.one_file_per_object"),
+    Annex3Row(_AR, "4", "关闭企业建档情况", None, "archives.closed_enterprises"),
+)

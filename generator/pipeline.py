@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.aggregate import Figures, aggregate
 from generator.errors import RecordError, count
 from generator.load import Loaded, load
+from generator.model import Census, build_census
 from generator.schemas import Schemas, load_schemas
 from generator.validate import validate
 
@@ -27,3 +29,20 @@ def check(records: Path, strict: bool = False) -> Checked:
     schemas = load_schemas()
     loaded = load(records)
     return Checked(loaded, schemas, validate(loaded, schemas, strict=strict))
+
+
+@dataclass
+class Prepared:
+    """Records checked, and, when they have no error, typed and counted."""
+
+    checked: Checked
+    census: Census | None
+    figures: Figures | None
+
+
+def prepare(records: Path, strict: bool = False) -> Prepared:
+    checked = check(records, strict=strict)
+    if not checked.ok:
+        return Prepared(checked, None, None)
+    census = build_census(checked.loaded.sources)
+    return Prepared(checked, census, aggregate(census))

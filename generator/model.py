@@ -1,0 +1,286 @@
+"""Validated sources → typed, frozen records in a stable order. Pure.
+
+Renderers read these, never the raw dicts: a key renamed in a schema breaks here, once.
+Order is fixed (counties by division code, records by date then id) so that the same
+records always give the same outputs, whatever order the files were read in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from generator import domain
+from generator.load import Source
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    unit: str
+    role: str
+
+
+@dataclass(frozen=True)
+class City:
+    title: str
+    document_number: str
+    issuer: str
+    issued: str
+    period_start: str
+    period_end: str
+    leader: Person
+    members: tuple[Person, ...]
+    experience: tuple[str, ...]
+    problems: tuple[str, ...]
+    suggestions: tuple[str, ...]
+    field_verification_summary: str | None
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    role: str
+    phone: str | None
+
+
+@dataclass(frozen=True)
+class GuidanceDay:
+    date: str
+    activity: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Answer:
+    date: str
+    question: str
+    answer: str
+    by: str
+
+
+@dataclass(frozen=True)
+class County:
+    slug: str
+    code: str | None
+    name: str
+    key_assistance: bool
+    owners: tuple[str, ...]
+    contacts: tuple[Contact, ...]
+    reviewed: dict[str, int | None]  # by source type (工业源 …)
+    guidance_days: tuple[GuidanceDay, ...]
+    qa: tuple[Answer, ...]
+
+
+@dataclass(frozen=True)
+class FormError:
+    form: str
+    indicator_code: str
+    indicator_name: str
+    reason: str
+    status: str
+    date: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Finding:
+    id: str
+    county: str
+    file: str
+    object_name: str
+    source_type: str
+    credit_code: str | None
+    reviewed_on: str
+    reviewer: str
+    errors: tuple[FormError, ...]
+    remark: str | None
+
+
+@dataclass(frozen=True)
+class G106Problem:
+    id: str
+    county: str
+    file: str
+    enterprise: str
+    credit_code: str | None
+    summary: str
+    industry_name: str
+    industry_code: str
+    product_name: str
+    product_code: str | None
+    product_unit: str
+    material_name: str
+    material_unit: str
+    process_name: str
+    scale: str
+    scale_unit: str
+    pollutant: str
+    pollutant_unit: str
+    treatment: str
+    enumerator_id: str
+    result: str
+    review_note: str | None
+    verification: str | None
+
+
+@dataclass(frozen=True)
+class Check:
+    key: str
+    title: str
+    ok: bool
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Verification:
+    id: str
+    county: str
+    file: str
+    object_name: str
+    date: str
+    team: tuple[str, ...]
+    about_g106: tuple[str, ...]
+    about_findings: tuple[str, ...]
+    materials: tuple[str, ...]
+    checks: tuple[Check, ...]
+    conclusion: str
+    follow_up: str | None
+
+
+@dataclass(frozen=True)
+class Training:
+    date: str
+    form: str
+    topic: str
+    participants: int
+
+
+@dataclass(frozen=True)
+class Assistance:
+    county: str
+    texts: dict[str, str | None]  # by the dotted keys of domain.ANNEX3_ROWS
+    capacity_building: tuple[Training, ...]
+
+
+@dataclass(frozen=True)
+class Census:
+    city: City
+    counties: tuple[County, ...]
+    findings: tuple[Finding, ...]
+    g106: tuple[G106Problem, ...]
+    verifications: tuple[Verification, ...]
+    assistance: dict[str, Assistance]  # by county slug
+
+    def county(self, slug: str) -> County:
+        return next(c for c in self.counties if c.slug == slug)
+
+    def of_county(self, slug: str) -> tuple[tuple[Finding, ...], tuple[G106Problem, ...],
+                                            tuple[Verification, ...]]:
+        return (tuple(f for f in self.findings if f.county == slug),
+                tuple(g for g in self.g106 if g.county == slug),
+                tuple(v for v in self.verifications if v.county == slug))
+
+
+CHECK_TITLES = {"completeness": "完整性", "conformity": "规范性",
+                "authenticity": "真实性、可靠性", "reasonableness": "合理性"}
+
+
+def _person(d: dict[str, Any]) -> Person:
+    return Person(d["name"], d["unit"], d["role"])
+
+
+def _city(d: dict[str, Any]) -> City:
+    return City(
+        title=d["title"], document_number=d["document_number"], issuer=d["issuer"],
+        issued=d["issued"], period_start=d["period"]["start"], period_end=d["period"]["end"],
+        leader=_person(d["team"]["leader"]),
+        members=tuple(_person(m) for m in d["team"]["members"]),
+        experience=tuple(d.get("experience", [])), problems=tuple(d.get("problems", [])),
+        suggestions=tuple(d.get("suggestions", [])),
+        field_verification_summary=d.get("field_verification_summary"))
+
+
+def _county(s: Source) -> County:
+    d = s.data
+    reviewed = d.get("reviewed", {})
+    return County(
+        slug=s.id, code=d.get("code"), name=d["name"], key_assistance=d["key_assistance"],
+        owners=tuple(d.get("owners", [])),
+        contacts=tuple(Contact(c["name"], c["role"], c.get("phone")) for c in d.get("contacts", [])),
+        reviewed={t: reviewed.get(k) for t, k in domain.REVIEWED_KEYS.items()},
+        guidance_days=tuple(sorted((GuidanceDay(g["date"], g["activity"], g.get("note"))
+                                    for g in d.get("guidance_days", [])),
+                                   key=lambda g: (g.date, g.activity))),
+        qa=tuple(sorted((Answer(q["date"], q["question"], q["answer"], q["by"])
+                         for q in d.get("qa", [])), key=lambda q: (q.date, q.question))))
+
+
+def _finding(s: Source) -> Finding:
+    d = s.data
+    errors = tuple(FormError(e["form"], e["indicator_code"], e["indicator_name"], e["reason"],
+                             e["rectification"]["status"], e["rectification"].get("date"),
+                             e["rectification"].get("note")) for e in d["errors"])
+    return Finding(s.id, s.county or "", s.file, d["object_name"], d["source_type"],
+                   d.get("credit_code"), d["reviewed_on"], d["reviewer"], errors, d.get("remark"))
+
+
+def _g106(s: Source) -> G106Problem:
+    d = s.data
+    plain = {k: d[k] for k in ("enterprise", "summary", "industry_name", "industry_code",
+                               "product_name", "product_unit", "material_name", "material_unit",
+                               "process_name", "scale_unit", "pollutant", "pollutant_unit",
+                               "treatment", "enumerator_id")}
+    return G106Problem(id=s.id, county=s.county or "", file=s.file, **plain,
+                       credit_code=d.get("credit_code"), product_code=d.get("product_code"),
+                       scale=str(d["scale"]), result=d["review"]["result"],
+                       review_note=d["review"].get("note"), verification=d.get("verification"))
+
+
+def _verification(s: Source) -> Verification:
+    d = s.data
+    checks = tuple(Check(k, t, d["checks"][k]["ok"], d["checks"][k].get("note"))
+                   for k, t in CHECK_TITLES.items())
+    return Verification(s.id, s.county or "", s.file, d["object_name"], d["date"],
+                        tuple(d["team"]), tuple(d["about"].get("g106", [])),
+                        tuple(d["about"].get("findings", [])), tuple(d["materials"]), checks,
+                        d["conclusion"], d.get("follow_up"))
+
+
+def _assistance(s: Source) -> Assistance:
+    texts: dict[str, str | None] = {}
+    for row in domain.ANNEX3_ROWS:
+        node: Any = s.data
+        for part in row.key.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        texts[row.key] = node
+    trainings = tuple(sorted((Training(t["date"], t["form"], t["topic"], t["participants"])
+                              for t in s.data.get("capacity_building", [])),
+                             key=lambda t: (t.date, t.form, t.topic)))
+    return Assistance(s.county or "", texts, trainings)
+
+
+def county_order(county: County) -> tuple[int, str, str]:
+    return (0 if county.code else 1, county.code or "", county.slug)
+
+
+def build_census(sources: list[Source]) -> Census:
+    """Typed records from schema-valid sources (call only when validation found no error)."""
+    by_kind: dict[str, list[Source]] = {}
+    for source in sources:
+        by_kind.setdefault(source.kind, []).append(source)
+    counties = tuple(sorted((_county(s) for s in by_kind.get("county", [])), key=county_order))
+    rank = {c.slug: i for i, c in enumerate(counties)}
+
+    def order(county: str, day: str, record_id: str) -> tuple[int, str, str]:
+        return (rank.get(county, len(rank)), day, record_id)
+
+    findings = sorted((_finding(s) for s in by_kind.get("finding", [])),
+                      key=lambda f: order(f.county, f.reviewed_on, f.id))
+    g106 = sorted((_g106(s) for s in by_kind.get("g106", [])),
+                  key=lambda g: order(g.county, g.id, g.id))
+    verifications = sorted((_verification(s) for s in by_kind.get("verification", [])),
+                           key=lambda v: order(v.county, v.date, v.id))
+    assistance = {a.county: a for a in (_assistance(s) for s in by_kind.get("assistance", []))}
+    return Census(_city(by_kind["city"][0].data), counties, tuple(findings), tuple(g106),
+                  tuple(verifications), dict(sorted(assistance.items())))
