@@ -1,0 +1,83 @@
+"""Record text → safe Markdown and HTML, and the one place Jinja2 filters are registered.
+
+Record text is data. In Markdown every character that could start markup is backslash-escaped
+and ``& < >`` become entities, so ``<script>`` shows as text; in table cells ``|`` is escaped
+and line breaks become spaces (a cell cannot hold a break without HTML). Raw HTML (detail
+tables, charts) is built with :func:`html.escape` on every value.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator.aggregate import Rate
+
+TEMPLATES = Path(__file__).resolve().parent.parent.parent / "site_templates"
+
+# Python-Markdown's escapable characters (and "|" from the tables extension): a backslash before
+# any other character would show.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    return _CONTROL.sub("", str(value))
+
+
+def md_escape(value: object) -> str:
+    """Text that Markdown shows literally: specials escaped, HTML made inert, no line breaks
+    that could start a heading or list."""
+    text = _text(value)
+    text = html.escape(text, quote=False)
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return re.sub(r"\s*\n\s*", " ", text).strip()
+
+
+def md_cell(value: object) -> str:
+    """A Markdown table cell: like :func:`md_escape`; an empty value shows as a dash."""
+    text = md_escape(value)
+    return text if text else "—"
+
+
+def html_text(value: object) -> str:
+    """Text inside raw HTML: every value escaped, quotes included (attributes are safe too)."""
+    return html.escape(_text(value), quote=True)
+
+
+def num(value: object) -> str:
+    """Counts as digits, rates through :class:`Rate`, missing values as a dash."""
+    if value is None:
+        return "—"
+    if isinstance(value, Rate):
+        return str(value)
+    return str(value)
+
+
+def register_filters(env: jinja2.Environment) -> jinja2.Environment:
+    env.filters.update(md=md_escape, cell=md_cell, h=html_text, num=num)
+    return env
+
+
+def environment(directory: Path = TEMPLATES) -> jinja2.Environment:
+    """Jinja2 for Markdown output: StrictUndefined, no autoescape (escaping is explicit per
+    context: ``|md``, ``|cell`` for Markdown, ``|h`` inside raw HTML)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(directory)),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    return register_filters(env)
+
+
+def render(env: jinja2.Environment, template: str, **context: Any) -> str:
+    return env.get_template(template).render(**context)
