@@ -19,9 +19,11 @@ from generator.aggregate import Rate
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "site_templates"
 
-# Python-Markdown's escapable characters (and "|" from the tables extension): a backslash before
-# any other character would show.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+# Characters that make markup anywhere in a line (emphasis, code, links, attr_list, table cells).
+# Only Python-Markdown's escapable characters may be escaped: a backslash before any other shows.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|])")
+# ... and those that make markup only at the start of a line (headings, lists, quotes).
+_MD_LEADING = re.compile(r"^([#+\-]|[0-9]+(?=[.)]))")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -37,7 +39,12 @@ def md_escape(value: object) -> str:
     text = _text(value)
     text = html.escape(text, quote=False)
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    return re.sub(r"\s*\n\s*", " ", text).strip()
+    text = re.sub(r"\s*\n\s*", " ", text).strip()
+    match = _MD_LEADING.match(text)
+    if match:  # "1." → "1\.", "- x" → "\- x"
+        end = match.end()
+        text = text[:end] + "\\" + text[end:] if text[:1].isdigit() else "\\" + text
+    return text
 
 
 def md_cell(value: object) -> str:
