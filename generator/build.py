@@ -1,0 +1,145 @@
+"""Checked records → site/ and dist/, built in a staging folder and swapped in at the end.
+
+Everything is gathered and written first; only a complete build replaces the previous
+output, so a failed or interrupted build leaves the last good site and workbooks in place.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import tempfile
+import warnings
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from generator.aggregate import Figures
+from generator.model import Census
+from generator.schemas import REPO, Schemas
+
+MKDOCS_YML = REPO / "mkdocs.yml"
+
+
+class BuildError(Exception):
+    """A build that could not finish; the message is Chinese and says what to do."""
+
+
+@dataclass
+class Outputs:
+    site: Path
+    dist: Path
+    files: list[Path] = field(default_factory=list)
+
+
+def source_date_epoch(records: Path, census: Census) -> str:
+    """SOURCE_DATE_EPOCH: given, else the last commit touching records/, else the period end."""
+    given = os.environ.get("SOURCE_DATE_EPOCH")
+    if given:
+        return given
+    try:
+        done = subprocess.run(["git", "log", "-1", "--format=%ct", "--", "."], cwd=records,
+                              capture_output=True, text=True, timeout=20, check=False)
+        if done.returncode == 0 and done.stdout.strip().isdigit():
+            return done.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    end = datetime.fromisoformat(census.city.period_end).replace(tzinfo=timezone.utc)
+    return str(int(end.timestamp()))
+
+
+def _mkdocs(docs: Path, site: Path, nav: list[dict[str, object]], epoch: str) -> None:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    os.environ["SOURCE_DATE_EPOCH"] = epoch
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    _quiet_logs()
+    collected = _WarningCollector()
+    logging.getLogger("mkdocs").addHandler(collected)
+    try:
+        config = load_config(str(MKDOCS_YML), docs_dir=str(docs), site_dir=str(site), nav=nav,
+                             strict=True)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            mkdocs_build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except (Abort, ConfigurationError) as exc:
+        detail = "；".join(collected.messages[:10]) or str(exc)
+        raise BuildError(f"MkDocs 生成网站失败：{detail}") from None
+    finally:
+        logging.getLogger("mkdocs").removeHandler(collected)
+
+
+class _WarningCollector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _quiet_logs() -> None:
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    logging.getLogger("mkdocs").propagate = False
+    with warnings.catch_warnings():  # jieba imports pkg_resources where setuptools exists
+        warnings.simplefilter("ignore")
+        try:
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+        except ImportError:
+            pass
+
+
+def _swap(new: Path, target: Path, trash: Path) -> None:
+    """Replace ``target`` by ``new``: two renames on one file system, the old copy deleted last."""
+    old = None
+    if target.exists():
+        old = trash / f"old-{target.name}"
+        target.rename(old)
+    try:
+        new.rename(target)
+    except OSError:
+        if old is not None:
+            old.rename(target)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build(records: Path, census: Census, figures: Figures, schemas: Schemas,
+          site: Path, dist: Path) -> Outputs:
+    from generator.render import excel, report
+    from generator.render import site as site_pages
+
+    for target in (site, dist):
+        target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        stage = Path(tempfile.mkdtemp(prefix=".build-", dir=site.parent))
+    except OSError as exc:
+        raise BuildError(f"无法在 {site.parent} 建立临时文件夹：{exc.strerror}") from None
+    try:
+        new_dist = stage / "dist"
+        new_dist.mkdir()
+        files = excel.write_annexes(census, figures, new_dist)
+        docx = new_dist / "工作报告.docx"
+        report.write_docx(census, figures, docx)
+        files.append(docx)
+        docs = stage / "docs"
+        site_pages.write_pages(census, figures, schemas, docs, files,
+                               report.report_markdown(census, figures))
+        _mkdocs(docs, stage / "site", site_pages.nav(census), source_date_epoch(records, census))
+        _swap(stage / "site", site, stage)
+        _swap(new_dist, dist, stage)
+    except OSError as exc:
+        raise BuildError(f"写出文件失败（{exc.filename or ''}）：{exc.strerror or exc}；"
+                         "原有的网站和附件未被改动") from None
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return Outputs(site, dist, [dist / f.name for f in files])

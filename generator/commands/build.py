@@ -1,0 +1,48 @@
+"""``python -m generator build [RECORDS_DIR] [--site DIR] [--dist DIR] [--strict]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from generator.commands.validate import default_format
+from generator.errors import REPORTERS
+
+EXIT_OK, EXIT_PROBLEMS = 0, 1
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("build", help="校验记录并生成网站 site/、附件表格和工作报告 dist/",
+                       description="校验全部记录；没有错误时生成网站、附件1–3 和工作报告。"
+                                   "有错误时不生成，原有的网站和附件保持不变。")
+    p.add_argument("records", nargs="?", default="records", help="记录文件夹（默认 records）")
+    p.add_argument("--site", default="site", help="网站输出文件夹（默认 site）")
+    p.add_argument("--dist", default="dist", help="附件和报告输出文件夹（默认 dist）")
+    p.add_argument("--strict", action="store_true", help="把警告也当作错误")
+    p.add_argument("--format", choices=sorted(REPORTERS), default=default_format(),
+                   help="问题的输出格式（同 validate）")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from generator.build import BuildError, build
+    from generator.pipeline import prepare
+
+    prepared = prepare(Path(args.records), strict=args.strict)
+    checked = prepared.checked
+    if checked.problems or not checked.ok:
+        sys.stdout.write(REPORTERS[args.format](checked.problems, checked.loaded.n_files))
+    if prepared.census is None or prepared.figures is None:
+        sys.stderr.write("记录有错误，未生成网站和附件；原有输出保持不变。\n")
+        return EXIT_PROBLEMS
+    try:
+        outputs = build(Path(args.records), prepared.census, prepared.figures, checked.schemas,
+                        Path(args.site), Path(args.dist))
+    except BuildError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return EXIT_PROBLEMS
+    sys.stdout.write(f"网站：{outputs.site / 'index.html'}\n")
+    for path in outputs.files:
+        sys.stdout.write(f"下载：{path}\n")
+    return EXIT_OK

@@ -1,0 +1,198 @@
+"""Census + figures → the Markdown pages of the site (and its navigation) in a docs folder.
+
+Page count grows with counties, not with records. Detail tables are raw HTML built with
+every value escaped (Markdown would parse thousands of table rows slowly); tables larger
+than ``SEARCH_LIMIT`` rows are kept out of the search index.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator import domain
+from generator.aggregate import Area, Figures
+from generator.model import Census, County
+from generator.render import charts, markup, site_tables
+from generator.schemas import Schemas
+
+ASSETS = markup.TEMPLATES / "assets"
+GUIDE = markup.TEMPLATES / "guide.md"
+SEARCH_LIMIT = 400
+
+
+@dataclass(frozen=True)
+class Download:
+    name: str
+    title: str
+    size_kb: str
+
+
+def _area_row(area: Area, link: str | None) -> dict[str, Any]:
+    t = area.total
+    return {"name": area.name, "link": link, "reviewed": t.reviewed,
+            "objects": t.problem_objects, "errors": t.errors, "rate": t.error_rate,
+            "avg": t.average_errors, "ok": t.rectified, "wip": t.in_progress, "open": t.open,
+            "rect_rate": t.rectification_rate, "g106": area.g106_total,
+            "verifications": area.verifications, "key": area.key_assistance}
+
+
+def _status_chart(figures: Figures) -> str:
+    bars = [charts.Bar(a.name, (a.total.rectified, a.total.in_progress, a.total.open),
+                       f"{a.total.errors} 处 · 整改率 {a.total.rectification_rate}")
+            for a in figures.counties]
+    title = "各县（区）集中审核发现的问题数及整改情况"
+    return charts.figure(title, charts.bar_chart(title, bars, domain.RECTIFICATION))
+
+
+def _type_chart(area: Area) -> str:
+    bars = [charts.Bar(t, (r.problem_objects,), f"{r.problem_objects} 个 · 差错率 {r.error_rate}")
+            for t, r in area.by_type.items()]
+    title = f"{area.name}各污染源类型的问题对象数及差错率"
+    return charts.figure(title, charts.bar_chart(title, bars))
+
+
+def _form_chart(figures: Figures) -> str:
+    bars = [charts.Bar(f.form, (f.errors,), f"{f.errors} 处") for f in figures.by_form[:10]]
+    title = "问题数最多的普查表（前 10 张）"
+    return charts.figure(title, charts.bar_chart(title, bars))
+
+
+def _common(census: Census, figures: Figures) -> dict[str, Any]:
+    return {"city": census.city, "census": census, "figures": figures,
+            "types": domain.SOURCE_TYPES, "results": domain.REVIEW_RESULTS}
+
+
+def _index(census: Census, figures: Figures) -> dict[str, Any]:
+    rows = [_area_row(a, f"counties/{a.slug}.md") for a in figures.counties]
+    return {**_common(census, figures), "rows": rows, "total": _area_row(figures.city, None),
+            "status_chart": _status_chart(figures), "type_chart": _type_chart(figures.city),
+            "key_names": [a.name for a in figures.key_counties]}
+
+
+def _county(census: Census, figures: Figures, county: County) -> dict[str, Any]:
+    findings, g106, verifications = census.of_county(county.slug)
+    rows = sum(len(f.errors) for f in findings)
+    return {**_common(census, figures), "county": county, "area": figures.county(county.slug),
+            "findings_html": site_tables.findings(findings, rows > SEARCH_LIMIT),
+            "g106_html": site_tables.g106(g106, len(g106) > SEARCH_LIMIT),
+            "verifications": verifications, "large": rows > SEARCH_LIMIT,
+            "assistance": census.assistance.get(county.slug), "annex3": domain.ANNEX3_ROWS,
+            "type_chart": _type_chart(figures.county(county.slug))}
+
+
+def _analysis(census: Census, figures: Figures) -> dict[str, Any]:
+    matrix = [(a.name, [a.by_type[t].errors for t in domain.SOURCE_TYPES], a.total.errors)
+              for a in figures.counties]
+    return {**_common(census, figures), "form_chart": _form_chart(figures), "matrix": matrix,
+            "county_names": {c.slug: c.name for c in census.counties}}
+
+
+def schema_fields(schemas: Schemas) -> list[dict[str, Any]]:
+    """The 填报说明 tables: every field of every kind, from the schemas themselves."""
+    from generator.schemas import KINDS, walk_properties
+
+    kinds = []
+    for kind in KINDS:
+        root = schemas.documents[kind]
+        required = _required_paths(root)
+        fields = [{"path": _dotted(path), "title": node.get("title", ""),
+                   "description": node.get("description", ""), "type": _type_text(node),
+                   "required": path in required, "allowed": _allowed(node),
+                   "example": _example(node)}
+                  for path, node in walk_properties(root)]
+        kinds.append({"kind": kind, "title": root["title"], "description": root["description"],
+                      "fields": fields})
+    return kinds
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    return ".".join("[]" if isinstance(p, int) else p for p in path).replace(".[]", "[]")
+
+
+def _required_paths(root: dict[str, Any]) -> set[tuple[str | int, ...]]:
+    from generator.schemas import resolve, walk_properties
+
+    required = {(name,) for name in root.get("required", [])}
+    for path, node in walk_properties(root):
+        items = node.get("items")
+        inner = resolve(root, items) if isinstance(items, dict) else node
+        prefix = path + (0,) if isinstance(items, dict) else path
+        required |= {prefix + (name,) for name in inner.get("required", [])}
+    return required
+
+
+def _type_text(node: dict[str, Any]) -> str:
+    from generator.messages import TYPE_NAMES
+
+    kinds = node.get("type", "")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    text = "或".join(TYPE_NAMES.get(k, k) for k in kinds if k)
+    items = node.get("items")
+    if isinstance(items, dict) and items.get("type") and items.get("type") != "object":
+        text += f"（每项为{TYPE_NAMES.get(items['type'], items['type'])}）"
+    return text
+
+
+def _allowed(node: dict[str, Any]) -> str:
+    items = node.get("items") if isinstance(node.get("items"), dict) else {}
+    for source in (node, items):
+        if "enum" in source:
+            return "、".join(str(v) for v in source["enum"])
+        if source.get("format") == "date":
+            return "日期 YYYY-MM-DD"
+        if "x-hint" in source:
+            return str(source["x-hint"])
+    return ""
+
+
+def _example(node: dict[str, Any]) -> str:
+    if node.get("examples"):
+        return str(node["examples"][0])
+    if node.get("enum"):
+        return str(node["enum"][0])
+    return ""
+
+
+def nav(census: Census) -> list[dict[str, Any]]:
+    return [
+        {"首页": "index.md"},
+        {"县（区）": [{c.name: f"counties/{c.slug}.md"} for c in census.counties]},
+        {"问题分析": "analysis.md"},
+        {"现场核查": "verifications.md"},
+        {"工作报告": "report.md"},
+        {"下载": "downloads.md"},
+        {"填报说明": [{"记录格式": "schema.md"}, {"填报指南": "guide.md"}]},
+    ]
+
+
+def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
+                downloads: list[Path], report_md: str) -> None:
+    """Write every page and asset of the site into ``docs`` (an empty folder)."""
+    env = markup.environment()
+    pages: dict[str, str] = {
+        "index.md": markup.render(env, "index.md.j2", **_index(census, figures)),
+        "analysis.md": markup.render(env, "analysis.md.j2", **_analysis(census, figures)),
+        "verifications.md": markup.render(env, "verifications.md.j2", **_common(census, figures)),
+        "schema.md": markup.render(env, "schema.md.j2", kinds=schema_fields(schemas)),
+        "report.md": report_md,
+    }
+    for county in census.counties:
+        pages[f"counties/{county.slug}.md"] = markup.render(
+            env, "county.md.j2", **_county(census, figures, county))
+    target = docs / "downloads"
+    target.mkdir(parents=True, exist_ok=True)
+    files = []
+    for path in downloads:
+        shutil.copyfile(path, target / path.name)
+        files.append(Download(path.name, path.stem.replace("_", " "),
+                              f"{max(1, round(path.stat().st_size / 1024))}"))
+    pages["downloads.md"] = markup.render(env, "downloads.md.j2", files=files)
+    pages["guide.md"] = GUIDE.read_text(encoding="utf-8") if GUIDE.exists() else "# 填报指南\n"
+    for name, text in pages.items():
+        path = docs / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    shutil.copytree(ASSETS, docs / "assets")
