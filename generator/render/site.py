@@ -8,13 +8,14 @@ than ``SEARCH_LIMIT`` rows are kept out of the search index.
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from generator import domain
 from generator.aggregate import Area, Figures
-from generator.model import Census, County
+from generator.model import CHECK_TITLES, Census, County
 from generator.render import charts, markup, site_tables
 from generator.schemas import Schemas
 
@@ -60,22 +61,36 @@ def _form_chart(figures: Figures) -> str:
     return charts.figure(title, charts.bar_chart(title, bars))
 
 
-def _common(census: Census, figures: Figures) -> dict[str, Any]:
-    return {"city": census.city, "census": census, "figures": figures,
+def _common(census: Census, figures: Figures, public: bool) -> dict[str, Any]:
+    return {"city": census.city, "census": census, "figures": figures, "public": public,
             "types": domain.SOURCE_TYPES, "results": domain.REVIEW_RESULTS}
 
 
-def _index(census: Census, figures: Figures) -> dict[str, Any]:
+def _verification_counts(census: Census) -> dict[str, Any]:
+    """What the public 现场核查 page may say: how checks came out and which materials were read."""
+    checks = [(title, sum(1 for v in census.verifications for c in v.checks
+                          if c.key == key and c.ok),
+               sum(1 for v in census.verifications for c in v.checks
+                   if c.key == key and not c.ok))
+              for key, title in CHECK_TITLES.items()]
+    materials = Counter(m for v in census.verifications for m in v.materials)
+    return {"check_counts": checks,
+            "material_counts": sorted(materials.items(), key=lambda kv: (-kv[1], kv[0]))}
+
+
+def _index(census: Census, figures: Figures, public: bool) -> dict[str, Any]:
     rows = [_area_row(a, f"counties/{a.slug}.md") for a in figures.counties]
-    return {**_common(census, figures), "rows": rows, "total": _area_row(figures.city, None),
+    roles = Counter(m.role for m in census.city.members)
+    return {**_common(census, figures, public), "rows": rows,
+            "team_roles": [(r, roles[r]) for r in ("普查办人员", "第三方技术支持", "专家") if roles[r]], "total": _area_row(figures.city, None),
             "status_chart": _status_chart(figures), "type_chart": _type_chart(figures.city),
             "key_names": [a.name for a in figures.key_counties]}
 
 
-def _county(census: Census, figures: Figures, county: County) -> dict[str, Any]:
+def _county(census: Census, figures: Figures, county: County, public: bool) -> dict[str, Any]:
     findings, g106, verifications = census.of_county(county.slug)
     rows = sum(len(f.errors) for f in findings)
-    return {**_common(census, figures), "county": county, "area": figures.county(county.slug),
+    return {**_common(census, figures, public), "county": county, "area": figures.county(county.slug),
             "findings_html": site_tables.findings(findings, rows > SEARCH_LIMIT),
             "g106_html": site_tables.g106(g106, len(g106) > SEARCH_LIMIT),
             "verifications": verifications, "large": rows > SEARCH_LIMIT,
@@ -83,10 +98,10 @@ def _county(census: Census, figures: Figures, county: County) -> dict[str, Any]:
             "type_chart": _type_chart(figures.county(county.slug))}
 
 
-def _analysis(census: Census, figures: Figures) -> dict[str, Any]:
+def _analysis(census: Census, figures: Figures, public: bool) -> dict[str, Any]:
     matrix = [(a.name, [a.by_type[t].errors for t in domain.SOURCE_TYPES], a.total.errors)
               for a in figures.counties]
-    return {**_common(census, figures), "form_chart": _form_chart(figures), "matrix": matrix,
+    return {**_common(census, figures, public), "form_chart": _form_chart(figures), "matrix": matrix,
             "county_names": {c.slug: c.name for c in census.counties}}
 
 
@@ -169,19 +184,21 @@ def nav(census: Census) -> list[dict[str, Any]]:
 
 
 def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
-                downloads: list[Path], report_md: str) -> None:
-    """Write every page and asset of the site into ``docs`` (an empty folder)."""
+                downloads: list[Path], report_md: str, public: bool = False) -> None:
+    """Write every page and asset of the site into ``docs`` (an empty folder). The public
+    profile names no census object and no person: figures and written parts only."""
     env = markup.environment()
+    verifications = {**_common(census, figures, public), **_verification_counts(census)}
     pages: dict[str, str] = {
-        "index.md": markup.render(env, "index.md.j2", **_index(census, figures)),
-        "analysis.md": markup.render(env, "analysis.md.j2", **_analysis(census, figures)),
-        "verifications.md": markup.render(env, "verifications.md.j2", **_common(census, figures)),
+        "index.md": markup.render(env, "index.md.j2", **_index(census, figures, public)),
+        "analysis.md": markup.render(env, "analysis.md.j2", **_analysis(census, figures, public)),
+        "verifications.md": markup.render(env, "verifications.md.j2", **verifications),
         "schema.md": markup.render(env, "schema.md.j2", kinds=schema_fields(schemas)),
         "report.md": report_md,
     }
     for county in census.counties:
         pages[f"counties/{county.slug}.md"] = markup.render(
-            env, "county.md.j2", **_county(census, figures, county))
+            env, "county.md.j2", **_county(census, figures, county, public))
     target = docs / "downloads"
     target.mkdir(parents=True, exist_ok=True)
     files = []
@@ -189,7 +206,7 @@ def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
         shutil.copyfile(path, target / path.name)
         files.append(Download(path.name, path.stem.replace("_", " "),
                               f"{max(1, round(path.stat().st_size / 1024))}"))
-    pages["downloads.md"] = markup.render(env, "downloads.md.j2", files=files)
+    pages["downloads.md"] = markup.render(env, "downloads.md.j2", files=files, public=public)
     pages["guide.md"] = GUIDE.read_text(encoding="utf-8") if GUIDE.exists() else "# 填报指南\n"
     for name, text in pages.items():
         path = docs / name
