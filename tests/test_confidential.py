@@ -1,0 +1,88 @@
+"""Confidentiality: which fields are confidential is declared once, in the schemas
+(``x-confidential``); the public pages contain none of those values."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from conftest import REPO
+from generator.pipeline import prepare
+from generator.render import site
+from generator.schemas import KINDS, load_schemas, resolve, walk_properties
+
+SCHEMAS = load_schemas()
+# Titles that look like they name a person or an enterprise but do not.
+NOT_A_NAME = {"指标名称", "涉及行业名称", "产品名称", "原料名称", "生产工艺名称", "末端治理技术名称",
+              "县（区）名称", "工作名称", "参加人数", "印发单位", "单位", "关闭企业建档情况"}
+NAMES_SOMEONE = re.compile(r"名称|企业|姓名|人员|审核人|解答人|电话|信用代码|普查员号")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_fields_that_name_someone_are_marked_confidential(kind: str) -> None:
+    root = SCHEMAS.documents[kind]
+    for path, node in walk_properties(root):
+        title = node.get("title", "")
+        text_items = isinstance(node.get("items"), dict) and node["items"].get("type") == "string"
+        if NAMES_SOMEONE.search(title) and title not in NOT_A_NAME:
+            marked = node.get("x-confidential") or (text_items and node["items"].get("x-confidential"))
+            assert marked, f"{kind} {path} ({title}) names someone: mark it x-confidential"
+    # a list of names is marked on its items
+    team = SCHEMAS.node("verification", ("team",)) or {}
+    assert team["items"].get("x-confidential")
+
+
+def _confidential_paths(kind: str) -> list[tuple[str | int, ...]]:
+    root = SCHEMAS.documents[kind]
+    paths = []
+    for path, node in walk_properties(root):
+        items = node.get("items")
+        if node.get("x-confidential"):
+            paths.append(path)
+        elif isinstance(items, dict) and resolve(root, items).get("x-confidential"):
+            paths.append(path + (0,))
+    return paths
+
+
+def _values(data: Any, path: tuple[str | int, ...]) -> Iterator[str]:
+    if not path:
+        if isinstance(data, str):
+            yield data
+        return
+    step, rest = path[0], path[1:]
+    if isinstance(step, int):
+        for item in data if isinstance(data, list) else []:
+            yield from _values(item, rest)
+    elif isinstance(data, dict) and step in data:
+        yield from _values(data[step], rest)
+
+
+def confidential_values(records: Path) -> set[str]:
+    prepared = prepare(records)
+    found: set[str] = set()
+    for source in prepared.checked.loaded.sources:
+        for path in _confidential_paths(source.kind):
+            found |= set(_values(source.data, path))
+    return {v for v in found if len(v) >= 2}
+
+
+def test_there_are_confidential_values_to_look_for() -> None:
+    values = confidential_values(REPO / "records")
+    assert len(values) > 100
+
+
+def test_public_pages_contain_no_confidential_value(tmp_path: Path) -> None:
+    records = REPO / "records"
+    prepared = prepare(records)
+    assert prepared.census and prepared.figures
+    docs = tmp_path / "docs"
+    site.write_pages(prepared.census, prepared.figures, prepared.checked.schemas, docs, [],
+                     "# 工作报告\n", public=True)
+    values = confidential_values(records)
+    for page in docs.rglob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        leaked = sorted(v for v in values if v in text)
+        assert not leaked, f"{page.name}: {leaked[:5]}"
