@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 import warnings
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from generator.aggregate import Figures
@@ -46,7 +46,7 @@ def source_date_epoch(records: Path, census: Census) -> str:
             return done.stdout.strip()
     except (OSError, subprocess.SubprocessError):
         pass
-    end = datetime.fromisoformat(census.city.period_end).replace(tzinfo=timezone.utc)
+    end = datetime.fromisoformat(census.city.period_end).replace(tzinfo=UTC)
     return str(int(end.timestamp()))
 
 

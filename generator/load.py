@@ -82,8 +82,7 @@ def _problem(
     code: str,
     line: int | None = None,
     column: int | None = None,
-    severity: str = "error",
-    **fields: object,
+    **fields: Any,
 ) -> RecordError:
     return RecordError(
         file=file,
@@ -91,8 +90,7 @@ def _problem(
         message=messages.render(code, **fields),
         line=line,
         column=column,
-        severity=severity,
-    )  # type: ignore[arg-type]
+    )
 
 
 def _decode(raw: bytes, file: str) -> str | RecordError:
@@ -202,9 +200,9 @@ def load(root: Path) -> Loaded:
     entries, problems, counties = _walk(root)
     sources: list[Source] = []
     for path, kind, county, record_id in entries:
-        source, problem = read_source(path, kind, county, record_id)
-        if problem is not None:
-            problems.append(problem)
+        source, failure = read_source(path, kind, county, record_id)
+        if failure is not None:
+            problems.append(failure)
         else:
             sources.append(source)
     if not (root / "city.yaml").is_file():

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
-from typing import Any
+from typing import Any, TypeGuard
 
 from generator import domain, messages
 from generator.errors import RecordError
@@ -26,7 +26,7 @@ KIND_NAMES = {
 }
 
 
-def is_date(text: object) -> bool:
+def is_date(text: object) -> TypeGuard[str]:
     """A valid ``YYYY-MM-DD`` (rules compare dates as text, which sorts the same)."""
     if not isinstance(text, str) or not domain.DATE_RE.match(text):
         return False
@@ -69,7 +69,7 @@ class Context:
         path: Path,
         problem: str,
         severity: str = "error",
-        **fields: object,
+        **fields: Any,
     ) -> RecordError:
         return located(
             source,

@@ -82,11 +82,11 @@ def _translate(error: ValidationError, schemas: Schemas, source: Source) -> list
                 )
             )
         return out
-    fields: dict[str, object] = {"value": quote(value)}
+    fields: dict[str, Any] = {"value": quote(value)}
     if keyword == "type":
         wanted = rule_value if isinstance(rule_value, list) else [rule_value]
         fields.update(
-            expected="或".join(messages.TYPE_NAMES.get(t, t) for t in wanted),
+            expected="或".join(messages.TYPE_NAMES.get(str(t), str(t)) for t in wanted),
             actual=messages.type_name(value),
             hint=_type_hint(rule_value, value),
         )

@@ -83,10 +83,9 @@ class _Constructor(SafeConstructor):
         return super().construct_mapping(node, deep=deep)
 
 
-_Constructor.add_constructor("tag:yaml.org,2002:str", SafeConstructor.construct_yaml_str)
 
 
-class _Loader(CParser, _Constructor, _Resolver):  # type: ignore[misc]
+class _Loader(CParser, _Constructor, _Resolver):
     def __init__(self, stream: str):
         CParser.__init__(self, stream)
         _Constructor.__init__(self)
@@ -139,6 +138,8 @@ def _refuse_anchors_and_tags(text: str) -> None:
     try:
         while loader.check_event():
             event = loader.get_event()
+            if event is None:
+                break
             mark = event.start_mark
             where = (mark.line + 1, mark.column + 1)
             if isinstance(event, yaml.AliasEvent):

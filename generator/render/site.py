@@ -130,7 +130,7 @@ def _dotted(path: tuple[str | int, ...]) -> str:
 def _required_paths(root: dict[str, Any]) -> set[tuple[str | int, ...]]:
     from generator.schemas import resolve, walk_properties
 
-    required = {(name,) for name in root.get("required", [])}
+    required: set[tuple[str | int, ...]] = {(name,) for name in root.get("required", [])}
     for path, node in walk_properties(root):
         items = node.get("items")
         inner = resolve(root, items) if isinstance(items, dict) else node
@@ -144,7 +144,7 @@ def _type_text(node: dict[str, Any]) -> str:
 
     kinds = node.get("type", "")
     kinds = kinds if isinstance(kinds, list) else [kinds]
-    text = "或".join(TYPE_NAMES.get(k, k) for k in kinds if k)
+    text = "或".join(TYPE_NAMES.get(str(k), str(k)) for k in kinds if k)
     items = node.get("items")
     if isinstance(items, dict) and items.get("type") and items.get("type") != "object":
         text += f"（每项为{TYPE_NAMES.get(items['type'], items['type'])}）"
@@ -152,7 +152,8 @@ def _type_text(node: dict[str, Any]) -> str:
 
 
 def _allowed(node: dict[str, Any]) -> str:
-    items = node.get("items") if isinstance(node.get("items"), dict) else {}
+    raw = node.get("items")
+    items: dict[str, Any] = raw if isinstance(raw, dict) else {}
     for source in (node, items):
         if "enum" in source:
             return "、".join(str(v) for v in source["enum"])

@@ -7,7 +7,7 @@ search index (``data-search-exclude``), so the index stays small at city scale.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from generator.model import Finding, G106Problem
 from generator.render.markup import html_text as h
