@@ -10,10 +10,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import MINIMAL, REPO, check_golden, need_tool
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from conftest import MINIMAL, REPO, check_golden, need_tool
 from generator.pipeline import prepare
 from generator.render import excel, excel_sheets
 from generator.render.excel_layout import FILES
