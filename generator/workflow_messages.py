@@ -1,0 +1,89 @@
+"""The Chinese text of the pull-request workflow commands (``new``, ``diff``, ``codeowners``).
+
+Kept apart from :mod:`generator.messages` (the validator's messages) so that the two can
+change independently; same convention: a stable code, a ``str.format`` template.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # new
+    "new.unknown_county": (
+        "没有县（区）文件夹 {folder}。现有的县（区）：{known}。"
+        "新建县（区）请先运行 python -m generator new county --county {slug}"
+    ),
+    "new.bad_slug": "县（区）代号 {slug} 不合规：只能用小写字母、数字和“-”，如 hualong",
+    "new.no_records": "记录文件夹 {folder} 不存在",
+    "new.exists": "{file} 已存在，不会覆盖：请直接编辑这个文件",
+    "new.no_free_id": "找不到空闲的记录编号（{pattern}），请换一个日期（--date）",
+    "new.bad_date": "日期 {value} 无效：应写成 YYYY-MM-DD，如 2019-03-11",
+    "new.written": "已新建 {file}：请把每个 \"\" 和 \"YYYY-MM-DD\" 换成实际内容，再运行 python -m generator validate",
+    # scaffold comments (inside the new file)
+    "scaffold.header": "# {title}：{description}",
+    "scaffold.howto": (
+        "# 填写方法：“#”开头的行是说明，可以保留。把每个 \"\"、\"YYYY-MM-DD\" 和空着的值换成实际内容；"
+        "未填写的记录不能通过校验，也不能合并。"
+    ),
+    "scaffold.required": "必填",
+    "scaffold.fill": "请填写；确实没有时整项删去",
+    "scaffold.optional": "选填：需要时删去下一行开头的“# ”再填写",
+    "scaffold.optional_list": "选填：没有时保留 []；有时把 [] 换成列表，每项以“- ”开头",
+    "scaffold.item_fields": "每项包括 {fields}",
+    "scaffold.enum": "可选：{values}",
+    "scaffold.example": "例：{example}",
+    "scaffold.boolean": "填 true（是）或 false（否）",
+    "scaffold.integer": "填整数，不加引号",
+    "scaffold.more_items": "有多项时照第一项的样子续写，每项以“- ”开头",
+    # diff
+    "diff.git_missing": "找不到 git 命令：diff 需要安装 git",
+    "diff.not_a_repo": "{folder} 不在 git 仓库里：diff 比较的是 git 中的两个版本",
+    "diff.bad_ref": "git 中没有 {ref}：请写分支名、标签或提交号，如 origin/main（拉取请求的目标分支）",
+    "diff.git_failed": "git 命令失败：{detail}",
+    "diff.title": "本次变更（与 {base} 相比）",
+    "diff.nothing": "记录没有变化。",
+    "diff.city": "市级",
+    "diff.added": "新增",
+    "diff.changed": "修改",
+    "diff.removed": "删除",
+    "diff.new_problems": "新出现的问题",
+    "diff.gone_problems": "已消除的问题",
+    "diff.rectified": "新整改的填报错误",
+    "diff.total": (
+        "合计：新增 {added} 条，修改 {changed} 条，删除 {removed} 条记录；"
+        "新出现 {errors} 个错误、{warnings} 个警告；消除 {gone} 个问题；新整改 {rectified} 处填报错误。"
+    ),
+    "diff.now_failing": "当前记录仍有 {errors} 个错误，不能合并：请按上面的批注修改。",
+    "diff.now_passing": "当前记录校验通过。",
+    "diff.note": (
+        "两个版本都用当前的校验规则检查，所以“新出现的问题”是本次改动带来的；"
+        "问题按文件、字段和说明比较，只挪了行号的不算新问题。"
+    ),
+    # codeowners
+    "codeowners.header": (
+        "# 由 python -m generator codeowners --write 根据各县（区）county.yaml 的 owners 生成，请勿手改。\n"
+        "# 拉取请求改到哪个文件夹，就请哪个账号审核；后面的规则优先。"
+    ),
+    "codeowners.city": "# 市普查办技术组：记录格式、程序、网站模板、工作流程和市级记录",
+    "codeowners.counties": "# 各县（区）普查办：本县（区）的记录",
+    "codeowners.no_owners": "# {slug}：county.yaml 没有填写 owners，暂由市普查办技术组负责",
+    "codeowners.bad_county": "{file} 无法读取或 owners 填写有误（{detail}）：请先运行 python -m generator validate",
+    "codeowners.in_sync": "{file} 与各县（区）county.yaml 的 owners 一致。",
+    "codeowners.out_of_sync": (
+        "{file} 与各县（区）county.yaml 的 owners 不一致：请运行 python -m generator codeowners --write，"
+        "并把改动一起提交。"
+    ),
+    "codeowners.written": "已写入 {file}",
+}
+
+KIND_NAMES = {
+    "city": "市级记录",
+    "county": "县（区）信息",
+    "assistance": "重点帮扶记录",
+    "finding": "集中审核明细",
+    "g106": "G106-1 问题",
+    "verification": "现场核查",
+}
+
+
+def render(code: str, **fields: object) -> str:
+    return MESSAGES[code].format(**fields)
