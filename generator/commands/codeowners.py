@@ -1,0 +1,108 @@
+"""``python -m generator codeowners [--records DIR] [--write | --check] [--output FILE]``.
+
+.github/CODEOWNERS from the ``owners`` of every county.yaml: a pull request that touches
+``records/<county>/`` asks that county's team for review; the city technical team owns the
+record format, the program, the site templates, the workflows, city.yaml and anything not
+listed. Without options the file is printed; ``--write`` writes it; ``--check`` exits 1 when
+the file on disk is not what county.yaml says (CI, pre-commit and a test run it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+from pathlib import Path
+
+from generator.workflow_messages import render
+
+EXIT_OK, EXIT_PROBLEMS = 0, 1
+CITY_TEAM = "@puyang-census/city-team"
+CITY_PATHS = ("/schemas/", "/generator/", "/site_templates/", "/.github/")
+
+
+class OwnersError(Exception):
+    def __init__(self, file: str, detail: str) -> None:
+        super().__init__(render("codeowners.bad_county", file=file, detail=detail))
+
+
+def county_owners(records: Path) -> dict[str, list[str]]:
+    """slug → owners, for every county folder that has a county.yaml, sorted by slug."""
+    from generator import yamlsafe
+
+    found: dict[str, list[str]] = {}
+    for path in sorted(records.glob("*/county.yaml")):
+        if path.parent.name.startswith("."):
+            continue
+        try:
+            data = yamlsafe.parse(path.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError, yamlsafe.YamlProblem) as exc:
+            raise OwnersError(path.as_posix(), type(exc).__name__) from None
+        owners = data.get("owners", []) if isinstance(data, dict) else None
+        if not isinstance(owners, list) or not all(
+                isinstance(o, str) and o.startswith("@") and " " not in o for o in owners):
+            raise OwnersError(path.as_posix(), "owners")
+        found[path.parent.name] = list(owners)
+    return found
+
+
+def generate(records: Path, city_team: str = CITY_TEAM) -> str:
+    """The CODEOWNERS text. Later lines win in CODEOWNERS, so the catch-all comes first."""
+    folder = records.resolve().name
+    lines = [render("codeowners.header"), "", render("codeowners.city"), f"* {city_team}"]
+    lines += [f"{path} {city_team}" for path in CITY_PATHS]
+    lines += [f"/{folder}/city.yaml {city_team}", "", render("codeowners.counties")]
+    for slug, owners in county_owners(records).items():
+        if not owners:  # an entry without owners would let anyone approve; keep the city team
+            lines.append(render("codeowners.no_owners", slug=slug))
+        lines.append(f"/{folder}/{slug}/ {' '.join(owners or [city_team])}")
+    return "\n".join(lines) + "\n"
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "codeowners", help="根据各县（区）county.yaml 的 owners 生成 .github/CODEOWNERS（审核人）",
+        description="生成 CODEOWNERS：各县（区）的记录由 county.yaml 中 owners 列出的账号审核，"
+                    "格式、程序、模板和市级记录由市普查办技术组审核。")
+    p.add_argument("--records", default="records", help="记录文件夹（默认 records）")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--write", action="store_true", help="写入文件（默认只打印）")
+    mode.add_argument("--check", action="store_true",
+                      help="只检查：文件与 county.yaml 不一致时退出码为 1")
+    p.add_argument("--output", default=None,
+                   help="CODEOWNERS 文件（默认为记录文件夹旁的 .github/CODEOWNERS）")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    records = Path(args.records)
+    output = Path(args.output) if args.output else records.resolve().parent / ".github" / "CODEOWNERS"
+    try:
+        wanted = generate(records)
+    except OwnersError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return EXIT_PROBLEMS
+    shown = _shown(output)
+    if args.check:
+        current = output.read_text(encoding="utf-8") if output.is_file() else ""
+        if current == wanted:
+            sys.stdout.write(render("codeowners.in_sync", file=shown) + "\n")
+            return EXIT_OK
+        sys.stdout.writelines(difflib.unified_diff(
+            current.splitlines(keepends=True), wanted.splitlines(keepends=True),
+            fromfile=shown, tofile="county.yaml owners"))
+        sys.stderr.write(render("codeowners.out_of_sync", file=shown) + "\n")
+        return EXIT_PROBLEMS
+    if args.write:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(wanted, encoding="utf-8", newline="\n")
+        sys.stderr.write(render("codeowners.written", file=shown) + "\n")
+        return EXIT_OK
+    sys.stdout.write(wanted)
+    return EXIT_OK
+
+
+def _shown(path: Path) -> str:
+    from generator.load import display_path
+
+    return display_path(path)
