@@ -61,6 +61,7 @@ class Rectified:
 class CountyDiff:
     slug: str | None  # None: records/city.yaml and problems of the tree as a whole
     name: str
+    code: str = ""
     changes: list[Change] = field(default_factory=list)
     new_problems: list[RecordError] = field(default_factory=list)
     gone_problems: int = 0
@@ -301,14 +302,19 @@ def compare(records: Path, ref: str) -> Diff:
         if n > 0:
             county(_county_of(key[0])).gone_problems += n
     _name_counties(counties, base, now)
-    ordered = sorted(counties.values(), key=lambda c: (c.slug is not None, c.slug or ""))
+    # the city first, then counties by division code as on the site (no code: last), then slug
+    ordered = sorted(counties.values(),
+                     key=lambda c: (c.slug is not None, not c.code, c.code, c.slug or ""))
     return Diff(ref, ordered, sum(1 for p in checked.problems if p.severity == "error"))
 
 
 def _name_counties(counties: dict[str | None, CountyDiff], base: Snapshot, now: Snapshot) -> None:
+    """Each county's name and division code from its county.yaml (now, else at the base)."""
     for slug, entry in counties.items():
         if slug is None:
             continue
         rel = f"{slug}/county.yaml"
-        name = _label(parse(now.get(rel))) or _label(parse(base.get(rel)))
-        entry.name = name or slug
+        data = parse(now.get(rel)) or parse(base.get(rel))
+        entry.name = _label(data) or slug
+        code = data.get("code") if isinstance(data, dict) else None
+        entry.code = code if isinstance(code, str) else ""

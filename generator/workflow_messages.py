@@ -48,6 +48,7 @@ MESSAGES: dict[str, str] = {
     "diff.new_problems": "新出现的问题",
     "diff.gone_problems": "已消除的问题",
     "diff.rectified": "新整改的填报错误",
+    "diff.more_rows": "……另有 {n} 行未列出：在本地运行 python -m generator diff 可看到全部。",
     "diff.total": (
         "合计：新增 {added} 条，修改 {changed} 条，删除 {removed} 条记录；"
         "新出现 {errors} 个错误、{warnings} 个警告；消除 {gone} 个问题；新整改 {rectified} 处填报错误。"

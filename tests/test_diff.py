@@ -8,8 +8,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import MINIMAL, run_cli
+
 from generator.commands.diff import cell, markdown
 from generator.diffing import compare
 
@@ -187,3 +187,27 @@ def test_cell_keeps_record_text_data() -> None:
 def test_markdown_of_an_empty_diff_is_stable(repo: Path) -> None:
     diff = compare(repo / "records", "HEAD")
     assert markdown(diff, repo / "records") == markdown(diff, repo / "records")
+
+
+def test_long_tables_are_cut_to_keep_the_summary_small(repo: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.commands import diff as command
+
+    for n in range(3):
+        (repo / f"records/hualong/findings/hl-20190320-x{n}a.yaml").write_text(
+            (repo / FINDING).read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(command, "MAX_ROWS", 2)
+    out = command.markdown(compare(repo / "records", "HEAD"), repo / "records")
+    assert out.count("| 新增 | 集中审核明细 |") == 2
+    assert "……另有 1 行未列出" in out
+    assert_tables_are_rectangular(out)
+
+
+def test_counties_are_listed_city_first_then_by_division_code(repo: Path) -> None:
+    for slug, code in (("aaa", "410999"), ("zzz", "410101")):
+        target = repo / f"records/{slug}/county.yaml"
+        target.parent.mkdir()
+        target.write_text(f'code: "{code}"\nname: {slug}县\nkey_assistance: false\n', encoding="utf-8")
+    edit(repo, "records/city.yaml", "title: 测试市", "title: 改过的测试市")
+    diff = compare(repo / "records", "HEAD")
+    assert [c.slug for c in diff.counties] == [None, "zzz", "aaa"]

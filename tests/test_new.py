@@ -3,6 +3,7 @@ until filled, passes once filled, gets an id that cannot collide, and never over
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import shutil
@@ -12,8 +13,8 @@ from typing import Any
 
 import pytest
 import yaml
-
 from conftest import MINIMAL, run_cli
+
 from generator import yamlsafe
 from generator.scaffold import ScaffoldError, county_prefix, render_record, write_new
 from generator.schemas import load_schemas, resolve, walk_properties
@@ -211,3 +212,19 @@ def test_bad_slug_and_bad_date_are_refused(tree: Path) -> None:
     assert info.value.code == "new.no_records"
     bad = _new(tree, "finding", day="2019-02-30")
     assert bad.returncode == 2 and "日期 2019-02-30 无效" in bad.stderr
+
+
+def test_two_records_claiming_the_same_id_is_a_validation_error(tree: Path) -> None:
+    """The other half of ids that cannot collide: if two pull requests still pick the same id
+    (in different counties), the merged tree does not validate."""
+    other = tree / "other"
+    shutil.copytree(tree / "hualong", other)
+    (other / "assistance.yaml").unlink()
+    county = other / "county.yaml"
+    county.write_text(county.read_text(encoding="utf-8").replace("华龙区", "另一区")
+                      .replace('"410902"', '"410999"').replace("key_assistance: true",
+                                                               "key_assistance: false"),
+                      encoding="utf-8")
+    result = run_cli("validate", "--format", "json", str(tree))
+    codes = [p["code"] for p in json.loads(result.stdout)["problems"]]
+    assert result.returncode == 1 and codes.count("rule.duplicate_id") == 3

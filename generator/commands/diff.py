@@ -21,6 +21,8 @@ EXIT_OK, EXIT_USAGE = 0, 2
 MARKDOWN_SPECIAL = set("\\`*_[]|~")
 PLAIN_PATH = re.compile(r"^[A-Za-z0-9_./:-]+$")
 CHANGE_WORDS = ("added", "changed", "removed")
+# A job summary is refused above 1 MiB: long tables are cut, with the rest counted.
+MAX_ROWS = 100
 
 if TYPE_CHECKING:  # importing diffing loads jsonschema and the pipeline: only in run()
     from generator.diffing import CountyDiff, Diff
@@ -113,9 +115,11 @@ def code(value: str) -> str:
     return f"`{value}`" if PLAIN_PATH.match(value) else cell(value)
 
 
-def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+def _table(header: list[str], rows: list[list[str]], limit: int | None = None) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
-    lines.extend("| " + " | ".join(row) + " |" for row in rows)
+    lines.extend("| " + " | ".join(row) + " |" for row in rows[:limit])
+    if limit is not None and len(rows) > limit:
+        lines += ["", render("diff.more_rows", n=len(rows) - limit)]
     return lines + [""]
 
 
@@ -135,18 +139,19 @@ def _county_section(county: CountyDiff, records: Path) -> list[str]:
     if county.changes:
         lines += _table(["变更", "类别", "文件", "名称"], [
             [render("diff." + ch.change), KIND_NAMES[ch.kind],
-             code(_record_path(records, ch.file)), cell(ch.label)] for ch in county.changes])
+             code(_record_path(records, ch.file)), cell(ch.label)] for ch in county.changes],
+            MAX_ROWS)
     if county.new_problems:
         lines += [f"**{render('diff.new_problems')}**", ""]
         lines += _table(["位置", "字段", "问题"], [
             [code(f"{p.file}:{p.line}" if p.line else p.file), cell(p.field),
              ("警告：" if p.severity == "warning" else "") + cell(p.message)]
-            for p in county.new_problems])
+            for p in county.new_problems], MAX_ROWS)
     if county.rectified:
         lines += [f"**{render('diff.rectified')}**", ""]
         lines += _table(["记录", "名称", "普查表号", "指标", "整改日期"], [
             [code(r.record_id), cell(r.label), cell(r.form), cell(r.indicator), cell(r.date)]
-            for r in county.rectified])
+            for r in county.rectified], MAX_ROWS)
     return lines
 
 
