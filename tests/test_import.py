@@ -1,0 +1,328 @@
+"""Importing filled 附件1/附件2 workbooks: the round trip from our own export, roughed-up
+workbooks as people fill them in Excel and WPS, located errors, and idempotence."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import MINIMAL, REPO, run_cli
+from openpyxl import Workbook, load_workbook
+
+from generator.importer import Options, UsageError, import_workbook
+from generator.load import display_path
+from generator.model import Census
+from generator.pipeline import prepare
+from generator.render.excel import write_annexes
+from generator.render.excel_layout import FILES
+
+FINDING_FIELDS = ("object_name", "source_type", "remark")
+ERROR_FIELDS = ("form", "indicator_code", "indicator_name", "reason")
+G106_FIELDS = ("enterprise", "summary", "industry_name", "industry_code", "product_name",
+               "product_code", "product_unit", "material_name", "material_unit", "process_name",
+               "scale", "scale_unit", "pollutant", "pollutant_unit", "treatment", "enumerator_id")
+A2 = ["序号", "普查对象名称", "污染源类型", "普查表填报错误明细", None, None, None, "备注"]
+A2_SUB = [None, None, None, "普查表号", "指标代码", "指标名称", "普查表填报错误的原因", None]
+A1 = ["序号", "涉及企业", "问题简述", "涉及行业名称", "涉及行业代码", "产品名称", "产品名称",
+      "产品计量单位", "原料名称", "原料计量单位", "生产工艺名称", "生产规模", "生产规模计量单位",
+      "污染物指标", "污染物计量单位", "末端治理技术名称", "普查员号（必填）"]
+
+
+def census_of(records: Path) -> Census:
+    prepared = prepare(records)
+    assert prepared.census, [str(p) for p in prepared.checked.problems]
+    return prepared.census
+
+
+def empty_copy(source: Path, target: Path) -> Path:
+    """city.yaml and every county.yaml, no records."""
+    (target).mkdir(parents=True)
+    shutil.copy(source / "city.yaml", target / "city.yaml")
+    for county in sorted(source.glob("*/county.yaml")):
+        (target / county.parent.name).mkdir()
+        shutil.copy(county, target / county.parent.name / "county.yaml")
+    return target
+
+
+def annex_fields(census: Census, slug: str) -> tuple[list[Any], list[Any]]:
+    findings, g106, _ = census.of_county(slug)
+    rows = sorted((tuple(getattr(f, k) for k in FINDING_FIELDS),
+                   tuple(tuple(getattr(e, k) for k in ERROR_FIELDS) for e in f.errors))
+                  for f in findings)
+    problems = sorted(tuple(getattr(g, k) for k in G106_FIELDS) for g in g106)
+    return rows, problems
+
+
+def options(records: Path, county: str = "hualong", **extra: Any) -> Options:
+    base: dict[str, Any] = {"reviewed_on": "2019-03-11", "reviewer": "乙成员"}
+    return Options(county=county, records=records, **{**base, **extra})
+
+
+def tree_snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file()}
+
+
+@pytest.mark.parametrize("source", [MINIMAL, REPO / "records"], ids=["minimal", "shipped"])
+def test_round_trip_gives_back_every_annex_field(source: Path, tmp_path: Path) -> None:
+    before = census_of(source)
+    prepared = prepare(source)
+    assert prepared.census and prepared.figures
+    books = write_annexes(prepared.census, prepared.figures, tmp_path / "out")
+    target = empty_copy(source, tmp_path / "records")
+    for county in before.counties:
+        for book in books[:2]:
+            outcome = import_workbook(book, options(target, county.slug))
+            assert outcome.ok, [str(p) for p in outcome.problems]
+    after = census_of(target)
+    for county in before.counties:
+        assert annex_fields(after, county.slug) == annex_fields(before, county.slug), county.name
+
+
+def test_city_sheet_alone_round_trips(tmp_path: Path) -> None:
+    prepared = prepare(REPO / "records")
+    assert prepared.census and prepared.figures
+    books = write_annexes(prepared.census, prepared.figures, tmp_path / "out")
+    for book in books[:2]:  # keep only the 全市 sheet: counties are told apart by 县（区）
+        wb = load_workbook(book)
+        for ws in wb.worksheets[1:]:
+            wb.remove(ws)
+        wb.save(book)
+    target = empty_copy(REPO / "records", tmp_path / "records")
+    for county in prepared.census.counties:
+        for book in books[:2]:
+            outcome = import_workbook(book, options(target, county.slug))
+            assert outcome.ok, [str(p) for p in outcome.problems]
+    after = census_of(target)
+    for county in prepared.census.counties:
+        assert annex_fields(after, county.slug) == annex_fields(prepared.census, county.slug)
+
+
+def test_second_import_changes_nothing(tmp_path: Path) -> None:
+    prepared = prepare(MINIMAL)
+    assert prepared.census and prepared.figures
+    books = write_annexes(prepared.census, prepared.figures, tmp_path / "out")
+    target = empty_copy(MINIMAL, tmp_path / "records")
+    first = [import_workbook(b, options(target)) for b in books[:2]]
+    assert all(o.written for o in first)
+    snapshot = tree_snapshot(target)
+    again = [import_workbook(b, options(target)) for b in books[:2]]
+    assert tree_snapshot(target) == snapshot
+    assert all(o.ok and not o.planned and o.skipped for o in again)
+    assert any("已存在" in n and "跳过" in n for n in again[0].notes)
+
+
+def test_importing_into_the_exporting_tree_recognises_every_row(tmp_path: Path) -> None:
+    tree = tmp_path / "records"
+    shutil.copytree(MINIMAL, tree)
+    prepared = prepare(tree)
+    assert prepared.census and prepared.figures
+    books = write_annexes(prepared.census, prepared.figures, tmp_path / "out")
+    for book in books[:2]:
+        outcome = import_workbook(book, options(tree))
+        assert outcome.ok and not outcome.planned and outcome.skipped
+
+
+# ------------------------------------------------------------ roughed-up workbooks
+
+
+def rough_annex2(path: Path, rows: list[list[Any]], merges: list[str] = (),  # type: ignore[assignment]
+                 sheet: str = "Sheet1", county_column: bool = False) -> Path:
+    """A 附件2 as people make it: spaces in the title and headers, full-width brackets."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet
+    ws.append(["附件 2"])
+    ws.append(["濮阳市第二次全国污染源普查质量提升指导集中审核普查表情况明细表 "])
+    ws.append(["指导区域：  县（区）"])
+    head, sub = list(A2), list(A2_SUB)
+    head[3] = " 普查表填报错误明细"
+    sub[4] = "指标 代码"
+    if county_column:
+        head.insert(1, "县(区)")
+        sub.insert(1, None)
+    ws.append(head)
+    ws.append(sub)
+    for row in rows:
+        ws.append(row)
+    for rng in merges:
+        ws.merge_cells(rng)
+    wb.save(path)
+    return path
+
+
+def written(outcome: Any) -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in outcome.written]
+
+
+def test_roughed_up_annex2_is_read(tmp_path: Path) -> None:
+    target = empty_copy(MINIMAL, tmp_path / "records")
+    book = rough_annex2(tmp_path / "a2.xlsx", [
+        [1, " 濮阳市测试包装有限公司 ", "工业源", "Ｇ１０１－１", 3, "行业类别", "行业代码错误", "备 注"],
+        [None, None, None, "g103 - 1", "07", "燃料消耗量", "单位错误", None],
+        [None, None, None, None, None, None, None, None],
+        ["２", "测试医院", " 生活源", "S103", 9.0, "燃料消耗量", "多行\n原因", None],
+        ["注：污染源类型：工业源、农业源、集中式、生活源、移动源"],
+        [None, "填表人：张三"],
+    ], merges=["A6:A7", "B6:B7", "C6:C7", "H6:H7", "A10:H10"])
+    outcome = import_workbook(book, options(target))
+    assert outcome.ok, [str(p) for p in outcome.problems]
+    texts = written(outcome)
+    assert len(texts) == 2
+    first = next(t for t in texts if "包装" in t)
+    assert first.startswith("# yaml-language-server: $schema=../../../schemas/finding.schema.json\n")
+    for expected in ('object_name: 濮阳市测试包装有限公司\n', 'form: "G101-1"', 'indicator_code: "03"',
+                     'form: "G103-1"', 'reviewed_on: "2019-03-11"', "remark: 备 注\n",
+                     "status: 未整改"):
+        assert expected in first, expected
+    second = next(t for t in texts if "医院" in t)
+    assert 'indicator_code: "09"' in second and "reason: |-\n      多行\n      原因\n" in second
+    assert census_of(target).findings[0].errors[1].indicator_code == "07"
+
+
+def test_unmerged_object_cells_carry_down(tmp_path: Path) -> None:
+    target = empty_copy(MINIMAL, tmp_path / "records")
+    book = rough_annex2(tmp_path / "a2.xlsx", [
+        [1, "测试包装有限公司", "工业源", "G101-1", "03", "行业类别", "错一", None],
+        [None, None, None, "G101-1", "04", "行业代码", "错二", None],
+    ])
+    outcome = import_workbook(book, options(target))
+    assert outcome.ok and len(outcome.written) == 1
+    assert census_of(target).findings[0].errors[1].reason == "错二"
+
+
+def test_city_sheet_keeps_only_this_county(tmp_path: Path) -> None:
+    target = empty_copy(MINIMAL, tmp_path / "records")
+    book = rough_annex2(tmp_path / "a2.xlsx", [
+        [1, "华龙区", "测试包装有限公司", "工业源", "G101-1", "03", "行业类别", "错一", None],
+        [2, "清丰县", "别县的公司", "工业源", "G101-1", "03", "行业类别", "错二", None],
+    ], sheet="全市", county_column=True)
+    outcome = import_workbook(book, options(target))
+    assert outcome.ok and len(outcome.written) == 1
+    assert any("清丰县 1 行" in n for n in outcome.notes)
+
+
+def test_bad_row_is_located_and_nothing_is_written(tmp_path: Path) -> None:
+    target = empty_copy(MINIMAL, tmp_path / "records")
+    snapshot = tree_snapshot(target)
+    book = rough_annex2(tmp_path / "a2.xlsx", [
+        [1, "好公司", "工业源", "G101-1", "03", "行业类别", "错一", None],
+        [2, "坏公司", "工业源", "N101-1", "3X", "指标", "错二", None],
+    ])
+    outcome = import_workbook(book, options(target))
+    assert not outcome.ok and not outcome.written
+    assert tree_snapshot(target) == snapshot
+    located = {(p.line, p.column, p.code, p.field) for p in outcome.problems}
+    assert (7, 4, "rule.form_prefix", "Sheet1!D7（普查表号）") in located
+    assert (7, 5, "schema.pattern", "Sheet1!E7（指标 代码）") in located
+    text = str(next(p for p in outcome.problems if p.code == "schema.pattern"))
+    assert text.startswith(f"{display_path(book)}:7:5: Sheet1!E7（指标 代码）: \"3X\" 格式不符")
+
+    forced = import_workbook(book, options(target, force=True))
+    assert [p.read_text(encoding="utf-8").count("坏公司") for p in forced.written] == [0]
+    assert len(forced.written) == 1
+
+
+def test_date_cell_in_a_code_column_is_a_located_problem(tmp_path: Path) -> None:
+    import datetime
+
+    target = empty_copy(MINIMAL, tmp_path / "records")
+    book = rough_annex2(tmp_path / "a2.xlsx", [
+        [1, "好公司", "工业源", "G101-1", datetime.datetime(2019, 3, 1), "行业类别", "错一", None]])
+    outcome = import_workbook(book, options(target))
+    problem = next(p for p in outcome.problems if p.code == "import.cell_type")
+    assert (problem.line, problem.column) == (6, 5) and "日期" in problem.message
+    assert not outcome.written
+
+
+def rough_annex1(path: Path, rows: list[list[Any]]) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "华龙区"
+    ws.append(["附件1"])
+    ws.append(["濮阳市第二次全国污染源普查无法填报G106-1问题表"])
+    ws.append(["指导区域：华龙区"])
+    ws.append([f" {h} " for h in A1])
+    for row in rows:
+        ws.append(row)
+    ws.append([])
+    wb.save(path)
+    return path
+
+
+def test_roughed_up_annex1_restores_leading_zeros(tmp_path: Path) -> None:
+    target = empty_copy(MINIMAL, tmp_path / "records")
+    book = rough_annex1(tmp_path / "a1.xlsx", [
+        ["1.", "测试煤矿有限公司", "无对应工艺", "烟煤和无烟煤开采洗选", 610, "原煤", 61001, "吨",
+         "原煤", "吨", "洗选", 300000, "万吨/年", "颗粒物", "千克/吨", "无", 311]])
+    outcome = import_workbook(book, options(target, reviewer=None, result="报省级"))
+    assert outcome.ok, [str(p) for p in outcome.problems]
+    (g,) = census_of(target).g106
+    assert (g.industry_code, g.product_code, g.scale, g.enumerator_id, g.result) == (
+        "0610", "61001", "300000", "311", "报省级")
+    assert written(outcome)[0].startswith("# yaml-language-server: $schema=../../../schemas/g106")
+
+
+def test_ids_use_the_county_prefix_and_are_stable(tmp_path: Path) -> None:
+    rows = [[1, "新公司", "工业源", "G101-1", "03", "行业类别", "错一", None]]
+    ids = []
+    for n in (1, 2):
+        tree = tmp_path / f"records{n}"
+        shutil.copytree(MINIMAL, tree)
+        outcome = import_workbook(rough_annex2(tmp_path / f"a{n}.xlsx", rows), options(tree))
+        ids.append(outcome.written[0].stem)
+    assert ids[0] == ids[1] and ids[0].startswith("hl-20190311-") and len(ids[0]) == 15
+
+
+def test_dry_run_writes_nothing(tmp_path: Path) -> None:
+    target = empty_copy(MINIMAL, tmp_path / "records")
+    snapshot = tree_snapshot(target)
+    book = rough_annex2(tmp_path / "a2.xlsx", [[1, "公司", "工业源", "G101-1", "03", "类别", "错", None]])
+    outcome = import_workbook(book, options(target, dry_run=True))
+    assert outcome.ok and outcome.planned and not outcome.written
+    assert tree_snapshot(target) == snapshot
+
+
+def test_not_an_annex(tmp_path: Path) -> None:
+    wb = Workbook()
+    wb.active.append(["随便", "什么"])
+    wb.save(tmp_path / "x.xlsx")
+    (tmp_path / "broken.xlsx").write_bytes(b"not a zip")
+    target = empty_copy(MINIMAL, tmp_path / "records")
+    assert [p.code for p in import_workbook(tmp_path / "x.xlsx", options(target)).problems] == [
+        "import.not_annex"]
+    assert [p.code for p in import_workbook(tmp_path / "broken.xlsx", options(target)).problems] == [
+        "import.read"]
+
+
+def test_usage_errors(tmp_path: Path) -> None:
+    target = empty_copy(MINIMAL, tmp_path / "records")
+    book = rough_annex2(tmp_path / "a2.xlsx", [[1, "公司", "工业源", "G101-1", "03", "类别", "错", None]])
+    with pytest.raises(UsageError, match="--reviewer"):
+        import_workbook(book, options(target, reviewer=None))
+    with pytest.raises(UsageError, match="nope"):
+        import_workbook(book, options(target, county="nope"))
+
+
+def test_cli_exit_codes(tmp_path: Path) -> None:
+    target = empty_copy(MINIMAL, tmp_path / "records")
+    good = rough_annex2(tmp_path / "a2.xlsx", [[1, "公司", "工业源", "G101-1", "03", "类别", "错", None]])
+    args = ["--county", "hualong", "--records", str(target), "--reviewer", "乙成员"]
+    assert run_cli("import", str(good), *args).returncode == 2  # no --reviewed-on
+    ok = run_cli("import", str(good), *args, "--reviewed-on", "2019-03-11")
+    assert ok.returncode == 0 and "写入 1 个文件" in ok.stdout, ok.stdout + ok.stderr
+    bad = rough_annex2(tmp_path / "b.xlsx", [[1, "公司", "工业", "G101-1", "03", "类别", "错二", None]])
+    result = run_cli("import", str(bad), *args, "--reviewed-on", "2019-03-11")
+    assert result.returncode == 1 and "Sheet1!C6（污染源类型）" in result.stdout, result.stdout
+    assert "没有写入任何文件" in result.stdout
+
+
+def test_exported_workbook_opens_as_text_cells(tmp_path: Path) -> None:
+    """Our own export must not need any of the importer's leniency for codes."""
+    prepared = prepare(MINIMAL)
+    assert prepared.census and prepared.figures
+    books = write_annexes(prepared.census, prepared.figures, tmp_path)
+    ws = load_workbook(tmp_path / FILES["annex2"])["华龙区"]
+    assert ws["E6"].value == "03" and books
