@@ -17,7 +17,7 @@ MESSAGES: dict[str, str] = {
     "new.exists": "{file} 已存在，不会覆盖：请直接编辑这个文件",
     "new.no_free_id": "找不到空闲的记录编号（{pattern}），请换一个日期（--date）",
     "new.bad_date": "日期 {value} 无效：应写成 YYYY-MM-DD，如 2019-03-11",
-    "new.written": "已新建 {file}：请把每个 \"\" 和 \"YYYY-MM-DD\" 换成实际内容，再运行 python -m generator validate",
+    "new.written": "已新建 {file}：请把每个 \"\"、\"YYYY-MM-DD\" 和空着的值换成实际内容，再运行 python -m generator validate",
     # scaffold comments (inside the new file)
     "scaffold.header": "# {title}：{description}",
     "scaffold.howto": (
