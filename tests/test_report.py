@@ -98,6 +98,22 @@ def test_sign_off_is_issuer_and_period_end(shipped: tuple[Census, Figures]) -> N
     assert (report.issuer, report.date) == ("濮阳市第二次全国污染源普查领导小组办公室", "2019年5月30日")
 
 
+def test_public_profile_names_no_census_object(shipped: tuple[Census, Figures],
+                                               tmp_path: Path) -> None:
+    census, figures = shipped
+    page = report_markdown(census, figures, public=True)
+    names = ({f.object_name for f in census.findings} | {g.enterprise for g in census.g106}
+             | {v.object_name for v in census.verifications})
+    assert not [n for n in names if n in page]
+    assert "典型原因" not in page and "核查结论" not in page
+    headings = [line.lstrip("#").strip().replace("\\", "") for line in page.splitlines()
+                if line.startswith("#")]
+    assert _in_order(_expected_headings(figures), headings)
+    write_docx(census, figures, tmp_path / "public.docx", public=True)
+    text = "\n".join(p.text for p in docx.Document(str(tmp_path / "public.docx")).paragraphs)
+    assert not [n for n in names if n in text]
+
+
 def _hostile(census: Census) -> Census:
     """The shipped census with markup, pipes and control characters in record text."""
     first_open = next(f for f in census.findings if any(e.status != "已整改" for e in f.errors))

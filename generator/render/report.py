@@ -26,10 +26,15 @@ TEMPLATE = "report.md.j2"
 MD_HEADINGS = {1: "##", 2: "###", 3: "####", 4: "#####"}
 
 
-def report_sections(census: Census, figures: Figures) -> Report:
-    """The report, every heading of 附件4 in order, every number from ``figures``."""
+def report_sections(census: Census, figures: Figures, public: bool = False) -> Report:
+    """The report, every heading of 附件4 in order, every number from ``figures``.
+
+    ``public`` is the site's public profile: no census object is named (the list of open
+    errors, the typical reasons and the verifications' conclusions are left out); figures
+    and the written parts stay."""
     work = Section(T.H_WORK, 1, children=(
-        review_section(figures), field_section(census, figures), key_section(census, figures)))
+        review_section(figures, public), field_section(census, figures, public),
+        key_section(census, figures)))
     city = census.city
     report = Report(city.title + T.TITLE_SUFFIX,
                     (work, lessons_section(census, figures), next_section(census)),
@@ -58,13 +63,14 @@ def _number_tables(report: Report) -> Report:
     return replace(report, sections=tuple(section(s) for s in report.sections))
 
 
-def report_markdown(census: Census, figures: Figures, templates: Path = markup.TEMPLATES) -> str:
+def report_markdown(census: Census, figures: Figures, public: bool = False,
+                    templates: Path = markup.TEMPLATES) -> str:
     """The report as Markdown for the site's 工作报告 page (record text escaped)."""
     env = markup.environment(templates)
-    return env.get_template(TEMPLATE).render(report=report_sections(census, figures),
+    return env.get_template(TEMPLATE).render(report=report_sections(census, figures, public),
                                              headings=MD_HEADINGS)
 
 
-def write_docx(census: Census, figures: Figures, path: Path) -> None:
+def write_docx(census: Census, figures: Figures, path: Path, public: bool = False) -> None:
     """The report as a Word document in official-document form (see report_docx)."""
-    save_report(report_sections(census, figures), census, path)
+    save_report(report_sections(census, figures, public), census, path)

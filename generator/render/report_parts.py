@@ -34,14 +34,17 @@ ARCHIVE_KEYS = ("archives.chronicle", "archives.classification",
 TOP_SHOWN = 3  # forms and counties named in 二、(三)
 
 
-def _verification_table(census: Census) -> Table:
-    """One row per verification; dates as recorded (2019-04-17), compact in a table."""
+def _verification_table(census: Census, public: bool) -> Table:
+    """One row per verification; dates as recorded (2019-04-17), compact in a table. The
+    public profile leaves out the object's name."""
     names = {c.slug: c.name for c in census.counties}
-    rows = tuple((v.date, names.get(v.county, v.county), v.object_name,
+    width = 2 if public else 3  # date, county[, object]
+    rows = tuple((*(v.date, names.get(v.county, v.county), v.object_name)[:width],
                   *(T.CHECK_OK if c.ok else T.CHECK_FAILED for c in v.checks))
                  for v in census.verifications)
-    return Table(T.CAP_FIELD, (*T.COLS_FIELD_HEAD, *CHECK_TITLES.values()), rows,
-                 (True, False, False) + (True,) * len(CHECK_TITLES))
+    centred = (True, *(False,) * (width - 1), *(True,) * len(CHECK_TITLES))
+    return Table(T.CAP_FIELD, (*T.COLS_FIELD_HEAD[:width], *CHECK_TITLES.values()), rows,
+                 centred)
 
 
 def _verification(v: Verification, county: str) -> Paragraph:
@@ -62,8 +65,9 @@ def _materials(census: Census) -> list[str]:
     return sorted(seen, key=lambda m: order.get(m, len(order)))
 
 
-def field_section(census: Census, figures: Figures) -> Section:
-    """（二）现场核实情况: how many, which objects, the materials, the four checks, conclusions."""
+def field_section(census: Census, figures: Figures, public: bool = False) -> Section:
+    """（二）现场核实情况: how many, which objects, the materials, the four checks, conclusions
+    (the public profile keeps the counts, the checks and the materials, not the objects)."""
     city = figures.city
     blocks: list[Block] = []
     if census.verifications:
@@ -71,10 +75,12 @@ def field_section(census: Census, figures: Figures) -> Section:
             count=num(city.verifications), objects=num(city.objects_verified),
             needing=num(city.needing_verification), verified=num(city.verified_share.num),
             share=num(city.verified_share), awaiting=num(city.awaiting_verification))))
-        blocks.append(_verification_table(census))
+        blocks.append(_verification_table(census, public))
         blocks.append(Paragraph(sentence(joined(_materials(census))), T.MATERIALS_LEAD))
-        names = {c.slug: c.name for c in census.counties}
-        blocks += [_verification(v, names.get(v.county, v.county)) for v in census.verifications]
+        if not public:
+            names = {c.slug: c.name for c in census.counties}
+            blocks += [_verification(v, names.get(v.county, v.county))
+                       for v in census.verifications]
     else:
         blocks.append(Paragraph(T.NO_FIELD))
     if census.city.field_verification_summary:

@@ -36,10 +36,12 @@ def overall_section(figures: Figures) -> Section:
     return Section(T.H_OVERALL, 3, blocks)
 
 
-def _indicator(n: int, item: IndicatorCount) -> Paragraph:
-    reasons = T.CLAUSE_SEP.join(r.strip().rstrip("。；") for r in item.reasons)
+def _indicator(n: int, item: IndicatorCount, public: bool) -> Paragraph:
     text = T.INDICATOR_TEXT.format(errors=num(item.errors), objects=num(item.objects),
-                                   counties=joined(item.counties), reasons=sentence(reasons))
+                                   counties=joined(item.counties))
+    if not public:  # the reasons describe single census objects
+        reasons = T.CLAUSE_SEP.join(r.strip().rstrip("。；") for r in item.reasons)
+        text += T.INDICATOR_REASONS.format(reasons=sentence(reasons))
     return Paragraph(text, T.INDICATOR_LEAD.format(n=n, form=item.form, code=item.code,
                                                    name=item.name))
 
@@ -60,13 +62,13 @@ def _g106_blocks(figures: Figures) -> tuple[Block, ...]:
     return (Paragraph(T.G106_SUMMARY.format(**g106_results(figures.city))), table)
 
 
-def found_section(figures: Figures) -> Section:
+def found_section(figures: Figures, public: bool) -> Section:
     """2. 集中审核发现的问题: the forms and indicators with most errors, G106-1 by industry."""
     blocks: list[Block] = []
     if figures.city.total.errors:
         blocks += [Paragraph(T.FORMS_INTRO), _forms_table(figures),
-                   Paragraph(T.INDICATORS_INTRO)]
-        blocks += [_indicator(n, item)
+                   Paragraph(T.INDICATORS_INTRO_PUBLIC if public else T.INDICATORS_INTRO)]
+        blocks += [_indicator(n, item, public)
                    for n, item in enumerate(figures.by_indicator[:TOP_INDICATORS], start=1)]
     else:
         blocks.append(Paragraph(T.NO_ERRORS))
@@ -92,14 +94,18 @@ def _open_table(figures: Figures) -> Table:
     return Table(T.CAP_OPEN, T.COLS_OPEN, rows, (False, False, True, False, True))
 
 
-def solved_section(figures: Figures) -> Section:
+def solved_section(figures: Figures, public: bool) -> Section:
     """3. 集中审核发现的问题解决情况: rectified / in progress / open, and what is still open."""
     city = figures.city
     blocks: list[Block] = []
     if city.total.errors:
         blocks += [rectified(T.RECTIFIED, T.CITY, city.total), _rectified_table(figures)]
-        blocks += ([Paragraph(T.OPEN_INTRO), _open_table(figures)] if figures.open_errors
-                   else [Paragraph(T.ALL_RECTIFIED)])
+        if not figures.open_errors:
+            blocks.append(Paragraph(T.ALL_RECTIFIED))
+        elif public:  # the list names census objects
+            blocks.append(Paragraph(T.OPEN_PUBLIC))
+        else:
+            blocks += [Paragraph(T.OPEN_INTRO), _open_table(figures)]
     else:
         blocks.append(Paragraph(T.NO_ERRORS))
     province = city.g106_by_result.get(domain.REVIEW_RESULTS[2], 0)  # 报省级
@@ -110,6 +116,6 @@ def solved_section(figures: Figures) -> Section:
     return Section(T.H_SOLVED, 3, tuple(blocks))
 
 
-def review_section(figures: Figures) -> Section:
-    return Section(T.H_REVIEW, 2, children=(overall_section(figures), found_section(figures),
-                                            solved_section(figures)))
+def review_section(figures: Figures, public: bool = False) -> Section:
+    return Section(T.H_REVIEW, 2, children=(
+        overall_section(figures), found_section(figures, public), solved_section(figures, public)))

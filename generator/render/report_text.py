@@ -55,8 +55,10 @@ FORMS_INTRO = "从普查表看，错误较多的普查表如下（按错误数�
 CAP_FORMS = "错误较多的普查表"
 COLS_FORMS = ("普查表号", "污染源类型", "错误数", "涉及对象数", "已整改")
 INDICATORS_INTRO = "从指标看，错误较多的指标及典型原因如下："
+INDICATORS_INTRO_PUBLIC = "从指标看，错误较多的指标如下："
 INDICATOR_LEAD = "（{n}）{form} 表“{code} {name}”："
-INDICATOR_TEXT = "错误 {errors} 处，涉及普查对象 {objects} 个，分布在{counties}。典型原因：{reasons}"
+INDICATOR_TEXT = "错误 {errors} 处，涉及普查对象 {objects} 个，分布在{counties}。"
+INDICATOR_REASONS = "典型原因：{reasons}"
 NO_ERRORS = "集中审核未发现普查表填报错误。"
 G106_SUMMARY = ("各县（区）上报无法填报 G106-1 问题 {total} 个，经集中审核，已解决 {solved} 个，"
                 "需现场核查 {field} 个，报省级 {province} 个。按行业大类分布如下：")
@@ -71,6 +73,7 @@ COLS_RECTIFIED = ("错误数", "已整改", "整改中", "未整改", "整改率
 OPEN_INTRO = "尚未完成整改的问题如下（按县（区）列出），已纳入问题台账跟踪督办："
 CAP_OPEN = "尚未完成整改的问题"
 COLS_OPEN = ("县（区）", "普查对象", "普查表号", "指标", "整改情况")
+OPEN_PUBLIC = "尚未完成整改的问题已纳入问题台账，由市普查办跟踪督办，各县（区）情况见上表。"
 ALL_RECTIFIED = "集中审核发现的问题已全部整改。"
 G106_OPEN = "无法填报 G106-1 问题中，报省级待答复 {province} 个；需现场核查的 {field} 个中，尚有 {awaiting} 个未开展现场核查。"
 
