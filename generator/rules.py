@@ -14,7 +14,7 @@ from typing import Any, TypeGuard
 
 from generator import domain, messages
 from generator.errors import RecordError
-from generator.load import Source
+from generator.load import ID_RE, Source
 from generator.located import located
 from generator.schemas import Schemas
 
@@ -193,6 +193,8 @@ def _g106(ctx: Context, source: Source) -> Iterator[RecordError]:
             major=data["industry_code"][:2],
         )
     linked = data.get("verification")
+    if not (isinstance(linked, str) and ID_RE.match(linked)):
+        linked = None  # empty or malformed: the schema pass reports it
     if linked and linked not in ctx.ids["verification"]:
         yield ctx.at(source, ("verification",), "rule.ref_missing", kind="现场核查", id=linked)
     elif linked and linked in about and source.id not in about[linked]:
@@ -213,7 +215,7 @@ def _verification(ctx: Context, source: Source) -> Iterator[RecordError]:
     for kind in ("g106", "findings"):
         target = "g106" if kind == "g106" else "finding"
         for i, ref in enumerate(source.data["about"].get(kind, [])):
-            if ref not in ctx.ids[target]:
+            if isinstance(ref, str) and ID_RE.match(ref) and ref not in ctx.ids[target]:
                 yield ctx.at(
                     source,
                     ("about", kind, i),

@@ -132,6 +132,19 @@ def _syntax_problem(exc: yaml.MarkedYAMLError) -> YamlProblem:
     )
 
 
+def _problem_of(exc: yaml.YAMLError, text: str) -> YamlProblem:
+    """Any PyYAML error as a located problem."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        return _syntax_problem(exc)
+    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        code = f"（U+{exc.character:04X}）" if isinstance(exc.character, int) else ""
+        return YamlProblem("yaml.syntax", line, column,
+                           problem="文件里有不可见的控制字符，请删除", hint=code)
+    return YamlProblem("yaml.syntax", None, None, problem="无法解析", hint=f"（{exc}）")
+
+
 def _refuse_anchors_and_tags(text: str) -> None:
     """Walk the event stream (libyaml, flat, no nesting recursion) for anchors, aliases, tags."""
     loader = _Loader(text)
@@ -186,17 +199,13 @@ def parse(text: str) -> Any:
     if "&" in text or "*" in text or "!" in text:
         try:
             _refuse_anchors_and_tags(text)
-        except yaml.MarkedYAMLError as exc:
-            raise _syntax_problem(exc) from None
+        except yaml.YAMLError as exc:
+            raise _problem_of(exc, text) from None
     loader = _Loader(text)
     try:
         data = loader.get_single_data()
-    except yaml.MarkedYAMLError as exc:
-        raise _syntax_problem(exc) from None
-    except yaml.YAMLError as exc:  # reader errors carry no mark of the same kind
-        raise YamlProblem(
-            "yaml.syntax", None, None, problem="无法解析", hint=f"（{exc}）"
-        ) from None
+    except yaml.YAMLError as exc:
+        raise _problem_of(exc, text) from None
     finally:
         loader.dispose()
     if _depth(data) > MAX_DEPTH:
