@@ -69,6 +69,8 @@ def dump_sheet(ws: Worksheet) -> list[str]:
             if cell.value is not None:
                 text = "@" if cell.number_format == "@" else ""
                 out.append(f"{cell.coordinate} {cell.data_type}{text} {cell.value!r}")
+            if cell.comment:
+                out.append(f"{cell.coordinate} comment {cell.comment.text!r}")
     for chart in ws._charts:
         title = "".join(r.t for p in chart.title.tx.rich.p for r in (p.r or []))
         out.append(f"chart: {chart.tagname} {chart.type} {title!r} at {chart.anchor._from.row + 1}")

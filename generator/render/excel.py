@@ -20,6 +20,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell as XlCell
 from openpyxl.chart import BarChart, Reference
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.properties import CalcProperties
@@ -78,6 +79,10 @@ def _write_cells(ws: Worksheet, spec: SheetSpec) -> None:
         target.alignment = _alignment(cell.role, cell.centre)
         if cell.text:
             target.number_format = "@"
+        if cell.comment:
+            note = Comment(cell.comment, "市普查办技术组")
+            note.width, note.height = 260, 90
+            target.comment = note
 
 
 def _merge_and_border(ws: Worksheet, spec: SheetSpec) -> None:

@@ -36,6 +36,8 @@ ANNEX3_TRAINING_TITLE = "对县（区）普查骨干质量提升指导情况"
 ANNEX3_TRAINING_HEADERS = ("日期", "形式", "参加人数", "指导内容")
 MISSING_TEXT = "（待填写）"
 NO_KEY_COUNTY = "本次没有列入重点帮扶的县（区）。"
+PRODUCT_CODE_NOTE = ("原附件1表头此列重复为“产品名称”。本表按行业列“名称/代码”的格式，"
+                     "把第二个“产品名称”列理解为产品代码。")
 EMPTY_ROWS = 3  # blank bordered rows on a sheet with no records, to be filled in by hand
 
 
@@ -121,6 +123,7 @@ class Cell:
     role: str = "body"  # label | title | region | header | body | note (styles in excel.py)
     text: bool = False  # number format '@'
     centre: bool = False
+    comment: str | None = None  # a note shown on hover in Excel/WPS, never printed
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,8 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-LINE_HEIGHT = {"body": 13.5, "header": 13.5, "note": 13.0, "region": 15.0}  # points per line
+LINE_HEIGHT = {"body": 15.0, "header": 15.0, "note": 14.0, "region": 16.0}  # points per line:
+# 宋体 11pt needs 14.25 (Excel's own default row); LibreOffice's fallback CJK faces a little more
 
 
 def text_width(text: str) -> float:

@@ -22,7 +22,8 @@ T = TypeVar("T", Finding, G106Problem)
 
 def _header_row(spec: SheetSpec, row: int, columns: Sequence[Column]) -> None:
     for i, column in enumerate(columns, 1):
-        spec.put(row, i, Cell(column.header, "header", centre=True))
+        note = L.PRODUCT_CODE_NOTE if column.field == "product_code" else None
+        spec.put(row, i, Cell(column.header, "header", centre=True, comment=note))
 
 
 def _body(value: L.Value, column: Column) -> Cell:
