@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 RECORDS ?= records
 
-.PHONY: build validate test lint serve clean
+.PHONY: build public validate test lint serve diff clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,9 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 build: $(VENV)/.runtime   ## 校验并生成网站 site/、附件和报告 dist/
 	$(PY) -m generator build $(RECORDS)
 
+public: $(VENV)/.runtime  ## 生成公开版网站 site-public/（不含普查对象和人员信息）
+	$(PY) -m generator build $(RECORDS) --profile public
+
 validate: $(VENV)/.runtime  ## 只校验记录
 	$(PY) -m generator validate $(RECORDS)
 
@@ -28,8 +31,12 @@ lint: $(VENV)/.dev
 	$(PY) -m ruff check generator tests
 	$(PY) -m mypy
 
-serve: $(VENV)/.runtime
+serve: $(VENV)/.runtime  ## 本机预览，改记录后自动刷新
 	$(PY) -m generator serve $(RECORDS)
+
+BASE ?= origin/main
+diff: $(VENV)/.runtime  ## 与 $(BASE) 比较记录的改动
+	$(PY) -m generator diff $(BASE)
 
 clean:
 	rm -rf site site-public dist .build

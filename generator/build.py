@@ -113,33 +113,47 @@ def _swap(new: Path, target: Path, trash: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build(records: Path, census: Census, figures: Figures, schemas: Schemas,
-          site: Path, dist: Path) -> Outputs:
+def _annexes(census: Census, figures: Figures, out: Path) -> list[Path]:
     from generator.render import excel, report
+
+    out.mkdir()
+    files = excel.write_annexes(census, figures, out)
+    docx = out / "工作报告.docx"
+    report.write_docx(census, figures, docx)
+    return [*files, docx]
+
+
+def build(records: Path, census: Census, figures: Figures, schemas: Schemas,
+          site: Path, dist: Path | None, public: bool = False) -> Outputs:
+    """Build the site into ``site`` and, for the internal profile, the downloads into ``dist``.
+    The public profile (``public=True``) names no census object and no person anywhere, and
+    makes no annex workbook."""
+    from generator.render import report
     from generator.render import site as site_pages
 
-    for target in (site, dist):
+    targets = [site] if dist is None or public else [site, dist]
+    for target in targets:
         target.parent.mkdir(parents=True, exist_ok=True)
     try:
         stage = Path(tempfile.mkdtemp(prefix=".build-", dir=site.parent))
     except OSError as exc:
         raise BuildError(f"无法在 {site.parent} 建立临时文件夹：{exc.strerror}") from None
+    files: list[Path] = []
     try:
-        new_dist = stage / "dist"
-        new_dist.mkdir()
-        files = excel.write_annexes(census, figures, new_dist)
-        docx = new_dist / "工作报告.docx"
-        report.write_docx(census, figures, docx)
-        files.append(docx)
+        if len(targets) == 2:
+            files = _annexes(census, figures, stage / "dist")
         docs = stage / "docs"
         site_pages.write_pages(census, figures, schemas, docs, files,
-                               report.report_markdown(census, figures))
+                               report.report_markdown(census, figures, public=public),
+                               public=public)
         _mkdocs(docs, stage / "site", site_pages.nav(census), source_date_epoch(records, census))
         _swap(stage / "site", site, stage)
-        _swap(new_dist, dist, stage)
+        if len(targets) == 2:
+            _swap(stage / "dist", targets[1], stage)
     except OSError as exc:
         raise BuildError(f"写出文件失败（{exc.filename or ''}）：{exc.strerror or exc}；"
                          "原有的网站和附件未被改动") from None
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-    return Outputs(site, dist, [dist / f.name for f in files])
+    out = targets[1] if len(targets) == 2 else site
+    return Outputs(site, out, [out / f.name for f in files])

@@ -86,3 +86,37 @@ def test_public_pages_contain_no_confidential_value(tmp_path: Path) -> None:
         text = page.read_text(encoding="utf-8")
         leaked = sorted(v for v in values if v in text)
         assert not leaked, f"{page.name}: {leaked[:5]}"
+
+
+def _readable(raw: bytes) -> str:
+    """File text with JSON/JS escapes undone and search-index word breaks (U+200B) removed."""
+    text = raw.decode("utf-8", errors="ignore")
+    text = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
+    return text.replace("\u200b", "")
+
+
+@pytest.mark.slow
+def test_public_build_leaks_nothing_anywhere(tmp_path: Path) -> None:
+    from conftest import run_cli
+
+    out = tmp_path / "site-public"
+    result = run_cli("build", "records", "--profile", "public", "--site", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not (tmp_path / "dist").exists()
+    values = confidential_values(REPO / "records")
+    scanned = 0
+    for path in out.rglob("*"):
+        if path.suffix not in (".html", ".json", ".xml", ".js", ".txt", ".md", ".gz") or "vendor" in path.parts:
+            continue
+        raw = path.read_bytes()
+        if path.suffix == ".gz":
+            import gzip
+
+            raw = gzip.decompress(raw)
+        text = _readable(raw)
+        leaked = sorted(v for v in values if v in text)
+        assert not leaked, f"{path.relative_to(out)}: {leaked[:5]}"
+        scanned += 1
+    assert scanned > 20
+    assert (out / "search" / "search_index.json").is_file()
+    assert not list(out.rglob("*.xlsx")) and not list(out.rglob("*.docx"))

@@ -130,20 +130,18 @@ def test_publish_builds_on_main_and_deploys_pages() -> None:
     assert flow["on"]["push"]["branches"] == ["main"] and "workflow_dispatch" in flow["on"]
     build, deploy = flow["jobs"]["build"], flow["jobs"]["deploy"]
     assert "python -m generator build" in runs({"jobs": {"build": build}})
-    assert uses({"jobs": {"b": build}}, "actions/upload-pages-artifact")["with"]["path"] == "site"
-    artifact = uses({"jobs": {"b": build}}, "actions/upload-artifact")["with"]
-    assert artifact["path"].rstrip("/") == "dist"
+    # only the public profile goes to Pages; the internal site and dist/ are artifacts
+    assert uses({"jobs": {"b": build}}, "actions/upload-pages-artifact")["with"]["path"] == "site-public"
+    assert "python -m generator build --profile public" in runs({"jobs": {"build": build}})
+    artifacts = sorted(s["with"]["path"].rstrip("/") for s in build["steps"]
+                       if str(s.get("uses", "")).startswith("actions/upload-artifact"))
+    assert artifacts == ["dist", "site"]
     assert "permissions" not in build  # the build job keeps the read-only default
     assert deploy["needs"] == "build"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["environment"]["name"] == "github-pages"
     uses({"jobs": {"d": deploy}}, "actions/deploy-pages")
     assert flow["concurrency"]["cancel-in-progress"] is False  # never stop a deployment midway
-
-
-def test_publish_says_where_the_public_profile_goes() -> None:
-    text = (WORKFLOWS / "publish.yml").read_text(encoding="utf-8")
-    assert "--profile public" in text and "site-public" in text
 
 
 # --- CODEOWNERS -----------------------------------------------------------------------------

@@ -17,7 +17,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                        description="校验全部记录；没有错误时生成网站、附件1–3 和工作报告。"
                                    "有错误时不生成，原有的网站和附件保持不变。")
     p.add_argument("records", nargs="?", default="records", help="记录文件夹（默认 records）")
-    p.add_argument("--site", default="site", help="网站输出文件夹（默认 site）")
+    p.add_argument("--profile", choices=("internal", "public"), default="internal",
+                   help="internal（默认）：内部版，含明细和附件；public：公开版，不含任何普查对象、"
+                        "信用代码、普查员号和人员信息，不生成附件")
+    p.add_argument("--site", default=None,
+                   help="网站输出文件夹（默认 内部版 site，公开版 site-public）")
     p.add_argument("--dist", default="dist", help="附件和报告输出文件夹（默认 dist）")
     p.add_argument("--strict", action="store_true", help="把警告也当作错误")
     p.add_argument("--format", choices=sorted(REPORTERS), default=default_format(),
@@ -36,9 +40,11 @@ def run(args: argparse.Namespace) -> int:
     if prepared.census is None or prepared.figures is None:
         sys.stderr.write("记录有错误，未生成网站和附件；原有输出保持不变。\n")
         return EXIT_PROBLEMS
+    public = args.profile == "public"
+    site = Path(args.site or ("site-public" if public else "site"))
     try:
         outputs = build(Path(args.records), prepared.census, prepared.figures, checked.schemas,
-                        Path(args.site), Path(args.dist))
+                        site, Path(args.dist), public=public)
     except BuildError as exc:
         sys.stderr.write(f"{exc}\n")
         return EXIT_PROBLEMS
