@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import MINIMAL, REPO, run_cli
 
 BAD_FORM = "errors:\n  - form: N101-1\n"

@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
-
 from conftest import REPO
+
 from generator.pipeline import prepare
 from generator.render import site
 from generator.schemas import KINDS, load_schemas, resolve, walk_properties

@@ -9,12 +9,12 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from schema_strategies import from_schema
 
 from generator import yamlsafe
 from generator.load import Source
 from generator.schemas import KINDS, load_schemas
 from generator.validate import schema_problems
-from schema_strategies import from_schema
 
 SCHEMAS = load_schemas()
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

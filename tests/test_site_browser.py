@@ -7,12 +7,11 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlparse
 
 import pytest
-
 from conftest import REPO, need_tool, run_cli
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

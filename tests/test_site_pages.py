@@ -8,8 +8,8 @@ from pathlib import Path
 
 import markdown
 import pytest
-
 from conftest import MINIMAL, REPO, check_golden
+
 from generator.pipeline import prepare
 from generator.render import site
 
