@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.commands.validate import default_format
+from generator.commands.validate import add_checking_arguments
 from generator.errors import REPORTERS
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
@@ -16,16 +16,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("build", help="校验记录并生成网站 site/、附件表格和工作报告 dist/",
                        description="校验全部记录；没有错误时生成网站、附件1–3 和工作报告。"
                                    "有错误时不生成，原有的网站和附件保持不变。")
-    p.add_argument("records", nargs="?", default="records", help="记录文件夹（默认 records）")
+    add_checking_arguments(p)
     p.add_argument("--profile", choices=("internal", "public"), default="internal",
                    help="internal（默认）：内部版，含明细和附件；public：公开版，不含任何普查对象、"
                         "信用代码、普查员号和人员信息，不生成附件")
     p.add_argument("--site", default=None,
                    help="网站输出文件夹（默认 内部版 site，公开版 site-public）")
     p.add_argument("--dist", default="dist", help="附件和报告输出文件夹（默认 dist）")
-    p.add_argument("--strict", action="store_true", help="把警告也当作错误")
-    p.add_argument("--format", choices=sorted(REPORTERS), default=default_format(),
-                   help="问题的输出格式（同 validate）")
     p.set_defaults(func=run)
 
 

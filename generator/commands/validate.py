@@ -16,13 +16,18 @@ def default_format() -> str:
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("validate", help="校验 records/ 下的全部记录，报告每一处问题",
-                       description="校验全部记录：文件、行、列、字段和中文说明，一次报告全部问题。")
+def add_checking_arguments(p: argparse.ArgumentParser) -> None:
+    """RECORDS_DIR, --strict and --format: the same for every command that validates."""
     p.add_argument("records", nargs="?", default="records", help="记录文件夹（默认 records）")
     p.add_argument("--strict", action="store_true", help="把警告也当作错误")
     p.add_argument("--format", choices=sorted(REPORTERS), default=default_format(),
-                   help="输出格式：text（默认）、json，或 github（拉取请求中的行内批注）")
+                   help="问题的输出格式：text（默认）、json，或 github（拉取请求中的行内批注）")
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("validate", help="校验 records/ 下的全部记录，报告每一处问题",
+                       description="校验全部记录：文件、行、列、字段和中文说明，一次报告全部问题。")
+    add_checking_arguments(p)
     p.set_defaults(func=run)
 
 
