@@ -121,3 +121,80 @@ def test_public_build_leaks_nothing_anywhere(tmp_path: Path) -> None:
     assert scanned > 20
     assert (out / "search" / "search_index.json").is_file()
     assert not list(out.rglob("*.xlsx")) and not list(out.rglob("*.docx"))
+
+
+MARK = "机密"  # every generated confidential value carries it, so a leak is unmistakable
+
+
+@pytest.mark.slow
+def test_public_pages_leak_no_generated_confidential_value(tmp_path_factory: pytest.TempPathFactory
+                                                           ) -> None:
+    """Records generated from the schemas, with every confidential field filled with a marked
+    value, give public pages without any of them."""
+    import shutil
+
+    import yaml
+    from conftest import MINIMAL
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+    from schema_strategies import from_schema
+
+    def marked(kind: str) -> st.SearchStrategy[dict[str, Any]]:
+        def fill(record: dict[str, Any], tags: list[str]) -> dict[str, Any]:
+            for path, tag in zip(_confidential_paths(kind), tags):
+                _set(record, path, f"{MARK}{tag}")
+            return record
+        return st.builds(fill, from_schema(SCHEMAS.documents[kind]),
+                         st.lists(st.text("甲乙丙丁戊", min_size=3, max_size=6), min_size=8, max_size=8))
+
+    @settings(max_examples=15, deadline=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    @given(finding=marked("finding"), g106=marked("g106"))
+    def check(finding: dict[str, Any], g106: dict[str, Any]) -> None:
+        root = tmp_path_factory.mktemp("gen")
+        records = root / "records"
+        shutil.copytree(MINIMAL, records)
+        finding.pop("credit_code", None)  # a pattern with a check digit: covered by the shipped records
+        g106.pop("credit_code", None)
+        finding["source_type"] = "工业源"
+        for error in finding["errors"]:
+            error["form"] = "G101-1"
+            if error["rectification"]["status"] == "已整改":
+                error["rectification"]["date"] = "2019-03-20"
+        g106["industry_code"] = "2662"
+        g106.pop("verification", None)
+        for name, data in (("findings/hl-20190320-zzz.yaml", finding),
+                           ("g106/hl-g-20190320-zzz.yaml", g106)):
+            (records / "hualong" / name).write_text(
+                yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        prepared = prepare(records)
+        assert prepared.census and prepared.figures, [str(p) for p in prepared.checked.problems]
+        docs = root / "docs"
+        site.write_pages(prepared.census, prepared.figures, prepared.checked.schemas, docs, [],
+                         "# 工作报告\n", public=True)
+        for page in docs.rglob("*.md"):
+            assert MARK not in page.read_text(encoding="utf-8"), page.name
+        internal = root / "internal"  # the same records do show the values internally
+        site.write_pages(prepared.census, prepared.figures, prepared.checked.schemas, internal,
+                         [], "# 工作报告\n")
+        assert MARK in (internal / "counties" / "hualong.md").read_text(encoding="utf-8")
+
+    check()
+
+
+def _set(data: Any, path: tuple[str | int, ...], value: str) -> None:
+    """Set ``value`` at ``path`` wherever it exists (``0`` = every item of a list)."""
+    if not path:
+        return
+    step, rest = path[0], path[1:]
+    if isinstance(step, int):
+        for i, item in enumerate(data if isinstance(data, list) else []):
+            if rest:
+                _set(item, rest, value)
+            else:
+                data[i] = value
+    elif isinstance(data, dict) and (step in data or not rest):
+        if rest:
+            _set(data[step], rest, value)
+        else:
+            data[step] = value
