@@ -135,7 +135,8 @@ def build(records: Path, census: Census, figures: Figures, schemas: Schemas,
     for target in targets:
         target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        stage = Path(tempfile.mkdtemp(prefix=".build-", dir=site.parent))
+        # absolute: MkDocs resolves a relative docs_dir against mkdocs.yml, not the cwd
+        stage = Path(tempfile.mkdtemp(prefix=".build-", dir=site.parent.resolve()))
     except OSError as exc:
         raise BuildError(f"无法在 {site.parent} 建立临时文件夹：{exc.strerror}") from None
     files: list[Path] = []

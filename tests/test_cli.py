@@ -92,3 +92,16 @@ def test_every_command_has_help_and_is_in_readme(command: str) -> None:
     assert result.returncode == 0 and re.search(r"[\u4e00-\u9fff]", result.stdout)
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert f"python -m generator {command}" in readme
+
+
+@pytest.mark.slow
+def test_build_with_relative_paths_from_another_folder(minimal_tree: Path) -> None:
+    """A user's own folder: records/, site/ and dist/ relative to it, not to the repository."""
+    finding = minimal_tree / "hualong/findings/hl-20190311-aaa.yaml"
+    finding.write_text(finding.read_text(encoding="utf-8").replace(
+        "reason: 计量单位不一致", 'reason: "计量\\x01单位不一致"'), encoding="utf-8")
+    result = run_cli("build", "records", cwd=minimal_tree.parent)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (minimal_tree.parent / "site" / "index.html").is_file()
+    assert len(list((minimal_tree.parent / "dist").glob("*.xlsx"))) == 3
+    assert not list(minimal_tree.parent.glob(".build-*"))
