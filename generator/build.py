@@ -6,6 +6,7 @@ output, so a failed or interrupted build leaves the last good site and workbooks
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import shutil
@@ -97,6 +98,22 @@ def _quiet_logs() -> None:
             pass
 
 
+_ERRNO_REASONS = {
+    errno.ENOSPC: "磁盘空间不足，请清理磁盘后重试",
+    errno.EDQUOT: "磁盘配额已用完，请清理后重试",
+    errno.EACCES: "没有写入权限，请换一个输出文件夹或检查权限",
+    errno.EPERM: "没有写入权限，请换一个输出文件夹或检查权限",
+    errno.EROFS: "文件夹是只读的，请换一个输出文件夹",
+    errno.ENOTDIR: "路径中有一个同名的文件挡住了文件夹，请换一个输出位置",
+    errno.EEXIST: "路径中有一个同名的文件挡住了文件夹，请换一个输出位置",
+}
+
+
+def _reason(exc: OSError) -> str:
+    """Why a write failed, in Chinese; the system's own words only for rare errors."""
+    return _ERRNO_REASONS.get(exc.errno or 0, f"系统错误 {exc.strerror or exc}")
+
+
 def _swap(new: Path, target: Path, trash: Path) -> None:
     """Replace ``target`` by ``new``: two renames on one file system, the old copy deleted last."""
     old = None
@@ -132,13 +149,13 @@ def build(records: Path, census: Census, figures: Figures, schemas: Schemas,
     from generator.render import site as site_pages
 
     targets = [site] if dist is None or public else [site, dist]
-    for target in targets:
-        target.parent.mkdir(parents=True, exist_ok=True)
     try:
+        for target in targets:
+            target.parent.mkdir(parents=True, exist_ok=True)
         # absolute: MkDocs resolves a relative docs_dir against mkdocs.yml, not the cwd
         stage = Path(tempfile.mkdtemp(prefix=".build-", dir=site.parent.resolve()))
     except OSError as exc:
-        raise BuildError(f"无法在 {site.parent} 建立临时文件夹：{exc.strerror}") from None
+        raise BuildError(f"无法在 {site.parent} 建立临时文件夹：{_reason(exc)}") from None
     files: list[Path] = []
     try:
         if len(targets) == 2:
@@ -152,8 +169,8 @@ def build(records: Path, census: Census, figures: Figures, schemas: Schemas,
         if len(targets) == 2:
             _swap(stage / "dist", targets[1], stage)
     except OSError as exc:
-        raise BuildError(f"写出文件失败（{exc.filename or ''}）：{exc.strerror or exc}；"
-                         "原有的网站和附件未被改动") from None
+        where = f"（{exc.filename}）" if exc.filename else ""
+        raise BuildError(f"写出文件失败{where}：{_reason(exc)}；原有的网站和附件未被改动") from None
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     out = targets[1] if len(targets) == 2 else site

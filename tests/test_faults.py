@@ -123,9 +123,6 @@ def test_disk_full_midway_gives_a_clear_message_and_keeps_outputs(
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "generator/build.py build(): the message carries exc.strerror in English ('No space left "
-    "on device') and an empty （） when the OSError has no filename"))
 def test_disk_full_message_says_why_in_chinese(outputs: Path, monkeypatch: pytest.MonkeyPatch,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     import pathlib
@@ -225,9 +222,6 @@ def test_read_only_output_folder_gives_a_clear_message(good: Path, tmp_path: Pat
     assert after == before
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "generator/build.py build(): target.parent.mkdir() runs before the try that turns OSError "
-    "into BuildError, so an uncreatable output folder is reported as an internal error (exit 70)"))
 def test_output_folder_that_cannot_be_made_gives_a_clear_message(tmp_path: Path) -> None:
     """--site below a regular file: mkdir fails for root too."""
     blocker = tmp_path / "blocker"
@@ -282,9 +276,6 @@ def test_killed_build_leaves_the_previous_outputs(outputs: Path, moment: str,
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "generator/cli.py handles KeyboardInterrupt only: SIGTERM (what CI runners and systemd "
-    "send) ends the process without running build()'s finally, so .build-* stays behind"))
 def test_terminated_build_removes_its_staging_folder(outputs: Path) -> None:
     proc = _start_build(outputs)
     _wait_for(outputs, "mkdocs", proc)
