@@ -90,16 +90,21 @@ def _table(document: Document, block: Table) -> None:
         column.width = Emu(width)
     repeat_header(table.rows[0])
     last = len(block.rows)
+    # python-docx looks a style up by name on every assignment (slow for thousands of
+    # cells); resolve the two ids once and set w:pStyle directly
+    style_ids = {r: document.styles["Table Heading" if r == 0 else "Table Text"].style_id
+                 for r in (0, 1)}
+    looks = {r: LOOKS["Table Heading" if r == 0 else "Table Text"].font for r in (0, 1)}
     for r, (row, values) in enumerate(zip(table.rows, (block.header, *block.rows))):
         for c, (cell, value) in enumerate(zip(row.cells, values)):
             cell.width = Emu(widths[c])
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             paragraph = cell.paragraphs[0]
-            paragraph.style = document.styles["Table Heading" if r == 0 else "Table Text"]
+            paragraph._p.get_or_add_pPr().get_or_add_pStyle().val = style_ids[min(r, 1)]
             if r and block.centred[c]:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             bold = True if block.total_row and r == last else None
-            style_run(paragraph.add_run(value), LOOKS[paragraph.style.name].font, bold)
+            style_run(paragraph.add_run(value), looks[min(r, 1)], bold)
 
 
 def title_lines(title: str) -> list[str]:

@@ -90,8 +90,17 @@ def _rectified_table(figures: Figures) -> Table:
 
 def _open_table(figures: Figures) -> Table:
     rows = tuple((e.county, e.object_name, e.form, e.indicator, e.status)
-                 for e in figures.open_errors)
+                 for e in figures.open_errors[:T.OPEN_LIMIT])
     return Table(T.CAP_OPEN, T.COLS_OPEN, rows, (False, False, True, False, True))
+
+
+def _open_blocks(figures: Figures) -> list[Block]:
+    """The open errors, at most OPEN_LIMIT of them: at city scale the list belongs in 附件2."""
+    blocks: list[Block] = [Paragraph(T.OPEN_INTRO), _open_table(figures)]
+    rest = len(figures.open_errors) - T.OPEN_LIMIT
+    if rest > 0:
+        blocks.append(Paragraph(T.OPEN_MORE.format(shown=num(T.OPEN_LIMIT), rest=num(rest))))
+    return blocks
 
 
 def solved_section(figures: Figures, public: bool) -> Section:
@@ -105,7 +114,7 @@ def solved_section(figures: Figures, public: bool) -> Section:
         elif public:  # the list names census objects
             blocks.append(Paragraph(T.OPEN_PUBLIC))
         else:
-            blocks += [Paragraph(T.OPEN_INTRO), _open_table(figures)]
+            blocks += _open_blocks(figures)
     else:
         blocks.append(Paragraph(T.NO_ERRORS))
     province = city.g106_by_result.get(domain.REVIEW_RESULTS[2], 0)  # 报省级
