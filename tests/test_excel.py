@@ -245,3 +245,25 @@ def test_libreoffice_does_not_evaluate_record_text(tmp_path: Path) -> None:
     text = csv.read_text(encoding="utf-8")
     for value in ('=HYPERLINK(""http://x"")', "+1", "-2", "@x"):
         assert value in text, value
+
+
+def test_sheet_merges_never_overlap() -> None:
+    """excel._merge skips openpyxl's (quadratic) overlap check: the specs must not need it."""
+    from generator.pipeline import prepare
+    from generator.render import excel_sheets
+
+    prepared = prepare(REPO / "records")
+    assert prepared.census and prepared.figures
+    specs = [*excel_sheets.annex1_sheets(prepared.census),
+             *excel_sheets.annex2_sheets(prepared.census, prepared.figures),
+             *excel_sheets.annex3_sheets(prepared.census)]
+    merged = 0
+    for spec in specs:
+        seen: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+        for merge in spec.merges:
+            r1, c1, r2, c2 = merge
+            for cell in ((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)):
+                assert cell not in seen, (spec.name, merge, seen[cell])
+                seen[cell] = merge
+        merged += len(spec.merges)
+    assert merged > 50

@@ -14,16 +14,22 @@ import os
 import re
 import zipfile
 from collections.abc import Callable
+from copy import copy
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell as XlCell
+from openpyxl.cell.cell import MergedCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.properties import CalcProperties
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
@@ -72,26 +78,56 @@ def _set_value(target: XlCell, value: L.Value) -> None:
 
 
 def _write_cells(ws: Worksheet, spec: SheetSpec) -> None:
+    # Assigning font/alignment/format hashes the style object every time (most of the time
+    # of a city-wide 附件2); cells of one look share a style, copied from the first of them.
+    looks: dict[tuple[str, bool, bool], StyleArray] = {}
     for (row, column), cell in sorted(spec.cells.items()):
         target = ws.cell(row=row, column=column)
+        key = (cell.role, cell.centre, cell.text)
+        if key in looks:
+            target._style = copy(looks[key])
+        else:
+            target.font = FONTS[cell.role]
+            target.alignment = _alignment(cell.role, cell.centre)
+            if cell.text:
+                target.number_format = "@"
+            looks[key] = copy(target._style)
         _set_value(target, cell.value)
-        target.font = FONTS[cell.role]
-        target.alignment = _alignment(cell.role, cell.centre)
-        if cell.text:
-            target.number_format = "@"
         if cell.comment:
             note = Comment(cell.comment, "市普查办技术组")
             note.width, note.height = 260, 90
             target.comment = note
 
 
+def _merge(ws: Worksheet, r1: int, c1: int, r2: int, c2: int) -> None:
+    """``ws.merge_cells`` without what costs at city scale: openpyxl compares each new range
+    with every one already there (quadratic: minutes for a city-wide 附件2) and copies the
+    corner cells' borders onto the edges, which _merge_and_border then overwrites anyway.
+    A sheet spec's merges never overlap (tests/test_excel.py checks it); the file written is
+    byte for byte the one ``merge_cells`` gives (checked when this was written)."""
+    rng = MergedCellRange.__new__(MergedCellRange)
+    CellRange.__init__(rng, min_col=c1, min_row=r1, max_col=c2, max_row=r2)
+    rng.ws = ws
+    rng.start_cell = ws.cell(row=r1, column=c1)
+    ws.merged_cells.ranges.add(rng)
+    for row, column in islice(rng.cells, 1, None):
+        ws._cells[row, column] = MergedCell(ws, row, column)
+
+
 def _merge_and_border(ws: Worksheet, spec: SheetSpec) -> None:
     for r1, c1, r2, c2 in spec.merges:
-        ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+        _merge(ws, r1, c1, r2, c2)
+    border = None
     for r1, c1, r2, c2 in spec.tables:
         for row in ws.iter_rows(min_row=r1, max_row=r2, min_col=c1, max_col=c2):
-            for cell in row:
-                cell.border = BORDER  # merged cells too, or the range shows no inner edges
+            for cell in row:  # merged cells too, or the range shows no inner edges
+                if border is None:
+                    cell.border = BORDER
+                    border = cell._style.borderId
+                else:  # the id, not the object: see _write_cells
+                    if not cell._style:  # a MergedCell made by _merge has none yet
+                        cell._style = StyleArray()
+                    cell._style.borderId = border
 
 
 def _page_setup(ws: Worksheet, spec: SheetSpec) -> None:
