@@ -39,7 +39,7 @@ def md_escape(value: object) -> str:
     text = _text(value)
     text = html.escape(text, quote=False)
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    text = re.sub(r"\s*\n\s*", " ", text).strip()
+    text = re.sub(r"\s*[\r\n]\s*", " ", text).strip()  # Markdown reads a lone \r as a break
     match = _MD_LEADING.match(text)
     if match:  # "1." → "1\.", "- x" → "\- x"
         end = match.end()
