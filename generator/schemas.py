@@ -6,12 +6,15 @@ messages, the editor hovers and the site's 填报说明 page all read them.
 
 from __future__ import annotations
 
+import datetime
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft7Validator, FormatChecker
 
 REPO = Path(__file__).resolve().parent.parent
@@ -25,6 +28,17 @@ Schema = dict[str, Any]
 class Schemas:
     documents: dict[str, Schema]
     validators: dict[str, Draft7Validator]
+    # Compiled by fastjsonschema: about 15× faster, but it stops at the first error and says
+    # it in English. It decides only whether a record is valid; the records it refuses go
+    # through ``validators`` for every error, located and in Chinese.
+    fast: dict[str, Callable[[Any], Any]]
+
+    def is_valid(self, kind: str, data: Any) -> bool:
+        try:
+            self.fast[kind](data)
+        except fastjsonschema.JsonSchemaException:
+            return False
+        return True
 
     def node(self, kind: str, path: tuple[str | int, ...]) -> Schema | None:
         """The (resolved) subschema describing ``path`` of a ``kind`` record, if any."""
@@ -70,7 +84,25 @@ def load_schemas(directory: Path = SCHEMA_DIR) -> Schemas:
             documents[kind] = json.load(handle)
     checker = FormatChecker(formats=["date"])
     validators = {k: Draft7Validator(s, format_checker=checker) for k, s in documents.items()}
-    return Schemas(documents, validators)
+    fast = {k: fastjsonschema.compile(s, formats={"date": is_date}, use_default=False)
+            for k, s in documents.items()}
+    return Schemas(documents, validators, fast)
+
+
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def is_date(value: Any) -> bool:
+    """``format: date`` exactly as jsonschema's FormatChecker decides it (a real calendar day)."""
+    if not isinstance(value, str):
+        return True
+    if not _DATE.match(value):
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def walk_properties(

@@ -106,6 +106,8 @@ def _translate(error: ValidationError, schemas: Schemas, source: Source) -> list
 
 
 def schema_problems(source: Source, schemas: Schemas) -> list[RecordError]:
+    if schemas.is_valid(source.kind, source.data):  # the fast path for the many good records
+        return []
     validator = schemas.validators[source.kind]
     problems: list[RecordError] = []
     for error in validator.iter_errors(source.data):

@@ -169,6 +169,8 @@ def _refuse_anchors_and_tags(text: str) -> None:
 
 
 def _check_tabs(text: str) -> None:
+    if "\t" not in text:  # the common case, without splitting the file into lines
+        return
     for number, line in enumerate(text.split("\n"), start=1):
         indent = len(line) - len(line.lstrip(" \t"))
         tab = line.find("\t", 0, indent)

@@ -47,3 +47,41 @@ def test_removing_a_required_key_gives_one_located_error(kind: str, data: st.Dat
     problems = schema_problems(_source(kind, record), SCHEMAS)
     assert [p.code for p in problems] == ["schema.required"]
     assert problems[0].line == 1 and problems[0].path == (key,)
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+                    | st.text(max_size=8) | st.sampled_from(["2019-02-30", "2019-03-05", "0610",
+                                                            "G101-1", "工业源", "已整改", ""]),
+                    lambda inner: st.lists(inner, max_size=3)
+                    | st.dictionaries(st.text(max_size=6), inner, max_size=3), max_leaves=6)
+
+
+def _mutate(data: st.DataObject, value: Any) -> Any:
+    """One random change somewhere in a record: a value replaced, a key dropped or added."""
+    if isinstance(value, dict) and value and data.draw(st.booleans()):
+        key = data.draw(st.sampled_from(sorted(value)))
+        action = data.draw(st.sampled_from(["replace", "drop", "add", "deeper"]))
+        copy = dict(value)
+        if action == "drop":
+            del copy[key]
+        elif action == "add":
+            copy[data.draw(st.text(min_size=1, max_size=6))] = data.draw(JSON)
+        elif action == "deeper":
+            copy[key] = _mutate(data, value[key])
+        else:
+            copy[key] = data.draw(JSON)
+        return copy
+    if isinstance(value, list) and value and data.draw(st.booleans()):
+        i = data.draw(st.integers(0, len(value) - 1))
+        return [*value[:i], _mutate(data, value[i]), *value[i + 1:]]
+    return data.draw(JSON)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_fast_validator_agrees_with_jsonschema(kind: str, data: st.DataObject) -> None:
+    """The fast path may only skip records that jsonschema would find nothing wrong with."""
+    record = _mutate(data, data.draw(from_schema(SCHEMAS.documents[kind])))
+    full = list(SCHEMAS.validators[kind].iter_errors(record))
+    assert SCHEMAS.is_valid(kind, record) == (not full), [e.message for e in full]
