@@ -110,10 +110,11 @@ def _decode(raw: bytes, file: str) -> str | RecordError:
 
 
 def read_source(
-    path: Path, kind: str, county: str | None, record_id: str
+    path: Path, kind: str, county: str | None, record_id: str, file: str | None = None
 ) -> tuple[Source, RecordError | None]:
-    """Read and parse one file. Every failure comes back as a located problem."""
-    file = display_path(path)
+    """Read and parse one file. Every failure comes back as a located problem. ``file`` is
+    the path as shown, when the caller already knows it."""
+    file = file or display_path(path)
     source = Source(file=file, kind=kind, county=county, id=record_id)
     try:
         with path.open("rb") as handle:
@@ -199,8 +200,11 @@ def load(root: Path) -> Loaded:
         return Loaded(root, [], [problem], [], 0)
     entries, problems, counties = _walk(root)
     sources: list[Source] = []
+    shown_root = display_path(root)  # resolved once, not once per file (a stat per part)
     for path, kind, county, record_id in entries:
-        source, failure = read_source(path, kind, county, record_id)
+        inside = path.relative_to(root).as_posix()
+        shown = inside if shown_root == "." else f"{shown_root}/{inside}"
+        source, failure = read_source(path, kind, county, record_id, shown)
         if failure is not None:
             problems.append(failure)
         else:
