@@ -79,9 +79,19 @@ class Watched:
 
 def _search(page: object, query: str) -> list[str]:
     page.click(".md-search__input")  # type: ignore[attr-defined]
-    # typed key by key: Material's search listens to keyboard events, not to fill()
-    page.keyboard.type(query)  # type: ignore[attr-defined]
-    page.wait_for_selector(".md-search-result__item", timeout=45000)  # type: ignore[attr-defined]
+    # The worker loads the index first (slowest from disk, on a busy machine), and a query
+    # typed before it is ready can be lost: type it again, a few times at most.
+    for attempt in range(4):
+        page.fill(".md-search__input", "")  # type: ignore[attr-defined]
+        # typed key by key: Material's search listens to keyboard events, not to fill()
+        page.keyboard.type(query)  # type: ignore[attr-defined]
+        try:
+            page.wait_for_selector(".md-search-result__item",  # type: ignore[attr-defined]
+                                   timeout=20000)
+            break
+        except Exception:
+            if attempt == 3:
+                raise
     for _ in range(8):  # Material renders results in batches as the list scrolls
         page.eval_on_selector(".md-search__scrollwrap",  # type: ignore[attr-defined]
                               "e => { e.scrollTop = e.scrollHeight; }")
