@@ -161,10 +161,11 @@ def build(records: Path, census: Census, figures: Figures, schemas: Schemas,
         if len(targets) == 2:
             files = _annexes(census, figures, stage / "dist")
         docs = stage / "docs"
-        site_pages.write_pages(census, figures, schemas, docs, files,
-                               report.report_markdown(census, figures, public=public),
-                               public=public)
+        deferred = site_pages.write_pages(census, figures, schemas, docs, files,
+                                          report.report_markdown(census, figures, public=public),
+                                          public=public)
         _mkdocs(docs, stage / "site", site_pages.nav(census), source_date_epoch(records, census))
+        site_pages.splice(stage / "site", deferred)
         _swap(stage / "site", site, stage)
         if len(targets) == 2:
             _swap(stage / "dist", targets[1], stage)

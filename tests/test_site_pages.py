@@ -86,3 +86,45 @@ def test_line_start_markup_is_neutralised(text: str) -> None:
 
     html = _html(f"前文 {md_escape(text)}\n\n{md_escape(text)}")
     assert not re.search(r"<(ol|ul|h1|blockquote)>", html), html
+
+
+def _site_files(site_dir: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site_dir)): p.read_bytes() for p in sorted(site_dir.rglob("*"))
+            if p.is_file()}
+
+
+def test_large_tables_skip_mkdocs_and_land_in_the_built_page_unchanged(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables over SEARCH_LIMIT rows go round MkDocs (a placeholder in the Markdown, spliced
+    into the HTML afterwards); the site must be byte for byte the one MkDocs gives inline."""
+    from functools import partial
+
+    from generator.build import build
+
+    monkeypatch.setattr(site, "SEARCH_LIMIT", 0)  # every non-empty table counts as large
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1560000000")
+    prepared = prepare(MINIMAL)
+    assert prepared.census and prepared.figures
+    schemas = prepared.checked.schemas
+    docs = tmp_path / "docs"
+    deferred = site.write_pages(prepared.census, prepared.figures, schemas, docs, [], "# 报告\n")
+    page = (docs / "counties" / "hualong.md").read_text(encoding="utf-8")
+    assert "<!-- detail-table:findings -->" in page and "<table>" not in page
+    assert "counties/hualong.html" in deferred
+
+    build(MINIMAL, prepared.census, prepared.figures, schemas, tmp_path / "a" / "site", None)
+    spliced = _site_files(tmp_path / "a" / "site")
+    monkeypatch.setattr(site, "write_pages", partial(site.write_pages, defer=False))
+    build(MINIMAL, prepared.census, prepared.figures, schemas, tmp_path / "b" / "site", None)
+    inline = _site_files(tmp_path / "b" / "site")
+    assert spliced.keys() == inline.keys()
+    assert [name for name in spliced if spliced[name] != inline[name]] == []
+    html = spliced["counties/hualong.html"].decode("utf-8")
+    assert "detail-table:" not in html and "测试化工有限公司" in html
+    assert "测试化工有限公司" not in spliced["search/search_index.json"].decode("utf-8")
+
+
+def test_splice_refuses_a_page_that_lost_its_placeholder(tmp_path: Path) -> None:
+    (tmp_path / "p.html").write_text("<p>no mark</p>", encoding="utf-8")
+    with pytest.raises(RuntimeError, match="found 0 times"):
+        site.splice(tmp_path, {"p.html": {"<!-- detail-table:x -->": "<table></table>"}})

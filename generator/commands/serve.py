@@ -74,7 +74,8 @@ def _generate(records: Path, docs: Path) -> list[dict[str, object]] | None:
         report.write_docx(prepared.census, prepared.figures, dist / "工作报告.docx")
         files.append(dist / "工作报告.docx")
         site.write_pages(prepared.census, prepared.figures, checked.schemas, fresh, files,
-                         report.report_markdown(prepared.census, prepared.figures))
+                         report.report_markdown(prepared.census, prepared.figures),
+                         defer=False)  # MkDocs serves the pages itself: no splice step
         _sync(fresh, docs)
     return site.nav(prepared.census)
 

@@ -1,8 +1,10 @@
 """Census + figures → the Markdown pages of the site (and its navigation) in a docs folder.
 
 Page count grows with counties, not with records. Detail tables are raw HTML built with
-every value escaped (Markdown would parse thousands of table rows slowly); tables larger
-than ``SEARCH_LIMIT`` rows are kept out of the search index.
+every value escaped (Markdown would parse thousands of table rows slowly). Tables larger
+than ``SEARCH_LIMIT`` rows are kept out of the search index and out of MkDocs altogether:
+the page carries a placeholder and :func:`splice` puts the table into the built HTML page,
+so neither Markdown nor the search plugin parses tens of thousands of rows at city scale.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ from generator.schemas import Schemas
 ASSETS = markup.TEMPLATES / "assets"
 GUIDE = markup.TEMPLATES / "guide.md"
 SEARCH_LIMIT = 400
+# Deferred tables: built page (relative to the site folder) → {placeholder: table HTML}.
+# A placeholder is an HTML comment, which Markdown passes through verbatim; record text
+# cannot forge one, since every value in a page is escaped.
+Deferred = dict[str, dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -87,12 +93,29 @@ def _index(census: Census, figures: Figures, public: bool) -> dict[str, Any]:
             "key_names": [a.name for a in figures.key_counties]}
 
 
-def _county(census: Census, figures: Figures, county: County, public: bool) -> dict[str, Any]:
+def _defer(html: str, large: bool, page: str, name: str, deferred: Deferred | None) -> str:
+    """A small table stays in the Markdown; a large one becomes a placeholder for splice()
+    (unless ``deferred`` is None: the live preview, which MkDocs serves itself)."""
+    if not large or deferred is None:
+        return html
+    mark = f"<!-- detail-table:{name} -->"
+    deferred.setdefault(page, {})[mark] = html
+    return mark
+
+
+def _county(census: Census, figures: Figures, county: County, public: bool,
+            deferred: Deferred | None) -> dict[str, Any]:
     findings, g106, verifications = census.of_county(county.slug)
     rows = sum(len(f.errors) for f in findings)
+    page = f"counties/{county.slug}.html"
+    findings_html = g106_html = ""  # the public profile shows no record-level table
+    if not public:
+        findings_html = _defer(site_tables.findings(findings, rows > SEARCH_LIMIT),
+                               rows > SEARCH_LIMIT, page, "findings", deferred)
+        g106_html = _defer(site_tables.g106(g106, len(g106) > SEARCH_LIMIT),
+                           len(g106) > SEARCH_LIMIT, page, "g106", deferred)
     return {**_common(census, figures, public), "county": county, "area": figures.county(county.slug),
-            "findings_html": site_tables.findings(findings, rows > SEARCH_LIMIT),
-            "g106_html": site_tables.g106(g106, len(g106) > SEARCH_LIMIT),
+            "findings_html": findings_html, "g106_html": g106_html,
             "verifications": verifications, "large": rows > SEARCH_LIMIT,
             "assistance": census.assistance.get(county.slug), "annex3": domain.ANNEX3_ROWS,
             "type_chart": _type_chart(figures.county(county.slug))}
@@ -185,10 +208,14 @@ def nav(census: Census) -> list[dict[str, Any]]:
 
 
 def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
-                downloads: list[Path], report_md: str, public: bool = False) -> None:
-    """Write every page and asset of the site into ``docs`` (an empty folder). The public
-    profile names no census object and no person: figures and written parts only."""
+                downloads: list[Path], report_md: str, public: bool = False,
+                defer: bool = True) -> Deferred:
+    """Write every page and asset of the site into ``docs`` (an empty folder); returns the
+    large tables that :func:`splice` must put into the built pages (none with ``defer``
+    False: every table inline, for ``mkdocs serve``). The public profile names no census
+    object and no person: figures and written parts only."""
     env = markup.environment()
+    deferred: Deferred = {}
     verifications = {**_common(census, figures, public), **_verification_counts(census)}
     pages: dict[str, str] = {
         "index.md": markup.render(env, "index.md.j2", **_index(census, figures, public)),
@@ -199,7 +226,7 @@ def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
     }
     for county in census.counties:
         pages[f"counties/{county.slug}.md"] = markup.render(
-            env, "county.md.j2", **_county(census, figures, county, public))
+            env, "county.md.j2", **_county(census, figures, county, public, deferred if defer else None))
     target = docs / "downloads"
     target.mkdir(parents=True, exist_ok=True)
     files = []
@@ -214,3 +241,16 @@ def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     shutil.copytree(ASSETS, docs / "assets")
+    return deferred
+
+
+def splice(site: Path, deferred: Deferred) -> None:
+    """Put each deferred table into its built page, in place of its placeholder."""
+    for page, tables in sorted(deferred.items()):
+        path = site / page
+        html = path.read_text(encoding="utf-8")
+        for mark, table in tables.items():
+            if html.count(mark) != 1:  # a template that lost or doubled it: a bug, not input
+                raise RuntimeError(f"{page}: placeholder {mark} found {html.count(mark)} times")
+            html = html.replace(mark, table)
+        path.write_text(html, encoding="utf-8")
