@@ -39,4 +39,4 @@ diff: $(VENV)/.runtime  ## 与 $(BASE) 比较记录的改动
 	$(PY) -m generator diff $(BASE)
 
 clean:
-	rm -rf site site-public dist .build
+	rm -rf site site-public dist .build .build-* .build.lock

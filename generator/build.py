@@ -2,6 +2,9 @@
 
 Everything is gathered and written first; only a complete build replaces the previous
 output, so a failed or interrupted build leaves the last good site and workbooks in place.
+One build at a time per output folder (a lock file); a build that finds the leftovers of one
+that was killed outright (SIGKILL, a power cut) puts back what it had moved aside and removes
+its staging folder before it starts.
 """
 
 from __future__ import annotations
@@ -11,8 +14,11 @@ import logging
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +28,8 @@ from generator.model import Census
 from generator.schemas import REPO, Schemas
 
 MKDOCS_YML = REPO / "mkdocs.yml"
+LOCK_NAME = ".build.lock"
+STAGE_PREFIX = ".build-"
 
 
 class BuildError(Exception):
@@ -33,6 +41,7 @@ class Outputs:
     site: Path
     dist: Path
     files: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was found and repaired, in Chinese
 
 
 def source_date_epoch(records: Path, census: Census) -> str:
@@ -130,6 +139,53 @@ def _swap(new: Path, target: Path, trash: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+@contextmanager
+def _exclusive(parent: Path) -> Iterator[None]:
+    """Hold the output folder's lock: a second build there is refused, not interleaved."""
+    try:
+        handle = open(parent / LOCK_NAME, "a+b")  # noqa: SIM115 (held for the whole build)
+    except OSError as exc:
+        raise BuildError(f"无法在 {parent} 建立临时文件夹和锁文件：{_reason(exc)}") from None
+    try:
+        try:
+            if sys.platform == "win32":
+                import msvcrt
+
+                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise BuildError(f"另一个生成正在向 {parent} 输出，请等它结束后再试") from None
+        yield
+    finally:
+        handle.close()  # closing releases the lock
+
+
+def _recover(parent: Path, targets: list[Path]) -> list[str]:
+    """Clear up after a build that was killed outright (under the lock, so none is running).
+    An output it had moved aside (``old-site`` in its staging folder, the target missing) is
+    put back; its staging folder is then removed, unless it holds something else moved aside,
+    which is left for a person to look at."""
+    notes = []
+    for stale in sorted(parent.glob(STAGE_PREFIX + "*")):
+        if not stale.is_dir():
+            continue
+        names = {f"old-{t.name}": t for t in targets}
+        for name, target in names.items():
+            old = stale / name
+            if old.is_dir() and not target.exists():
+                old.rename(target)
+                notes.append(f"上一次生成中途被终止：已恢复原有的 {target}")
+        unknown = sorted(p.name for p in stale.glob("old-*") if p.name not in names)
+        if unknown:
+            notes.append(f"上一次生成留下的 {stale} 中有 {'、'.join(unknown)}，请检查后手动删除")
+            continue
+        shutil.rmtree(stale, ignore_errors=True)
+    return notes
+
+
 def _annexes(census: Census, figures: Figures, out: Path) -> list[Path]:
     from generator.render import excel, report
 
@@ -145,17 +201,31 @@ def build(records: Path, census: Census, figures: Figures, schemas: Schemas,
     """Build the site into ``site`` and, for the internal profile, the downloads into ``dist``.
     The public profile (``public=True``) names no census object and no person anywhere, and
     makes no annex workbook."""
-    from generator.render import report
-    from generator.render import site as site_pages
-
     targets = [site] if dist is None or public else [site, dist]
     try:
         for target in targets:
             target.parent.mkdir(parents=True, exist_ok=True)
-        # absolute: MkDocs resolves a relative docs_dir against mkdocs.yml, not the cwd
-        stage = Path(tempfile.mkdtemp(prefix=".build-", dir=site.parent.resolve()))
     except OSError as exc:
-        raise BuildError(f"无法在 {site.parent} 建立临时文件夹：{_reason(exc)}") from None
+        raise BuildError(f"无法建立输出文件夹 {site.parent}：{_reason(exc)}") from None
+    # absolute: MkDocs resolves a relative docs_dir against mkdocs.yml, not the cwd
+    parent = site.parent.resolve()
+    with _exclusive(parent):
+        try:
+            notes = _recover(parent, targets)
+            stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=parent))
+        except OSError as exc:
+            raise BuildError(f"无法在 {site.parent} 建立临时文件夹：{_reason(exc)}") from None
+        outputs = _build_in(stage, records, census, figures, schemas, targets, public)
+    outputs.notes[:0] = notes
+    return outputs
+
+
+def _build_in(stage: Path, records: Path, census: Census, figures: Figures, schemas: Schemas,
+              targets: list[Path], public: bool) -> Outputs:
+    from generator.render import report
+    from generator.render import site as site_pages
+
+    site = targets[0]
     files: list[Path] = []
     try:
         if len(targets) == 2:

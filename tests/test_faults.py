@@ -273,6 +273,7 @@ def test_killed_build_leaves_the_previous_outputs(outputs: Path, moment: str,
     done = run_cli(*_build_args(RECORDS, outputs), env=EPOCH)
     assert done.returncode == 0, done.stderr
     assert (outputs / "site" / "index.html").is_file()
+    assert staging(outputs) == []  # and it cleared what the killed one left
 
 
 @pytest.mark.slow
@@ -282,3 +283,79 @@ def test_terminated_build_removes_its_staging_folder(outputs: Path) -> None:
     proc.send_signal(signal.SIGTERM)
     proc.communicate(timeout=60)
     assert staging(outputs) == []
+
+
+# --- leftovers of a build killed outright, and two builds at once --------------------------
+
+def test_build_after_a_kill_between_renames_restores_then_clears(outputs: Path,
+                                                                 tmp_path: Path) -> None:
+    """Killed after moving the old site aside and before moving the new one in: site/ is
+    missing and the old copy sits in the staging folder. The next build puts it back first,
+    so even a build that then fails (a bad record) leaves the previous site in place."""
+    before = snapshot(outputs / "site", outputs / "dist")
+    stale = outputs / ".build-killed"
+    stale.mkdir()
+    (outputs / "site").rename(stale / "old-site")
+    (stale / "docs").mkdir()  # half-written pages of the killed build
+    records = tmp_path / "records"
+    shutil.copytree(RECORDS, records)
+    bad = next(records.glob("*/findings/*.yaml"))
+    bad.write_text(bad.read_text(encoding="utf-8").replace("source_type:", "source_typo:"),
+                   encoding="utf-8")
+    done = run_cli(*_build_args(records, outputs), env=EPOCH)
+    assert done.returncode == 1
+    # the bad record stops the build before it touches the outputs; a good one recovers
+    assert not (outputs / "site").exists()
+    done = run_cli(*_build_args(RECORDS, outputs), env=EPOCH)
+    assert done.returncode == 0, done.stderr
+    assert "已恢复原有的" in done.stderr and str(outputs / "site") in done.stderr
+    assert staging(outputs) == []
+    assert snapshot(outputs / "site", outputs / "dist") == before  # same records, same bytes
+
+
+def test_restored_site_survives_a_build_that_then_fails(outputs: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.build import BuildError, build
+    from generator.pipeline import prepare
+    from generator.render import site as site_pages
+
+    before = snapshot(outputs / "site")
+    stale = outputs / ".build-killed"
+    stale.mkdir()
+    (outputs / "site").rename(stale / "old-site")
+    prepared = prepare(RECORDS)
+    assert prepared.census and prepared.figures
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(site_pages, "write_pages", full_disk)
+    with pytest.raises(BuildError, match="磁盘空间不足"):
+        build(RECORDS, prepared.census, prepared.figures, prepared.checked.schemas,
+              outputs / "site", outputs / "dist")
+    assert snapshot(outputs / "site") == before
+    assert staging(outputs) == []
+
+
+def test_stale_staging_folder_with_unknown_contents_is_kept_and_named(outputs: Path) -> None:
+    stale = outputs / ".build-other"
+    (stale / "old-elsewhere").mkdir(parents=True)
+    done = run_cli(*_build_args(RECORDS, outputs), env=EPOCH)
+    assert done.returncode == 0, done.stderr
+    assert "old-elsewhere" in done.stderr and "请检查后手动删除" in done.stderr
+    assert (stale / "old-elsewhere").is_dir()
+
+
+def test_second_build_into_the_same_folder_is_refused(outputs: Path) -> None:
+    if sys.platform == "win32":
+        pytest.skip("the lock is tested with fcntl here")
+    import fcntl
+
+    with open(outputs / ".build.lock", "a+b") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        before = snapshot(outputs / "site", outputs / "dist")
+        done = run_cli(*_build_args(RECORDS, outputs), env=EPOCH)
+        assert_clear_failure(done, "另一个生成正在向", str(outputs))
+        assert snapshot(outputs / "site", outputs / "dist") == before
+    done = run_cli(*_build_args(RECORDS, outputs), env=EPOCH)
+    assert done.returncode == 0, done.stderr

@@ -45,6 +45,8 @@ def run(args: argparse.Namespace) -> int:
     except BuildError as exc:
         sys.stderr.write(f"{exc}\n")
         return EXIT_PROBLEMS
+    for note in outputs.notes:
+        sys.stderr.write(f"提示：{note}\n")
     sys.stdout.write(f"网站：{outputs.site / 'index.html'}\n")
     for path in outputs.files:
         sys.stdout.write(f"下载：{path}\n")
