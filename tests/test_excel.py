@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.pipeline import prepare
 from generator.render import excel, excel_sheets
-from generator.render.excel_layout import FILES
+from generator.render.excel_layout import FILES, Cell, SheetSpec
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "excel"
 HOSTILE = {
@@ -152,6 +152,15 @@ def test_record_text_is_never_a_formula(tmp_path: Path) -> None:
                             assert cell.quotePrefix, (ws.title, cell.coordinate)
                         seen.add(str(cell.value))
     assert seen == set(HOSTILE.values())
+
+
+def test_text_xml_cannot_carry_becomes_a_replacement_character(tmp_path: Path) -> None:
+    """A YAML escape can put U+FFFE or a control character in a record: shown as U+FFFD."""
+    spec = SheetSpec("t", (10,))
+    spec.put(1, 1, Cell("a\ufffeb\uffffc\x01d"))
+    path = tmp_path / "t.xlsx"
+    excel.save(excel.workbook([spec], "t", "t", excel.MIN_ZIP_TIME), path, excel.MIN_ZIP_TIME)
+    assert load_workbook(path).active["A1"].value == "a\ufffdb\ufffdc\ufffdd"
 
 
 def test_codes_stay_text(minimal_books: dict[str, Path]) -> None:

@@ -53,9 +53,10 @@ FONTS = {
 }
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-# Characters openpyxl refuses (XML 1.0 control characters); YAML records cannot carry them,
-# but a renderer must not crash on text it did not expect.
-ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Characters XML 1.0 cannot carry (control characters, U+FFFE/U+FFFF, lone surrogates), which
+# openpyxl and lxml refuse; a YAML escape such as "\uFFFE" can put them in a record, and a
+# renderer must not crash on text it did not expect.
+ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # What Excel, WPS and LibreOffice take for the start of a formula when a cell is edited.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MIN_ZIP_TIME = datetime(1980, 1, 1)
