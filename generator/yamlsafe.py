@@ -19,7 +19,6 @@ from typing import Any
 
 import yaml
 from yaml._yaml import CParser
-from yaml.constructor import SafeConstructor
 from yaml.resolver import BaseResolver
 
 MAX_DEPTH = 20
@@ -56,39 +55,59 @@ _Resolver.add_implicit_resolver(
 )
 
 
-class _Constructor(SafeConstructor):
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[object, int] = {}
-        for key_node, _ in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            if key is None:
-                mark = key_node.start_mark
-                raise YamlProblem(
-                    "yaml.syntax",
-                    mark.line + 1,
-                    mark.column + 1,
-                    problem="键必须是简单的文字",
-                    hint="",
-                )
-            if key in seen:
-                mark = key_node.start_mark
-                raise YamlProblem(
-                    "yaml.duplicate_key",
-                    mark.line + 1,
-                    mark.column + 1,
-                    key=key,
-                    first_line=seen[key],
-                )
-            seen[key] = key_node.start_mark.line + 1
-        return super().construct_mapping(node, deep=deep)
+_TRUE = frozenset(("true", "True", "TRUE"))
+_STR, _INT, _FLOAT = ("tag:yaml.org,2002:" + t for t in ("str", "int", "float"))
+_BOOL, _NULL = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"
 
 
+def _scalar(node: yaml.ScalarNode) -> Any:
+    """A scalar as the resolver above tagged it. Explicit tags never get here (refused before
+    parsing), so these five are all there is; the patterns guarantee int() and float() work."""
+    tag, value = node.tag, node.value
+    if tag == _STR:
+        return value
+    if tag == _INT:
+        return int(value)
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        return value in _TRUE
+    if tag == _FLOAT:
+        return float(value)
+    mark = node.start_mark
+    raise YamlProblem("yaml.tag", mark.line + 1, mark.column + 1, tag=tag)
 
 
-class _Loader(CParser, _Constructor, _Resolver):
+def _construct(node: yaml.Node, level: int) -> Any:
+    """Node tree → plain data, directly: PyYAML's SafeConstructor runs a generator per node
+    to allow recursive structures, which records (no anchors) cannot have; this is the most
+    of the time a city-scale validate spends. Also refuses nesting deeper than MAX_DEPTH (the
+    document itself is level 1) and keys that are not simple text, and reports a repeated
+    key at its position."""
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(node)
+    if level > MAX_DEPTH:
+        raise YamlProblem("yaml.too_deep", None, None, limit=MAX_DEPTH)
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(child, level + 1) for child in node.value]
+    out: dict[Any, Any] = {}
+    seen: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        mark = key_node.start_mark
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise YamlProblem("yaml.syntax", mark.line + 1, mark.column + 1,
+                              problem="键必须是简单的文字", hint="")
+        if key_node.value in seen:
+            raise YamlProblem("yaml.duplicate_key", mark.line + 1, mark.column + 1,
+                              key=key_node.value, first_line=seen[key_node.value])
+        seen[key_node.value] = mark.line + 1
+        out[_scalar(key_node)] = _construct(value_node, level + 1)
+    return out
+
+
+class _Loader(CParser, _Resolver):
     def __init__(self, stream: str):
         CParser.__init__(self, stream)
-        _Constructor.__init__(self)
         _Resolver.__init__(self)
 
 
@@ -178,23 +197,6 @@ def _check_tabs(text: str) -> None:
             raise YamlProblem("yaml.tab", number, tab + 1)
 
 
-def _depth(data: object) -> int:
-    deepest, stack = 0, [(data, 1)]
-    while stack:
-        value, level = stack.pop()
-        if isinstance(value, dict):
-            children = list(value.values())
-        elif isinstance(value, list):
-            children = value
-        else:
-            continue
-        deepest = max(deepest, level)
-        if deepest > MAX_DEPTH:
-            return deepest
-        stack.extend((child, level + 1) for child in children)
-    return deepest
-
-
 def parse(text: str) -> Any:
     """Parse one record's text. Raises :class:`YamlProblem`; never anything else for bad input."""
     _check_tabs(text)
@@ -205,14 +207,12 @@ def parse(text: str) -> Any:
             raise _problem_of(exc, text) from None
     loader = _Loader(text)
     try:
-        data = loader.get_single_data()
+        node = loader.get_single_node()
     except yaml.YAMLError as exc:
         raise _problem_of(exc, text) from None
     finally:
         loader.dispose()
-    if _depth(data) > MAX_DEPTH:
-        raise YamlProblem("yaml.too_deep", None, None, limit=MAX_DEPTH)
-    return data
+    return None if node is None else _construct(node, 1)
 
 
 def compose(text: str) -> yaml.Node | None:

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -99,6 +100,14 @@ yaml_ish = st.text(alphabet=st.sampled_from(list("ab:- \n\"'[]{}&*!#|>%@`\t01234
                    max_size=200)
 
 
+def _depth(data: object) -> int:
+    if isinstance(data, dict):
+        return 1 + max((_depth(v) for v in data.values()), default=0)
+    if isinstance(data, list):
+        return 1 + max((_depth(v) for v in data), default=0)
+    return 0
+
+
 @settings(max_examples=500, deadline=None)
 @given(yaml_ish)
 def test_random_yaml_text_never_raises_anything_else(text: str) -> None:
@@ -107,4 +116,45 @@ def test_random_yaml_text_never_raises_anything_else(text: str) -> None:
     except yamlsafe.YamlProblem as problem:
         assert problem.code.startswith("yaml.")
         return
-    assert yamlsafe._depth(data) <= yamlsafe.MAX_DEPTH
+    assert _depth(data) <= yamlsafe.MAX_DEPTH
+
+
+class _Reference(yamlsafe.CParser, yaml.constructor.SafeConstructor, yamlsafe._Resolver):
+    """PyYAML's own constructor over the same parser and resolver: what parse() replaces."""
+
+    def __init__(self, stream: str) -> None:
+        yamlsafe.CParser.__init__(self, stream)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yamlsafe._Resolver.__init__(self)
+
+
+def _reference(text: str) -> object:
+    loader = _Reference(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+record_ish = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6),
+              st.floats(allow_nan=False, allow_infinity=False, width=32),
+              st.text(st.sampled_from(list("ab 0:-#'\"\n中文０")), max_size=8)),
+    lambda inner: st.one_of(st.lists(inner, max_size=4),
+                            st.dictionaries(st.text("ab0中", max_size=3), inner, max_size=4)),
+    max_leaves=20)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(yaml_ish, record_ish.map(lambda d: yaml.safe_dump(d, allow_unicode=True)),
+                 record_ish.map(lambda d: yaml.safe_dump(d, allow_unicode=True,
+                                                         default_flow_style=True))))
+def test_parse_gives_what_pyyaml_constructs_with_the_same_resolver(text: str) -> None:
+    """The direct constructor in parse() agrees with PyYAML's SafeConstructor wherever the
+    text has no anchor, alias or tag (those are refused before constructing)."""
+    try:
+        data = yamlsafe.parse(text)
+    except yamlsafe.YamlProblem:
+        return
+    expected = _reference(text)
+    assert data == expected and repr(data) == repr(expected)
