@@ -7,6 +7,7 @@ messages, the editor hovers and the site's 填报说明 page all read them.
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import fastjsonschema
-from jsonschema import Draft7Validator, FormatChecker
+from jsonschema import Draft7Validator, FormatChecker, ValidationError, validators
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA_DIR = REPO / "schemas"
@@ -77,13 +78,42 @@ def resolve(root: Schema, schema: Schema) -> Schema:
     return merged
 
 
+@functools.lru_cache(maxsize=64)
+def ecma_pattern(pattern: str) -> re.Pattern[str]:
+    """A JSON Schema pattern compiled with ECMA-262's ``$``: the very end of the text. In
+    Python ``$`` also matches before a final newline, so ``^[0-9]{2}$`` took "03\\n" (a code
+    written as a YAML block scalar) and the newline went on into the workbooks."""
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        out.append(r"\Z" if char == "$" and not in_class else char)
+        i += 1
+    return re.compile("".join(out))
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Schema) -> Iterator[Any]:
+    if validator.is_type(instance, "string") and not ecma_pattern(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = validators.extend(Draft7Validator, {"pattern": _pattern})
+
+
 def load_schemas(directory: Path = SCHEMA_DIR) -> Schemas:
     documents: dict[str, Schema] = {}
     for kind in KINDS:
         with (directory / f"{kind}.schema.json").open(encoding="utf-8") as handle:
             documents[kind] = json.load(handle)
     checker = FormatChecker(formats=["date"])
-    validators = {k: Draft7Validator(s, format_checker=checker) for k, s in documents.items()}
+    validators = {k: _Validator(s, format_checker=checker) for k, s in documents.items()}
     fast = {k: fastjsonschema.compile(s, formats={"date": is_date}, use_default=False)
             for k, s in documents.items()}
     return Schemas(documents, validators, fast)
