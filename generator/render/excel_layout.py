@@ -176,14 +176,25 @@ LINE_HEIGHT = {"body": 15.0, "header": 15.0, "note": 14.0, "region": 16.0}  # po
 # 宋体 11pt needs 14.25 (Excel's own default row); LibreOffice's fallback CJK faces a little more
 
 
+class _CharWidths(dict[str, float]):
+    """Width of each character, worked out the first time it is asked for."""
+
+    def __missing__(self, char: str) -> float:
+        width = self[char] = 2.0 if ord(char) > 0x2E7F or "\uff01" <= char <= "\uff5e" else 1.1
+        return width
+
+
+_CHAR_WIDTHS = _CharWidths()
+
+
 def text_width(text: str) -> float:
     """Width in Excel column units: a CJK or full-width character takes about two."""
-    return sum(2.0 if ord(c) > 0x2E7F or "\uff01" <= c <= "\uff5e" else 1.1 for c in text)
+    # the per-character widths summed in order, as ever: float sums depend on the order
+    return sum(map(_CHAR_WIDTHS.__getitem__, text))
 
 
-def _lines(value: Value, width: float) -> int:
+def _lines(text: str, width: float) -> int:
     usable = max(width - 1.5, 1.0)  # cell padding
-    text = "" if value is None else str(value)
     return sum(max(1, -(-int(text_width(part) * 10) // int(usable * 10)))
                for part in text.split("\n"))
 
@@ -195,12 +206,18 @@ def fit_heights(spec: SheetSpec) -> None:
     spans = {(r1, c1): (r2, c2) for r1, c1, r2, c2 in spec.merges}
     need: dict[int, float] = {}
     tall: list[tuple[int, int, float]] = []
-    for (row, column), cell in spec.cells.items():
-        if cell.role not in LINE_HEIGHT or row in spec.heights:
+    lines: dict[tuple[str, float], int] = {}  # a table repeats its values: count lines once
+    for at, cell in spec.cells.items():
+        row, column = at
+        per_line = LINE_HEIGHT.get(cell.role)
+        if per_line is None or row in spec.heights:
             continue
-        last_row, last_column = spans.get((row, column), (row, column))
-        width = sum(spec.widths[column - 1:last_column])
-        height = _lines(cell.value, width) * LINE_HEIGHT[cell.role] + 4
+        last_row, last_column = spans.get(at, at)
+        text = "" if cell.value is None else str(cell.value)
+        key = (text, sum(spec.widths[column - 1:last_column]))
+        if key not in lines:
+            lines[key] = _lines(*key)
+        height = lines[key] * per_line + 4
         if last_row == row:
             need[row] = max(need.get(row, 0.0), height)
         else:
