@@ -30,11 +30,29 @@ def _body(value: L.Value, column: Column) -> Cell:
     return Cell(value, "body", text=column.text, centre=column.centre)
 
 
+class _Bodies:
+    """The body cells of one table, one Cell per distinct value in a column: Cells are
+    immutable, and a city-wide 附件2 has some 300,000 of them but fewer than 25,000 distinct."""
+
+    def __init__(self, columns: Sequence[Column]) -> None:
+        self.columns = columns
+        self.made: dict[tuple[int, type, L.Value], Cell] = {}
+
+    def __call__(self, i: int, value: L.Value) -> Cell:
+        """The cell showing ``value`` in the i-th column (1-based)."""
+        key = (i, type(value), value)  # the type too: True == 1, but is not written as 1
+        cell = self.made.get(key)
+        if cell is None:
+            cell = self.made[key] = _body(value, self.columns[i - 1])
+        return cell
+
+
 def _blank_rows(spec: SheetSpec, first: int, columns: Sequence[Column]) -> int:
     """Empty bordered rows (text-formatted) for a table with no records; returns the last row."""
+    blank = _Bodies(columns)
     for row in range(first, first + L.EMPTY_ROWS):
-        for i, column in enumerate(columns, 1):
-            spec.put(row, i, _body(None, column))
+        for i in range(1, len(columns) + 1):
+            spec.put(row, i, blank(i, None))
     return first + L.EMPTY_ROWS - 1
 
 
@@ -49,12 +67,13 @@ def annex1_sheet(name: str, region: str, rows: Sequence[tuple[str, G106Problem]]
     spec = SheetSpec(name, tuple(c.width for c in columns), header_rows=(4, 4))
     L.heading(spec, "annex1", region, len(columns))
     _header_row(spec, 4, columns)
+    body = _Bodies(columns)
     last = 4
     for n, (county, problem) in enumerate(rows, 1):
         last = 4 + n
         values = {"seq": n, "county": county, **_g106_values(problem)}
         for i, column in enumerate(columns, 1):
-            spec.put(last, i, _body(values[column.field], column))
+            spec.put(last, i, body(i, values[column.field]))
     if not rows:
         last = _blank_rows(spec, 5, columns)
     spec.tables.append((4, 1, last, len(columns)))
@@ -76,22 +95,21 @@ def _annex2_header(spec: SheetSpec, columns: Sequence[Column]) -> None:
         spec.put(4, i, Cell(None, "header"))
 
 
-def _annex2_object(spec: SheetSpec, columns: Sequence[Column], first: int, n: int,
-                   county: str, finding: Finding) -> int:
+def _annex2_object(spec: SheetSpec, body: _Bodies, first: int, n: int, county: str,
+                   finding: Finding) -> int:
     """One census object: a row per error, its own cells merged down them; returns next row."""
     last = first + len(finding.errors) - 1
     objects: dict[str, L.Value] = {
         "seq": n, "county": county, "object_name": finding.object_name,
         "source_type": finding.source_type, "remark": finding.remark}
     for row, error in enumerate(finding.errors, first):
-        for i, column in enumerate(columns, 1):
-            if column.field in objects:
-                if row == first:
-                    spec.merge(first, i, last, i, _body(objects[column.field], column))
-                else:
-                    spec.put(row, i, _body(None, column))
+        for i, column in enumerate(body.columns, 1):
+            if column.field not in objects:
+                spec.put(row, i, body(i, getattr(error, column.field)))
+            elif row == first:
+                spec.merge(first, i, last, i, body(i, objects[column.field]))
             else:
-                spec.put(row, i, _body(getattr(error, column.field), column))
+                spec.put(row, i, body(i, None))
     return last + 1
 
 
@@ -102,9 +120,10 @@ def annex2_sheet(name: str, region: str, rows: Sequence[tuple[str, Finding]],
     spec = SheetSpec(name, tuple(c.width for c in columns), header_rows=(4, 5))
     L.heading(spec, "annex2", region, len(columns))
     _annex2_header(spec, columns)
+    body = _Bodies(columns)
     row = 6
     for n, (county, finding) in enumerate(rows, 1):
-        row = _annex2_object(spec, columns, row, n, county, finding)
+        row = _annex2_object(spec, body, row, n, county, finding)
     last = row - 1 if rows else _blank_rows(spec, 6, columns)
     spec.tables.append((4, 1, last, len(columns)))
     spec.merge(last + 1, 1, last + 1, len(columns), Cell(L.ANNEX2_NOTE, "note"))
