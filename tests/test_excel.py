@@ -3,15 +3,21 @@ and LibreOffice headless printing them (A4 landscape, 附件2 one page wide)."""
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
 import pytest
 from conftest import MINIMAL, REPO, check_golden, need_tool
-from openpyxl import load_workbook
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml.etree import xmlfile
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell._writer import lxml_write_cell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.pipeline import prepare
@@ -163,6 +169,104 @@ def test_text_xml_cannot_carry_becomes_a_replacement_character(tmp_path: Path) -
     assert load_workbook(path).active["A1"].value == "a\ufffdb\ufffdc\ufffdd"
 
 
+def _tricky_sheet() -> SheetSpec:
+    """A sheet with what the hand-written cell XML (excel._sheet_data) must get right."""
+    spec = SheetSpec("难", (14, 12, 8))
+    spec.put(1, 1, Cell("附件2", "label"))
+    spec.merge(2, 1, 2, 3, Cell("标题", "title", centre=True))
+    spec.put(3, 1, Cell(" 前后有空格 ", text=True))
+    spec.put(3, 2, Cell("一行\n两行"))
+    spec.put(3, 3, Cell(42, centre=True))
+    spec.put(4, 1, Cell("=1+1"))
+    spec.put(4, 2, Cell("&<>\"' \U0001F600 x\r\ny"))
+    spec.put(4, 3, Cell(None, text=True))  # an empty styled cell
+    spec.merge(5, 1, 5, 2, Cell("\t=cmd\x01", comment="注释"))  # C5: in the table, no cell
+    spec.tables.append((3, 1, 5, 3))
+    spec.put(6, 1, Cell("", "note"))
+    return spec
+
+
+def test_cells_read_back_as_written(tmp_path: Path) -> None:
+    """Every cell of a sheet with hostile text, outer spaces, a line break, a number, empty
+    bordered cells and merged ranges, read back: value, type and style."""
+    path = tmp_path / "t.xlsx"
+    excel.save(excel.workbook([_tricky_sheet()], "t", "t", excel.MIN_ZIP_TIME), path,
+               excel.MIN_ZIP_TIME)
+    ws = load_workbook(path)["难"]
+    # coordinate: value, data type, font, bordered (the top edge: openpyxl redraws the other
+    # edges of a merged range from its top-left cell when it reads one), format, quotePrefix
+    expected = {
+        "A1": ("附件2", "s", "黑体 12", False, "General", False),
+        "A2": ("标题", "s", "宋体 16 bold", False, "General", False),
+        "A3": (" 前后有空格 ", "s", "宋体 11", True, "@", False),
+        "B3": ("一行\n两行", "s", "宋体 11", True, "General", False),
+        "C3": (42, "n", "宋体 11", True, "General", False),
+        "A4": ("=1+1", "s", "宋体 11", True, "General", True),
+        "B4": ("&<>\"' \U0001F600 x\r\ny", "s", "宋体 11", True, "General", False),
+        "C4": (None, "n", "宋体 11", True, "@", False),
+        "A5": ("\t=cmd\ufffd", "s", "宋体 11", True, "General", True),
+        "B5": (None, "n", "Calibri 11", True, "General", False),
+        "C5": (None, "n", "Calibri 11", True, "General", False),
+        "A6": (None, "inlineStr", "宋体 10", False, "General", False),  # "": no <is>, so None
+    }
+    seen = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.has_style or cell.value is not None:
+                font = f"{cell.font.name} {cell.font.sz:g}{' bold' if cell.font.b else ''}"
+                seen[cell.coordinate] = (cell.value, cell.data_type, font,
+                                         cell.border.top.style == "thin", cell.number_format,
+                                         bool(cell.quotePrefix))
+    assert seen == expected
+    assert ws.dimensions == "A1:C6"
+    assert sorted(str(r) for r in ws.merged_cells.ranges) == ["A2:C2", "A5:B5"]
+    assert ws["C3"].alignment.horizontal == "center" and ws["A3"].alignment.wrap_text
+    assert ws["A5"].comment is not None and ws["A5"].comment.text == "注释"
+    assert [ws.row_dimensions[r].height for r in range(1, 7)] == [None, None, 34, 49, 20, 20]
+
+
+def test_every_part_is_well_formed_xml(tmp_path: Path) -> None:
+    paths = build(_hostile_tree(tmp_path), tmp_path / "out")
+    book = tmp_path / "t.xlsx"
+    excel.save(excel.workbook([_tricky_sheet()], "t", "t", excel.MIN_ZIP_TIME), book,
+               excel.MIN_ZIP_TIME)
+    sheets = 0
+    for path in [*paths, book]:
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                if name.endswith((".xml", ".rels", ".vml")):
+                    root = ET.fromstring(archive.read(name))
+                if name.startswith("xl/worksheets/sheet"):
+                    sheets += 1
+                    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+                    assert len(root.findall("m:sheetData", ns)) == 1, name
+                    merges = root.findall("m:mergeCells", ns)
+                    assert len(merges) <= 1, name
+                    for m in merges:
+                        assert int(m.get("count", "")) == len(m), name
+    assert sheets == 1 + sum(len(load_workbook(p).sheetnames) for p in paths)
+
+
+_xml_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40).map(
+    lambda t: excel.ILLEGAL.sub("", t))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_xml_text)
+def test_string_cells_are_the_xml_openpyxl_writes(text: str) -> None:
+    """The text of a string cell, escaped by hand, is byte for byte what openpyxl's own
+    writer (through lxml) makes of it: entities, character references, xml:space."""
+    ws = Workbook().active
+    cell = ws.cell(row=1, column=1, value=text)
+    cell.data_type = "s"
+    out = io.BytesIO()
+    with xmlfile(out) as xf:
+        lxml_write_cell(xf, ws, cell)
+    content, _ = excel._text(text)
+    assert ('<c r="A1" t="inlineStr">' + content).encode("ascii", "xmlcharrefreplace") == \
+        out.getvalue()
+
+
 def test_codes_stay_text(minimal_books: dict[str, Path]) -> None:
     ws = load_workbook(minimal_books["附件1"])["华龙区"]
     code = next(c for c in ws[5] if c.value == "2662")
@@ -257,7 +361,8 @@ def test_libreoffice_does_not_evaluate_record_text(tmp_path: Path) -> None:
 
 
 def test_sheet_merges_never_overlap() -> None:
-    """excel._merge skips openpyxl's (quadratic) overlap check: the specs must not need it."""
+    """excel writes merged ranges without openpyxl's (quadratic) overlap check: the specs must
+    not need it."""
     from generator.pipeline import prepare
     from generator.render import excel_sheets
 

@@ -5,6 +5,12 @@ Takes the typed census and its figures, gives three files laid out as the seed's
 The files are print-ready (A4 landscape, fit to width, header rows repeated), record text is
 always a text cell (never a formula), and the same records give byte-identical files: the
 document properties and every zip entry carry one fixed timestamp.
+
+openpyxl writes the package (styles, workbook, page setup, widths, comments, the chart, the
+merged ranges), but not the cells: a city-wide 附件2 has some 600,000, and making an openpyxl
+cell of each and letting openpyxl serialise it took most of the time of a build. write_sheet
+writes each worksheet's <sheetData> itself, in the very bytes openpyxl would have written for
+those cells, and save() puts it in place of the nearly empty one openpyxl writes.
 """
 
 from __future__ import annotations
@@ -15,21 +21,19 @@ import re
 import zipfile
 from collections.abc import Callable
 from copy import copy
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import islice
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell as XlCell
-from openpyxl.cell.cell import MergedCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.styles.cell_style import StyleArray
+from openpyxl.styles.numbers import BUILTIN_FORMATS_REVERSE
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.properties import CalcProperties
-from openpyxl.worksheet.cell_range import CellRange
-from openpyxl.worksheet.merge import MergedCellRange
+from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
@@ -59,6 +63,7 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # What Excel, WPS and LibreOffice take for the start of a formula when a cell is edited.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MAX_TEXT = 32767  # characters in a cell; openpyxl cuts longer text there
 MIN_ZIP_TIME = datetime(1980, 1, 1)
 
 
@@ -67,68 +72,177 @@ def _alignment(role: str, centre: bool) -> Alignment:
     return Alignment(horizontal=horizontal, vertical="center", wrap_text=role != "label")
 
 
-def _set_value(target: XlCell, value: L.Value) -> None:
-    """Record text is data: a string stays a string cell whatever it begins with."""
-    if isinstance(value, str):
-        value = ILLEGAL.sub("\ufffd", value)
-    target.value = value
-    if isinstance(value, str):
-        target.data_type = "s"  # openpyxl makes "=…" a formula; undo that
-        if value.startswith(FORMULA_START):
-            target.quotePrefix = True  # editing the cell in Excel/WPS keeps it text too
+Look = tuple[str, bool, bool]  # a cell's role, centred, text-formatted
+Format = tuple[Look | None, bool, bool]  # its look (None: border only), quotePrefix, bordered
 
 
-def _write_cells(ws: Worksheet, spec: SheetSpec) -> None:
-    # Assigning font/alignment/format hashes the style object every time (most of the time
-    # of a city-wide 附件2); cells of one look share a style, copied from the first of them.
-    looks: dict[tuple[str, bool, bool], StyleArray] = {}
-    for (row, column), cell in sorted(spec.cells.items()):
-        target = ws.cell(row=row, column=column)
+class _Styles:
+    """The style ids of a workbook's cells, registered as openpyxl registers them when it sets
+    a cell's style and writes the cell: a look's font and alignment when the look first
+    appears (in row, then column order, sheet after sheet), a cell format (an xf, the
+    ``s="…"`` of a cell) when the first cell using it is written. So styles.xml and every
+    ``s="…"`` are what they would be had each cell been an openpyxl cell."""
+
+    def __init__(self, wb: Workbook) -> None:
+        self.wb = wb
+        self.looks: dict[Look, StyleArray] = {}
+        self.ids: dict[Format, int] = {}
+
+    def look(self, cell: L.Cell) -> Look:
         key = (cell.role, cell.centre, cell.text)
-        if key in looks:
-            target._style = copy(looks[key])
-        else:
-            target.font = FONTS[cell.role]
-            target.alignment = _alignment(cell.role, cell.centre)
+        if key not in self.looks:
+            style = StyleArray()
+            style.fontId = self.wb._fonts.add(FONTS[cell.role])
+            style.alignmentId = self.wb._alignments.add(_alignment(cell.role, cell.centre))
             if cell.text:
-                target.number_format = "@"
-            looks[key] = copy(target._style)
-        _set_value(target, cell.value)
-        if cell.comment:
+                style.numFmtId = BUILTIN_FORMATS_REVERSE["@"]
+            self.looks[key] = style
+        return key
+
+    def id(self, form: Format) -> int:
+        if form not in self.ids:
+            look, quote, bordered = form
+            style = StyleArray() if look is None else copy(self.looks[look])
+            if quote:
+                style.quotePrefix = True  # editing the cell in Excel/WPS keeps it text too
+            if bordered:
+                style.borderId = self.wb._borders.add(BORDER)
+            self.ids[form] = self.wb._cell_styles.add(style)
+        return self.ids[form]
+
+
+def _escape(text: str) -> str:
+    """Text content as lxml escapes it (non-ASCII becomes &#…; when the sheet is encoded)."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("\r", "&#13;"))
+
+
+def _text(value: str) -> tuple[str, bool]:
+    """A string cell's content after its ``t="inlineStr">``, and whether it needs quotePrefix.
+    Record text is data: a string stays a string cell whatever it begins with."""
+    value = ILLEGAL.sub("\ufffd", value)
+    quote = value.startswith(FORMULA_START)
+    value = value[:MAX_TEXT]
+    if not value:
+        return "</c>", quote
+    space = ' xml:space="preserve"' if value != value.strip() else ""
+    return f"<is><t{space}>{_escape(value)}</t></is></c>", quote
+
+
+def _row_attributes(ws: Worksheet, height: float | None) -> str:
+    """What openpyxl writes after ``<row r="…"`` for a row of that height (or none)."""
+    return "".join(f' {k}="{v}"' for k, v in RowDimension(ws, ht=height))
+
+
+@dataclass
+class _Grid:
+    """Where a sheet spec puts something: what openpyxl's cells would have been."""
+
+    covered: set[tuple[int, int]]  # merged cells but the top-left one: empty
+    bordered: set[tuple[int, int]]  # cells of a table
+    rows: set[int]  # the rows of all the cells openpyxl would have had, written or not
+    columns: range  # and from their first column to their last
+
+    @classmethod
+    def of(cls, spec: SheetSpec) -> _Grid:
+        ranges = spec.merges + spec.tables
+        covered: set[tuple[int, int]] = set()
+        for r1, c1, r2, c2 in spec.merges:
+            covered.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
+        covered -= {(r1, c1) for r1, c1, _, _ in spec.merges}
+        rows = {r for r, _ in spec.cells}
+        for r1, _, r2, _ in ranges:
+            rows.update(range(r1, r2 + 1))
+        columns = {c for _, c in spec.cells} | {c for _, c1, _, c2 in ranges for c in (c1, c2)}
+        return cls(covered=covered,
+                   bordered={(r, c) for r1, c1, r2, c2 in spec.tables
+                             for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)},
+                   rows=rows, columns=range(min(columns, default=1), max(columns, default=0) + 1))
+
+
+def _cell_tail(cell: L.Cell, bordered: bool, styles: _Styles,
+               texts: dict[str, tuple[str, bool]]) -> str:
+    """A cell's XML after its ``<c r="…"``."""
+    value, quote = cell.value, False
+    if isinstance(value, str):
+        if value not in texts:
+            texts[value] = _text(value)
+        content, quote = texts[value]
+        kind = "inlineStr"
+    elif value is None:
+        kind, content = "n", "</c>"
+    elif isinstance(value, int):  # bool is an int too, and openpyxl writes it so
+        kind = "b" if isinstance(value, bool) else "n"
+        content = f"<v>{value:.16g}</v></c>"
+    else:
+        raise TypeError(f"a cell value must be str, int or None, not {value!r}")
+    return f' s="{styles.id((styles.look(cell), quote, bordered))}" t="{kind}">{content}'
+
+
+def _sheet_data(ws: Worksheet, spec: SheetSpec, grid: _Grid, styles: _Styles) -> str:
+    """The worksheet's <sheetData>, as openpyxl writes it for the cells it would have had: the
+    spec's cells; the covered cells of a merged range, empty (bordered inside a table, left
+    out elsewhere, as openpyxl leaves out a cell without value or style); every cell of a
+    table bordered; a row element for every row any of these is in or with a height."""
+    letters = {c: get_column_letter(c) for c in grid.columns}
+    heights: dict[float | None, str] = {}
+    texts: dict[str, tuple[str, bool]] = {}
+    # by the cell object and whether it is bordered: a table shares one Cell among the places
+    # showing the same value (spec.cells keeps them all alive, so their ids stay theirs)
+    tails: dict[tuple[int, bool], str] = {}
+    empty = ""  # a bordered cell with nothing in it; its style id is taken when first written
+    out = ["<sheetData>"]
+    for row in sorted(grid.rows | spec.heights.keys()):
+        height = spec.heights.get(row)
+        if height not in heights:
+            heights[height] = _row_attributes(ws, height)
+        out.append(f'<row r="{row}"{heights[height]}>')
+        for column in grid.columns:
+            at = (row, column)
+            cell = spec.cells.get(at)
+            if cell is None or at in grid.covered:
+                if cell is not None:
+                    styles.look(cell)  # a covered cell's look is registered all the same
+                if at in grid.bordered:
+                    empty = empty or f' s="{styles.id((None, False, True))}" t="n"></c>'
+                    out.append(f'<c r="{letters[column]}{row}"{empty}')
+                continue
+            key = (id(cell), at in grid.bordered)
+            if key not in tails:
+                tails[key] = _cell_tail(cell, key[1], styles, texts)
+            out.append(f'<c r="{letters[column]}{row}"{tails[key]}')
+        out.append("</row>")
+    out.append("</sheetData>")
+    return "".join(out)
+
+
+def _merge_cells(spec: SheetSpec) -> str:
+    """<mergeCells> as openpyxl writes it from ``ws.merged_cells``: its ranges in the order of
+    the set that holds them. A CellRange hashes as the tuple (min_row, min_col, max_row,
+    max_col), which a set of those tuples, filled in the same order, iterates in alike."""
+    if not spec.merges:
+        return ""
+    refs = []
+    for r1, c1, r2, c2 in set(spec.merges):
+        first = f"{get_column_letter(c1)}{r1}"
+        refs.append(first if (r1, c1) == (r2, c2) else f"{first}:{get_column_letter(c2)}{r2}")
+    return (f'<mergeCells count="{len(refs)}">'
+            + "".join(f'<mergeCell ref="{ref}"/>' for ref in refs) + "</mergeCells>")
+
+
+def _keep_cells(ws: Worksheet, spec: SheetSpec, grid: _Grid) -> None:
+    """The few openpyxl cells a worksheet still needs: those with a comment (openpyxl writes
+    comments and their drawing from the cells) and two corners of the cells written, from
+    which openpyxl works out <dimension ref="…">. They have no value and no style, so
+    openpyxl writes nothing for them into the <sheetData> that _sheet_data replaces."""
+    for at, cell in spec.cells.items():
+        if cell.comment and at not in grid.covered:  # a covered cell loses its comment
             note = Comment(cell.comment, "市普查办技术组")
             note.width, note.height = 260, 90
-            target.comment = note
-
-
-def _merge(ws: Worksheet, r1: int, c1: int, r2: int, c2: int) -> None:
-    """``ws.merge_cells`` without what costs at city scale: openpyxl compares each new range
-    with every one already there (quadratic: minutes for a city-wide 附件2) and copies the
-    corner cells' borders onto the edges, which _merge_and_border then overwrites anyway.
-    A sheet spec's merges never overlap (tests/test_excel.py checks it); the file written is
-    byte for byte the one ``merge_cells`` gives (checked when this was written)."""
-    rng = MergedCellRange.__new__(MergedCellRange)
-    CellRange.__init__(rng, min_col=c1, min_row=r1, max_col=c2, max_row=r2)
-    rng.ws = ws
-    rng.start_cell = ws.cell(row=r1, column=c1)
-    ws.merged_cells.ranges.add(rng)
-    for row, column in islice(rng.cells, 1, None):
-        ws._cells[row, column] = MergedCell(ws, row, column)
-
-
-def _merge_and_border(ws: Worksheet, spec: SheetSpec) -> None:
-    for r1, c1, r2, c2 in spec.merges:
-        _merge(ws, r1, c1, r2, c2)
-    border = None
-    for r1, c1, r2, c2 in spec.tables:
-        for row in ws.iter_rows(min_row=r1, max_row=r2, min_col=c1, max_col=c2):
-            for cell in row:  # merged cells too, or the range shows no inner edges
-                if border is None:
-                    cell.border = BORDER
-                    border = cell._style.borderId
-                else:  # the id, not the object: see _write_cells
-                    if not cell._style:  # a MergedCell made by _merge has none yet
-                        cell._style = StyleArray()
-                    cell._style.borderId = border
+            ws.cell(row=at[0], column=at[1]).comment = note
+    if grid.rows:
+        ws.cell(row=min(grid.rows), column=grid.columns.start)
+        ws.cell(row=max(grid.rows), column=grid.columns.stop - 1)
 
 
 def _page_setup(ws: Worksheet, spec: SheetSpec) -> None:
@@ -170,19 +284,22 @@ def _chart(ws: Worksheet, chart: ChartSpec) -> None:
     ws.add_chart(bar, chart.anchor)
 
 
-def write_sheet(ws: Worksheet, spec: SheetSpec) -> None:
-    """The one generic writer: any SheetSpec onto an empty worksheet."""
+def write_sheet(ws: Worksheet, spec: SheetSpec, styles: _Styles) -> bytes:
+    """The one generic writer: any SheetSpec onto an empty worksheet of the workbook whose
+    styles ``styles`` registers. Returns the worksheet's <sheetData> and <mergeCells>, which
+    save() puts in place of openpyxl's (openpyxl writes nothing between the two for a sheet
+    without protection, scenarios or an autofilter, which these sheets never have)."""
     ws.title = spec.name
     L.fit_heights(spec)
     for i, width in enumerate(spec.widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
-    for row, height in sorted(spec.heights.items()):
-        ws.row_dimensions[row].height = height
-    _write_cells(ws, spec)
-    _merge_and_border(ws, spec)
+    grid = _Grid.of(spec)
+    cells = _sheet_data(ws, spec, grid, styles) + _merge_cells(spec)
+    _keep_cells(ws, spec, grid)
     _page_setup(ws, spec)
     for chart in spec.charts:
         _chart(ws, chart)
+    return cells.encode("ascii", "xmlcharrefreplace")  # as lxml writes non-ASCII text
 
 
 def fixed_time(census: Census) -> datetime:
@@ -195,31 +312,56 @@ def fixed_time(census: Census) -> datetime:
     return max(stamp, MIN_ZIP_TIME)
 
 
-def workbook(sheets: list[SheetSpec], title: str, creator: str, stamp: datetime) -> Workbook:
-    wb = Workbook()
-    wb.remove(wb.active)
+@dataclass
+class Book:
+    """A workbook to save: openpyxl's, and what write_sheet gave for each of its sheets."""
+
+    wb: Workbook
+    cells: dict[Worksheet, bytes] = field(default_factory=dict)
+
+
+def workbook(sheets: list[SheetSpec], title: str, creator: str, stamp: datetime) -> Book:
+    book = Book(Workbook())
+    book.wb.remove(book.wb.active)
+    styles = _Styles(book.wb)
     for spec in sheets:
-        write_sheet(wb.create_sheet(), spec)
-    wb.properties.title = title
-    wb.properties.creator = creator
-    wb.properties.lastModifiedBy = creator
-    wb.properties.created = wb.properties.modified = stamp
-    wb.calculation = CalcProperties(fullCalcOnLoad=False)
-    return wb
+        ws = book.wb.create_sheet()
+        book.cells[ws] = write_sheet(ws, spec, styles)
+    props = book.wb.properties
+    props.title = title
+    props.creator = creator
+    props.lastModifiedBy = creator
+    props.created = props.modified = stamp
+    book.wb.calculation = CalcProperties(fullCalcOnLoad=False)
+    return book
 
 
-def save(wb: Workbook, path: Path, stamp: datetime) -> None:
-    """Byte-reproducible: openpyxl's own save stamps 'now' into core.xml and the zip entries."""
+def _splice(sheet: bytes, cells: bytes) -> bytes:
+    """A worksheet's XML with its <sheetData> element replaced by ``cells``."""
+    start = sheet.index(b"<sheetData")
+    end = sheet.find(b"</sheetData>", start)
+    end = sheet.index(b">", start) + 1 if end < 0 else end + len(b"</sheetData>")
+    return sheet[:start] + cells + sheet[end:]
+
+
+def save(book: Book, path: Path, stamp: datetime) -> None:
+    """Byte-reproducible: openpyxl's own save stamps 'now' into core.xml and the zip entries,
+    so every entry is written again with the fixed time (and compressed then, only once);
+    each worksheet gets its <sheetData> on the way."""
     raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).save()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED) as archive:
+        ExcelWriter(book.wb, archive).save()
+    cells = {ws.path.lstrip("/"): data for ws, data in book.cells.items()}  # path set by save()
     fixed = io.BytesIO()
     with zipfile.ZipFile(raw) as source, zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as out:
         for entry in source.infolist():
             info = zipfile.ZipInfo(entry.filename, date_time=stamp.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            out.writestr(info, source.read(entry.filename))
+            data = source.read(entry.filename)
+            if entry.filename in cells:
+                data = _splice(data, cells[entry.filename])
+            out.writestr(info, data)
     # write beside the target, then rename: a failed build leaves the last good file intact
     partial = path.with_name(path.name + ".partial")
     partial.write_bytes(fixed.getvalue())
@@ -238,8 +380,8 @@ def write_annexes(census: Census, figures: Figures, out_dir: Path) -> list[Path]
     books = {key: workbook(make(), L.TITLES[key], census.city.issuer, stamp)
              for key, make in makers.items()}  # everything built before anything is written
     written = []
-    for key, wb in books.items():
+    for key, book in books.items():
         path = out_dir / L.FILES[key]
-        save(wb, path, stamp)
+        save(book, path, stamp)
         written.append(path)
     return written
