@@ -6,11 +6,11 @@ The files are print-ready (A4 landscape, fit to width, header rows repeated), re
 always a text cell (never a formula), and the same records give byte-identical files: the
 document properties and every zip entry carry one fixed timestamp.
 
-openpyxl writes the package (styles, workbook, page setup, widths, comments, the chart, the
-merged ranges), but not the cells: a city-wide 附件2 has some 600,000, and making an openpyxl
-cell of each and letting openpyxl serialise it took most of the time of a build. write_sheet
-writes each worksheet's <sheetData> itself, in the very bytes openpyxl would have written for
-those cells, and save() puts it in place of the nearly empty one openpyxl writes.
+openpyxl writes the package (styles, workbook, page setup, widths, comments, the chart), but
+not the cells: a city-wide 附件2 has some 600,000, and making an openpyxl cell of
+each and letting openpyxl serialise it took most of the time of a build. write_sheet writes
+each worksheet's <sheetData> and <mergeCells> itself, in the very bytes openpyxl would have
+written, and save() puts them in place of the nearly empty <sheetData> openpyxl writes.
 """
 
 from __future__ import annotations
@@ -232,8 +232,8 @@ def _merge_cells(spec: SheetSpec) -> str:
 
 def _keep_cells(ws: Worksheet, spec: SheetSpec, grid: _Grid) -> None:
     """The few openpyxl cells a worksheet still needs: those with a comment (openpyxl writes
-    comments and their drawing from the cells) and two corners of the cells written, from
-    which openpyxl works out <dimension ref="…">. They have no value and no style, so
+    comments and their drawing from the cells) and two opposite corners of all the others,
+    from which openpyxl works out <dimension ref="…">. They have no value and no style, so
     openpyxl writes nothing for them into the <sheetData> that _sheet_data replaces."""
     for at, cell in spec.cells.items():
         if cell.comment and at not in grid.covered:  # a covered cell loses its comment
@@ -337,7 +337,7 @@ def workbook(sheets: list[SheetSpec], title: str, creator: str, stamp: datetime)
 
 
 def _splice(sheet: bytes, cells: bytes) -> bytes:
-    """A worksheet's XML with its <sheetData> element replaced by ``cells``."""
+    """A worksheet's XML with its <sheetData> element replaced by ``cells`` (write_sheet's)."""
     start = sheet.index(b"<sheetData")
     end = sheet.find(b"</sheetData>", start)
     end = sheet.index(b">", start) + 1 if end < 0 else end + len(b"</sheetData>")
@@ -347,7 +347,7 @@ def _splice(sheet: bytes, cells: bytes) -> bytes:
 def save(book: Book, path: Path, stamp: datetime) -> None:
     """Byte-reproducible: openpyxl's own save stamps 'now' into core.xml and the zip entries,
     so every entry is written again with the fixed time (and compressed then, only once);
-    each worksheet gets its <sheetData> on the way."""
+    each worksheet gets its cells and merged ranges on the way."""
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED) as archive:
         ExcelWriter(book.wb, archive).save()
