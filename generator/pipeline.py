@@ -7,7 +7,7 @@ from pathlib import Path
 
 from generator.aggregate import Figures, aggregate
 from generator.errors import RecordError, count
-from generator.load import Loaded, load
+from generator.load import Loaded, collector_paused, load
 from generator.model import Census, build_census
 from generator.schemas import Schemas, load_schemas
 from generator.validate import validate
@@ -27,8 +27,9 @@ class Checked:
 def check(records: Path, strict: bool = False) -> Checked:
     """Load and validate a records tree; every problem of the run, sorted."""
     schemas = load_schemas()
-    loaded = load(records)
-    return Checked(loaded, schemas, validate(loaded, schemas, strict=strict))
+    with collector_paused():
+        loaded = load(records)
+        return Checked(loaded, schemas, validate(loaded, schemas, strict=strict))
 
 
 @dataclass
@@ -44,5 +45,6 @@ def prepare(records: Path, strict: bool = False) -> Prepared:
     checked = check(records, strict=strict)
     if not checked.ok:
         return Prepared(checked, None, None)
-    census = build_census(checked.loaded.sources)
-    return Prepared(checked, census, aggregate(census))
+    with collector_paused():
+        census = build_census(checked.loaded.sources)
+        return Prepared(checked, census, aggregate(census))
