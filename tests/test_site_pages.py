@@ -33,7 +33,7 @@ def test_pages_match_golden_files(tmp_path: Path, update_golden: bool) -> None:
     assert {"index.md", "analysis.md", "verifications.md", "downloads.md", "schema.md",
             "counties/hualong.md", "counties/shifanqu.md"} <= set(pages)
     for name, text in pages.items():
-        if name in ("guide.md", "report.md"):  # owned by their own tests
+        if name in ("guide.md", "report.md", "performance.md"):  # owned by their own tests
             continue
         check_golden(GOLDEN / name, text, update_golden)
 
@@ -128,3 +128,27 @@ def test_splice_refuses_a_page_that_lost_its_placeholder(tmp_path: Path) -> None
     (tmp_path / "p.html").write_text("<p>no mark</p>", encoding="utf-8")
     with pytest.raises(RuntimeError, match="found 0 times"):
         site.splice(tmp_path, {"p.html": {"<!-- detail-table:x -->": "<table></table>"}})
+
+
+def test_performance_page_shows_the_last_benchmark_results(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    results = tmp_path / "results.md"
+    results.write_text("# Benchmarks\n\nTaken on a test machine.\n\n## Ratios\n\n"
+                       "| ratio | value |\n| --- | ---: |\n| validate ÷ floor (1×) | 1.11× |\n",
+                       encoding="utf-8")
+    monkeypatch.setattr(site, "BENCHMARK_RESULTS", results)
+    page = _pages(MINIMAL, tmp_path / "docs")["performance.md"]
+    assert page.startswith("# 性能\n") and "# Benchmarks" not in page
+    assert "### Ratios" in page and "| validate ÷ floor (1×) | 1.11× |" in page
+    html = _html(page)
+    assert ">1.11×</td>" in html and "尚无结果" not in page
+
+    monkeypatch.setattr(site, "BENCHMARK_RESULTS", tmp_path / "missing.md")
+    page = _pages(MINIMAL, tmp_path / "docs2")["performance.md"]
+    assert "尚无结果" in page and "benchmarks/run" in page
+
+
+def test_performance_page_is_in_the_navigation() -> None:
+    prepared = prepare(MINIMAL)
+    assert prepared.census
+    assert {"性能": "performance.md"} in site.nav(prepared.census)[-1]["填报说明"]

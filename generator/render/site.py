@@ -19,10 +19,12 @@ from generator import domain
 from generator.aggregate import Area, Figures
 from generator.model import CHECK_TITLES, Census, County
 from generator.render import charts, markup, site_tables
-from generator.schemas import Schemas
+from generator.schemas import REPO, Schemas
 
 ASSETS = markup.TEMPLATES / "assets"
 GUIDE = markup.TEMPLATES / "guide.md"
+# Written by benchmarks/run; the 性能 page shows it (its own "# …" title dropped).
+BENCHMARK_RESULTS = REPO / "benchmarks" / "results.md"
 SEARCH_LIMIT = 400
 # Deferred tables: built page (relative to the site folder) → {placeholder: table HTML}.
 # A placeholder is an HTML comment, which Markdown passes through verbatim; record text
@@ -203,7 +205,8 @@ def nav(census: Census) -> list[dict[str, Any]]:
         {"现场核查": "verifications.md"},
         {"工作报告": "report.md"},
         {"下载": "downloads.md"},
-        {"填报说明": [{"记录格式": "schema.md"}, {"填报指南": "guide.md"}]},
+        {"填报说明": [{"记录格式": "schema.md"}, {"填报指南": "guide.md"},
+                  {"性能": "performance.md"}]},
     ]
 
 
@@ -236,12 +239,24 @@ def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
                               f"{max(1, round(path.stat().st_size / 1024))}"))
     pages["downloads.md"] = markup.render(env, "downloads.md.j2", files=files, public=public)
     pages["guide.md"] = GUIDE.read_text(encoding="utf-8") if GUIDE.exists() else "# 填报指南\n"
+    pages["performance.md"] = markup.render(env, "performance.md.j2",
+                                            results=_benchmark_results(BENCHMARK_RESULTS))
     for name, text in pages.items():
         path = docs / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     shutil.copytree(ASSETS, docs / "assets")
     return deferred
+
+
+def _benchmark_results(path: Path) -> str:
+    """benchmarks/results.md under the page's own title: its headings one level down."""
+    if not path.is_file():
+        return ""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if lines and lines[0].startswith("# "):
+        lines = lines[1:]
+    return "\n".join("#" + line if line.startswith("#") else line for line in lines).strip() + "\n"
 
 
 def splice(site: Path, deferred: Deferred) -> None:
