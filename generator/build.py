@@ -18,7 +18,7 @@ import sys
 import tempfile
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +30,7 @@ from generator.schemas import REPO, Schemas
 MKDOCS_YML = REPO / "mkdocs.yml"
 LOCK_NAME = ".build.lock"
 STAGE_PREFIX = ".build-"
+STAGE_MARK = ".census-build"  # in every staging folder: recovery touches no other .build-*
 
 
 class BuildError(Exception):
@@ -123,15 +124,16 @@ def _reason(exc: OSError) -> str:
     return _ERRNO_REASONS.get(exc.errno or 0, f"系统错误 {exc.strerror or exc}")
 
 
-def _swap(new: Path, target: Path, trash: Path) -> None:
-    """Replace ``target`` by ``new``: two renames on one file system, the old copy deleted last."""
+def _swap(new: Path, target: Path, trash: Path, role: str) -> None:
+    """Replace ``target`` by ``new``: two renames on one file system, the old copy deleted last.
+    Whatever stops the second rename (an error, Ctrl-C) puts the old copy back first."""
     old = None
     if target.exists():
-        old = trash / f"old-{target.name}"
+        old = trash / f"old-{role}"
         target.rename(old)
     try:
         new.rename(target)
-    except OSError:
+    except BaseException:
         if old is not None:
             old.rename(target)
         raise
@@ -139,51 +141,106 @@ def _swap(new: Path, target: Path, trash: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _outputs(site: Path, dist: Path | None) -> dict[str, Path]:
+    """The outputs of a build by role; a moved-aside copy is named after its role
+    (``old-site``), so two outputs with the same folder name cannot be confused."""
+    return {"site": site} if dist is None else {"site": site, "dist": dist}
+
+
 @contextmanager
-def _exclusive(parent: Path) -> Iterator[None]:
-    """Hold the output folder's lock: a second build there is refused, not interleaved."""
+def _exclusive(parents: list[Path]) -> Iterator[list[str]]:
+    """Hold the lock of every output folder (in a fixed order): a second build into any of
+    them is refused, not interleaved. Yields notes: a file system without locks (some
+    network shares) is used unlocked, and said so."""
+    notes: list[str] = []
+    with ExitStack() as stack:
+        for parent in sorted(set(parents)):
+            try:
+                handle = stack.enter_context(open(parent / LOCK_NAME, "a+b"))
+            except OSError as exc:
+                raise BuildError(f"无法在 {parent} 建立临时文件夹和锁文件：{_reason(exc)}") from None
+            try:
+                _lock(handle.fileno())
+            except OSError as exc:
+                if exc.errno not in _LOCKED:
+                    notes.append(f"{parent} 所在的文件系统不支持加锁：请勿同时运行两个生成")
+                    continue
+                raise BuildError(f"另一个生成正在向 {parent} 输出，请等它结束后再试") from None
+            stack.callback(_unlock, handle.fileno())
+        yield notes
+
+
+_LOCKED = {errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES, getattr(errno, "EDEADLOCK", -1)}
+
+
+def _lock(fd: int) -> None:
+    if sys.platform == "win32":
+        import msvcrt
+
+        os.lseek(fd, 0, os.SEEK_SET)  # msvcrt locks bytes from the current position
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _unlock(fd: int) -> None:
+    """Released explicitly: Windows frees a lock only some time after the file is closed."""
     try:
-        handle = open(parent / LOCK_NAME, "a+b")  # noqa: SIM115 (held for the whole build)
-    except OSError as exc:
-        raise BuildError(f"无法在 {parent} 建立临时文件夹和锁文件：{_reason(exc)}") from None
-    try:
-        try:
-            if sys.platform == "win32":
-                import msvcrt
+        if sys.platform == "win32":
+            import msvcrt
 
-                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-            else:
-                import fcntl
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
 
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise BuildError(f"另一个生成正在向 {parent} 输出，请等它结束后再试") from None
-        yield
-    finally:
-        handle.close()  # closing releases the lock
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    except OSError:
+        pass  # closing the file releases it anyway
 
 
-def _recover(parent: Path, targets: list[Path]) -> list[str]:
+def _restore(stage: Path, outputs: dict[str, Path]) -> list[str]:
+    """Put back any output moved aside into ``stage`` whose place is empty."""
+    notes = []
+    for role, target in outputs.items():
+        old = stage / f"old-{role}"
+        if old.is_dir() and not target.exists():
+            old.rename(target)
+            notes.append(f"上一次生成中途被终止：已恢复原有的 {target}")
+    return notes
+
+
+def _recover(parent: Path, outputs: dict[str, Path]) -> list[str]:
     """Clear up after a build that was killed outright (under the lock, so none is running).
-    An output it had moved aside (``old-site`` in its staging folder, the target missing) is
-    put back; its staging folder is then removed, unless it holds something else moved aside,
-    which is left for a person to look at."""
+    Only staging folders this tool made (they hold STAGE_MARK) are touched: an output one had
+    moved aside is put back, then the folder is removed, unless it still holds a copy moved
+    aside that has nowhere to go, which is left for a person to look at."""
     notes = []
     for stale in sorted(parent.glob(STAGE_PREFIX + "*")):
-        if not stale.is_dir():
+        if not (stale / STAGE_MARK).is_file():
             continue
-        names = {f"old-{t.name}": t for t in targets}
-        for name, target in names.items():
-            old = stale / name
-            if old.is_dir() and not target.exists():
-                old.rename(target)
-                notes.append(f"上一次生成中途被终止：已恢复原有的 {target}")
-        unknown = sorted(p.name for p in stale.glob("old-*") if p.name not in names)
-        if unknown:
-            notes.append(f"上一次生成留下的 {stale} 中有 {'、'.join(unknown)}，请检查后手动删除")
+        notes += _restore(stale, outputs)
+        left = sorted(p.name for p in stale.glob("old-*"))
+        if left:
+            notes.append(f"上一次生成留下的 {stale} 中有 {'、'.join(left)}，请检查后手动删除")
             continue
         shutil.rmtree(stale, ignore_errors=True)
     return notes
+
+
+def recover_outputs(site: Path, dist: Path | None) -> list[str]:
+    """What ``build`` does first, for a caller that may not reach it (records with errors):
+    put back outputs that a killed build left moved aside. Returns notes, in Chinese."""
+    parent = site.parent.resolve()
+    if not parent.is_dir():
+        return []
+    with _exclusive([parent]) as notes:
+        try:
+            return notes + _recover(parent, _outputs(site, dist))
+        except OSError as exc:
+            raise BuildError(f"无法清理 {parent} 中上一次生成留下的文件：{_reason(exc)}") from None
 
 
 def _annexes(census: Census, figures: Figures, out: Path) -> list[Path]:
@@ -201,34 +258,49 @@ def build(records: Path, census: Census, figures: Figures, schemas: Schemas,
     """Build the site into ``site`` and, for the internal profile, the downloads into ``dist``.
     The public profile (``public=True``) names no census object and no person anywhere, and
     makes no annex workbook."""
-    targets = [site] if dist is None or public else [site, dist]
+    outputs = _outputs(site, None if public else dist)
     try:
-        for target in targets:
+        for target in outputs.values():
             target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BuildError(f"无法建立输出文件夹 {site.parent}：{_reason(exc)}") from None
     # absolute: MkDocs resolves a relative docs_dir against mkdocs.yml, not the cwd
     parent = site.parent.resolve()
-    with _exclusive(parent):
+    parents = [t.parent.resolve() for t in outputs.values()]
+    if "dist" in outputs and os.stat(parents[1]).st_dev != os.stat(parent).st_dev:
+        raise BuildError(f"网站 {site} 和附件 {dist} 的输出文件夹须在同一磁盘上"
+                         "（生成完成后一次性替换，跨磁盘做不到），请换一个位置")
+    with _exclusive(parents) as notes:
         try:
-            notes = _recover(parent, targets)
-            stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=parent))
+            notes += _recover(parent, outputs)
+            stage = _new_stage(parent)
         except OSError as exc:
             raise BuildError(f"无法在 {site.parent} 建立临时文件夹：{_reason(exc)}") from None
-        outputs = _build_in(stage, records, census, figures, schemas, targets, public)
-    outputs.notes[:0] = notes
-    return outputs
+        built = _build_in(stage, records, census, figures, schemas, outputs, public)
+    built.notes[:0] = notes
+    return built
+
+
+def _new_stage(parent: Path) -> Path:
+    """An empty staging folder in ``parent``, marked as this tool's (see _recover)."""
+    stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=parent))
+    try:
+        with open(stage / STAGE_MARK, "w", encoding="utf-8") as mark:
+            mark.write("staging folder of `python -m generator build`; safe to delete\n")
+    except OSError:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    return stage
 
 
 def _build_in(stage: Path, records: Path, census: Census, figures: Figures, schemas: Schemas,
-              targets: list[Path], public: bool) -> Outputs:
+              outputs: dict[str, Path], public: bool) -> Outputs:
     from generator.render import report
     from generator.render import site as site_pages
 
-    site = targets[0]
     files: list[Path] = []
     try:
-        if len(targets) == 2:
+        if "dist" in outputs:
             files = _annexes(census, figures, stage / "dist")
         docs = stage / "docs"
         deferred = site_pages.write_pages(census, figures, schemas, docs, files,
@@ -236,13 +308,13 @@ def _build_in(stage: Path, records: Path, census: Census, figures: Figures, sche
                                           public=public)
         _mkdocs(docs, stage / "site", site_pages.nav(census), source_date_epoch(records, census))
         site_pages.splice(stage / "site", deferred)
-        _swap(stage / "site", site, stage)
-        if len(targets) == 2:
-            _swap(stage / "dist", targets[1], stage)
+        for role, target in outputs.items():
+            _swap(stage / role, target, stage, role)
     except OSError as exc:
         where = f"（{exc.filename}）" if exc.filename else ""
         raise BuildError(f"写出文件失败{where}：{_reason(exc)}；原有的网站和附件未被改动") from None
     finally:
+        _restore(stage, outputs)  # nothing moved aside is ever deleted with the stage
         shutil.rmtree(stage, ignore_errors=True)
-    out = targets[1] if len(targets) == 2 else site
-    return Outputs(site, out, [out / f.name for f in files])
+    out = outputs.get("dist", outputs["site"])
+    return Outputs(outputs["site"], out, [out / f.name for f in files])

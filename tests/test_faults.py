@@ -287,14 +287,22 @@ def test_terminated_build_removes_its_staging_folder(outputs: Path) -> None:
 
 # --- leftovers of a build killed outright, and two builds at once --------------------------
 
+def _stale_stage(out: Path) -> Path:
+    """What a build killed outright leaves: its marked staging folder."""
+    from generator.build import STAGE_MARK
+
+    stale = out / ".build-killed"
+    stale.mkdir()
+    (stale / STAGE_MARK).write_text("", encoding="utf-8")
+    return stale
+
 def test_build_after_a_kill_between_renames_restores_then_clears(outputs: Path,
                                                                  tmp_path: Path) -> None:
     """Killed after moving the old site aside and before moving the new one in: site/ is
-    missing and the old copy sits in the staging folder. The next build puts it back first,
-    so even a build that then fails (a bad record) leaves the previous site in place."""
+    missing and the old copy sits in the staging folder. The next build puts it back before
+    anything else, so even a build stopped by a bad record leaves the previous site in place."""
     before = snapshot(outputs / "site", outputs / "dist")
-    stale = outputs / ".build-killed"
-    stale.mkdir()
+    stale = _stale_stage(outputs)
     (outputs / "site").rename(stale / "old-site")
     (stale / "docs").mkdir()  # half-written pages of the killed build
     records = tmp_path / "records"
@@ -303,13 +311,13 @@ def test_build_after_a_kill_between_renames_restores_then_clears(outputs: Path,
     bad.write_text(bad.read_text(encoding="utf-8").replace("source_type:", "source_typo:"),
                    encoding="utf-8")
     done = run_cli(*_build_args(records, outputs), env=EPOCH)
-    assert done.returncode == 1
-    # the bad record stops the build before it touches the outputs; a good one recovers
-    assert not (outputs / "site").exists()
-    done = run_cli(*_build_args(RECORDS, outputs), env=EPOCH)
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 1  # the bad record stops the build, but only after recovery
     assert "已恢复原有的" in done.stderr and str(outputs / "site") in done.stderr
     assert staging(outputs) == []
+    assert snapshot(outputs / "site", outputs / "dist") == before
+    done = run_cli(*_build_args(RECORDS, outputs), env=EPOCH)
+    assert done.returncode == 0, done.stderr
+    assert "已恢复原有的" not in done.stderr
     assert snapshot(outputs / "site", outputs / "dist") == before  # same records, same bytes
 
 
@@ -320,8 +328,7 @@ def test_restored_site_survives_a_build_that_then_fails(outputs: Path,
     from generator.render import site as site_pages
 
     before = snapshot(outputs / "site")
-    stale = outputs / ".build-killed"
-    stale.mkdir()
+    stale = _stale_stage(outputs)
     (outputs / "site").rename(stale / "old-site")
     prepared = prepare(RECORDS)
     assert prepared.census and prepared.figures
@@ -338,8 +345,8 @@ def test_restored_site_survives_a_build_that_then_fails(outputs: Path,
 
 
 def test_stale_staging_folder_with_unknown_contents_is_kept_and_named(outputs: Path) -> None:
-    stale = outputs / ".build-other"
-    (stale / "old-elsewhere").mkdir(parents=True)
+    stale = _stale_stage(outputs)
+    (stale / "old-elsewhere").mkdir()
     done = run_cli(*_build_args(RECORDS, outputs), env=EPOCH)
     assert done.returncode == 0, done.stderr
     assert "old-elsewhere" in done.stderr and "请检查后手动删除" in done.stderr
@@ -359,3 +366,51 @@ def test_second_build_into_the_same_folder_is_refused(outputs: Path) -> None:
         assert snapshot(outputs / "site", outputs / "dist") == before
     done = run_cli(*_build_args(RECORDS, outputs), env=EPOCH)
     assert done.returncode == 0, done.stderr
+
+
+def test_same_folder_name_for_site_and_dist_is_not_confused(tmp_path: Path) -> None:
+    """--site a/out --dist b/out: a copy moved aside is named by its role, not its folder."""
+    from generator.build import _recover
+
+    site, dist = tmp_path / "a" / "out", tmp_path / "b" / "out"
+    dist.mkdir(parents=True)
+    (tmp_path / "a").mkdir()
+    stale = _stale_stage(tmp_path / "a")
+    (stale / "old-site").mkdir()
+    (stale / "old-site" / "index.html").write_text("old", encoding="utf-8")
+    notes = _recover(tmp_path / "a", {"site": site, "dist": dist})
+    assert (site / "index.html").read_text(encoding="utf-8") == "old"
+    assert notes and not stale.exists()
+
+
+def test_recovery_leaves_folders_it_did_not_make(outputs: Path) -> None:
+    mine = outputs / ".build-notes"  # a person's folder that happens to share the prefix
+    mine.mkdir()
+    (mine / "keep.txt").write_text("x", encoding="utf-8")
+    done = run_cli(*_build_args(RECORDS, outputs), env=EPOCH)
+    assert done.returncode == 0, done.stderr
+    assert (mine / "keep.txt").is_file()
+
+
+def test_interrupt_between_the_renames_puts_the_old_output_back(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch
+                                                                ) -> None:
+    """Ctrl-C after the old site was moved aside and before the new one moved in."""
+    from generator import build as gbuild
+
+    target, new, trash = tmp_path / "site", tmp_path / "new", tmp_path / "trash"
+    for folder in (target, new, trash):
+        folder.mkdir()
+    (target / "index.html").write_text("old", encoding="utf-8")
+    real_rename = Path.rename
+
+    def rename(self: Path, to: Path) -> Path:
+        if self == new:
+            raise KeyboardInterrupt
+        return real_rename(self, to)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(KeyboardInterrupt):
+        gbuild._swap(new, target, trash, "site")
+    monkeypatch.undo()
+    assert (target / "index.html").read_text(encoding="utf-8") == "old"

@@ -27,9 +27,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    from generator.build import BuildError, build
+    from generator.build import BuildError, build, recover_outputs
     from generator.pipeline import prepare
 
+    public = args.profile == "public"
+    site = Path(args.site or ("site-public" if public else "site"))
+    dist = None if public else Path(args.dist)
+    try:  # first, so that records with errors do not keep a killed build's outputs hidden
+        notes = recover_outputs(site, dist)
+    except BuildError:
+        notes = []  # locked or not writable: build() says so, if the records get that far
+    for note in notes:
+        sys.stderr.write(f"提示：{note}\n")
     prepared = prepare(Path(args.records), strict=args.strict)
     checked = prepared.checked
     if checked.problems or not checked.ok:
@@ -37,11 +46,9 @@ def run(args: argparse.Namespace) -> int:
     if prepared.census is None or prepared.figures is None:
         sys.stderr.write("记录有错误，未生成网站和附件；原有输出保持不变。\n")
         return EXIT_PROBLEMS
-    public = args.profile == "public"
-    site = Path(args.site or ("site-public" if public else "site"))
     try:
         outputs = build(Path(args.records), prepared.census, prepared.figures, checked.schemas,
-                        site, Path(args.dist), public=public)
+                        site, dist, public=public)
     except BuildError as exc:
         sys.stderr.write(f"{exc}\n")
         return EXIT_PROBLEMS
