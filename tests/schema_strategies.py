@@ -33,7 +33,9 @@ def from_schema(root: Schema, node: Schema | None = None) -> st.SearchStrategy[A
     if node.get("format") == "date":
         return DATES
     if "pattern" in node:
-        return st.from_regex(node["pattern"], fullmatch=True).filter(lambda s: "\n" not in s)
+        longest = node.get("maxLength", 10**6)
+        return st.from_regex(node["pattern"], fullmatch=True).filter(
+            lambda s: "\n" not in s and len(s) <= longest)
     return TEXT
 
 
