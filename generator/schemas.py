@@ -90,8 +90,15 @@ def ecma_pattern(pattern: str) -> re.Pattern[str]:
             out.append(pattern[i:i + 2])
             i += 2
             continue
-        if char == "[":
+        if char == "[" and not in_class:
             in_class = True
+            # a "]" right after "[" or "[^" is a literal in Python's re, not the end
+            opening = "[^]" if pattern.startswith("[^]", i) else "[]" if pattern.startswith(
+                "[]", i) else ""
+            if opening:
+                out.append(opening)
+                i += len(opening)
+                continue
         elif char == "]":
             in_class = False
         out.append(r"\Z" if char == "$" and not in_class else char)

@@ -22,6 +22,7 @@ from yaml._yaml import CParser
 from yaml.resolver import BaseResolver
 
 MAX_DEPTH = 20
+MAX_DIGITS = 1000  # digits of a plain integer; no census figure comes near
 
 
 class YamlProblem(Exception):
@@ -67,6 +68,10 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     if tag == _STR:
         return value
     if tag == _INT:
+        if len(value) > MAX_DIGITS:  # int() refuses them (Python's limit is 4,300 digits)
+            mark = node.start_mark
+            raise YamlProblem("yaml.syntax", mark.line + 1, mark.column + 1,
+                              problem=f"数字超过 {MAX_DIGITS} 位", hint="：需要文字时请加引号")
         return int(value)
     if tag == _NULL:
         return None

@@ -158,3 +158,10 @@ def test_parse_gives_what_pyyaml_constructs_with_the_same_resolver(text: str) ->
         return
     expected = _reference(text)
     assert data == expected and repr(data) == repr(expected)
+
+
+def test_an_integer_too_long_for_python_is_a_located_problem() -> None:
+    with pytest.raises(yamlsafe.YamlProblem) as caught:
+        yamlsafe.parse("a: 1\nb: " + "1" * 5000 + "\n")
+    assert caught.value.code == "yaml.syntax" and (caught.value.line, caught.value.column) == (2, 4)
+    assert yamlsafe.parse("b: '" + "1" * 5000 + "'\n") == {"b": "1" * 5000}

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
+from conftest import MINIMAL
 from jsonschema import Draft7Validator
 
 from generator.messages import MESSAGES
@@ -82,3 +84,36 @@ def test_every_pattern_explains_itself() -> None:
 def test_schema_files_are_exactly_the_kinds() -> None:
     assert sorted(p.name for p in Path(SCHEMA_DIR).glob("*.schema.json")) == sorted(
         f"{k}.schema.json" for k in KINDS)
+
+
+@pytest.mark.parametrize(("pattern", "text", "matches"), [
+    (r"^[0-9]{2}$", "03", True),
+    (r"^[0-9]{2}$", "03\n", False),  # Python's $ alone would take it
+    (r"^[$a]x$", "$x", True),  # a $ in a class is a character
+    (r"^a\$$", "a$", True),  # so is an escaped one
+    (r"^[]$]x$", "]x", True),  # a class opening with ] keeps its ] literal
+    (r"^[]$]x$", "]x\n", False),
+    (r"^[^]$]$", "a", True),
+])
+def test_patterns_end_where_ecma_262_ends_them(pattern: str, text: str, matches: bool) -> None:
+    from generator.schemas import ecma_pattern
+
+    assert (ecma_pattern(pattern).search(text) is not None) == matches
+
+
+def test_a_record_only_the_fast_validator_refuses_is_still_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Should fastjsonschema and jsonschema ever disagree, the record gets an error, not a pass."""
+    from generator.load import read_source
+    from generator.validate import schema_problems
+
+    path = tmp_path / "x.yaml"
+    shutil.copyfile(MINIMAL / "hualong" / "findings" / "hl-20190311-aaa.yaml", path)
+    source, failure = read_source(path, "finding", "hualong", "hl-20190311-aaa")
+    assert failure is None
+    schemas = load_schemas()
+    assert schema_problems(source, schemas) == []
+    monkeypatch.setattr(type(schemas), "is_valid", lambda self, kind, data: False)
+    problems = schema_problems(source, schemas)
+    assert [p.code for p in problems] == ["schema.unexplained"]
+    assert "技术组" in problems[0].message and problems[0].line == 1

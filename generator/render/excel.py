@@ -360,8 +360,10 @@ def save(book: Book, path: Path, stamp: datetime) -> None:
             info.external_attr = 0o644 << 16
             data = source.read(entry.filename)
             if entry.filename in cells:
-                data = _splice(data, cells[entry.filename])
+                data = _splice(data, cells.pop(entry.filename))
             out.writestr(info, data)
+    if cells:  # openpyxl named a sheet's part otherwise: its cells would be silently lost
+        raise RuntimeError(f"worksheet parts not found in the package: {sorted(cells)}")
     # write beside the target, then rename: a failed build leaves the last good file intact
     partial = path.with_name(path.name + ".partial")
     partial.write_bytes(fixed.getvalue())

@@ -263,9 +263,10 @@ def splice(site: Path, deferred: Deferred) -> None:
     """Put each deferred table into its built page, in place of its placeholder."""
     for page, tables in sorted(deferred.items()):
         path = site / page
-        html = path.read_text(encoding="utf-8")
+        html = path.read_bytes()  # bytes: no newline translation, the same file everywhere
         for mark, table in tables.items():
-            if html.count(mark) != 1:  # a template that lost or doubled it: a bug, not input
-                raise RuntimeError(f"{page}: placeholder {mark} found {html.count(mark)} times")
-            html = html.replace(mark, table)
-        path.write_text(html, encoding="utf-8")
+            found = html.count(mark.encode("utf-8"))
+            if found != 1:  # a template that lost or doubled it: a bug, not input
+                raise RuntimeError(f"{page}: placeholder {mark} found {found} times")
+            html = html.replace(mark.encode("utf-8"), table.encode("utf-8"))
+        path.write_bytes(html)
