@@ -79,11 +79,22 @@ class Watched:
             self.outside.append(url)
 
 
+# Material's result line says "正在初始化搜索引擎" until its worker has loaded the index.
+SEARCH_READY = """() => {
+  const meta = document.querySelector('.md-search-result__meta');
+  return meta !== null && meta.textContent.trim() !== '' && !meta.textContent.includes('初始化');
+}"""
+
+
 def _search(page: object, query: str) -> list[str]:
     page.click(".md-search__input")  # type: ignore[attr-defined]
-    # typed key by key: Material's search listens to keyboard events, not to fill()
+    page.wait_for_function(SEARCH_READY, timeout=60000)  # type: ignore[attr-defined]
+    # Material reads the query on keyup (and once more when its index is ready). Playwright
+    # types CJK characters as text input, without key events, as an IME commits them; a
+    # person's IME then sends a keyup (the key that commits). End stands in for that key.
     page.keyboard.type(query)  # type: ignore[attr-defined]
-    page.wait_for_selector(".md-search-result__item", timeout=45000)  # type: ignore[attr-defined]
+    page.keyboard.press("End")  # type: ignore[attr-defined]
+    page.wait_for_selector(".md-search-result__item", timeout=30000)  # type: ignore[attr-defined]
     for _ in range(8):  # Material renders results in batches as the list scrolls
         page.eval_on_selector(".md-search__scrollwrap",  # type: ignore[attr-defined]
                               "e => { e.scrollTop = e.scrollHeight; }")
@@ -133,9 +144,8 @@ def test_county_page_shows_its_findings_and_tables_sort_and_filter(browser: obje
 
 
 def test_site_works_from_disk(browser: object, built: Path) -> None:
-    """Opened straight from a shared folder: pages, tables and the offline search index load
-    with no request outside. (Typing a search from disk proved flaky under CI load, because
-    the worker's index load races the first query; search itself is tested over HTTP above.)"""
+    """Opened straight from a shared folder: pages, tables, the offline search index and a
+    Chinese search work with no request outside."""
     w = Watched(browser, "file")
     loaded: list[str] = []
     w.page.on("requestfinished", lambda r: loaded.append(r.url))
@@ -144,6 +154,8 @@ def test_site_works_from_disk(browser: object, built: Path) -> None:
     assert (built / "search" / "search_index.js").is_file()
     w.page.wait_for_timeout(1500)
     assert any(u.endswith("/assets/vendor/iframe-worker/shim.js") for u in loaded), loaded
+    hrefs = _search(w.page, "昌达印染")
+    assert any("hualong.html" in h for h in hrefs), hrefs
     assert w.outside == [] and w.errors == []
 
 
