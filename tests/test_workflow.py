@@ -186,6 +186,21 @@ def test_a_county_without_owners_stays_with_the_city_team(tmp_path: Path) -> Non
     assert f"/records/hualong/ {CITY_TEAM}" in generate(tmp_path / "records")
 
 
+def test_the_city_team_is_whoever_city_yaml_names(tmp_path: Path) -> None:
+    shutil.copytree(MINIMAL, tmp_path / "records")
+    city = tmp_path / "records/city.yaml"
+    text = city.read_text(encoding="utf-8")
+    city.write_text(text + 'owners: ["@example/tech", "@example-lead"]\n', encoding="utf-8")
+    lines = generate(tmp_path / "records").splitlines()
+    assert "* @example/tech @example-lead" in lines
+    assert "/records/city.yaml @example/tech @example-lead" in lines
+    assert not any(CITY_TEAM in line for line in lines)
+    assert run_cli("validate", "records", cwd=tmp_path).returncode == 0
+    city.write_text(text + 'owners: ["tech team"]\n', encoding="utf-8")
+    result = run_cli("codeowners", "--records", str(tmp_path / "records"))
+    assert result.returncode == 1 and "owners 填写有误" in result.stderr
+
+
 def test_codeowners_refuses_unreadable_owners(tmp_path: Path) -> None:
     shutil.copytree(MINIMAL, tmp_path / "records")
     county = tmp_path / "records/hualong/county.yaml"

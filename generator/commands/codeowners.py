@@ -1,10 +1,11 @@
 """``python -m generator codeowners [--records DIR] [--write | --check] [--output FILE]``.
 
 .github/CODEOWNERS from the ``owners`` of every county.yaml: a pull request that touches
-``records/<county>/`` asks that county's team for review; the city technical team owns the
-record format, the program, the site templates, the workflows, city.yaml and anything not
-listed. Without options the file is printed; ``--write`` writes it; ``--check`` exits 1 when
-the file on disk is not what county.yaml says (CI, pre-commit and a test run it).
+``records/<county>/`` asks that county's team for review; the city technical team (city.yaml
+``owners``, CITY_TEAM when absent) owns the record format, the program, the site templates,
+the workflows, city.yaml and anything not listed. Without options the file is printed;
+``--write`` writes it; ``--check`` exits 1 when the file on disk is not what city.yaml and
+county.yaml say (CI, pre-commit and a test run it).
 """
 
 from __future__ import annotations
@@ -46,8 +47,30 @@ def county_owners(records: Path) -> dict[str, list[str]]:
     return found
 
 
-def generate(records: Path, city_team: str = CITY_TEAM) -> str:
+def city_owners(records: Path) -> str:
+    """The city team's accounts from city.yaml ``owners``, space-separated; CITY_TEAM when
+    the file does not name any."""
+    from generator import yamlsafe
+
+    path = records / "city.yaml"
+    if not path.is_file():
+        return CITY_TEAM
+    try:
+        data = yamlsafe.parse(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yamlsafe.YamlProblem) as exc:
+        raise OwnersError(path.as_posix(), type(exc).__name__) from None
+    owners = data.get("owners") if isinstance(data, dict) else None
+    if owners is None:
+        return CITY_TEAM
+    if not isinstance(owners, list) or not owners or not all(
+            isinstance(o, str) and o.startswith("@") and " " not in o for o in owners):
+        raise OwnersError(path.as_posix(), "owners")
+    return " ".join(owners)
+
+
+def generate(records: Path, city_team: str | None = None) -> str:
     """The CODEOWNERS text. Later lines win in CODEOWNERS, so the catch-all comes first."""
+    city_team = city_team or city_owners(records)
     folder = records.resolve().name
     lines = [render("codeowners.header"), "", render("codeowners.city"), f"* {city_team}"]
     lines += [f"{path} {city_team}" for path in CITY_PATHS]
