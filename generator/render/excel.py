@@ -19,7 +19,7 @@ import io
 import os
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from copy import copy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -320,7 +320,7 @@ class Book:
     cells: dict[Worksheet, bytes] = field(default_factory=dict)
 
 
-def workbook(sheets: list[SheetSpec], title: str, creator: str, stamp: datetime) -> Book:
+def workbook(sheets: Iterable[SheetSpec], title: str, creator: str, stamp: datetime) -> Book:
     book = Book(Workbook())
     book.wb.remove(book.wb.active)
     styles = _Styles(book.wb)
@@ -374,16 +374,18 @@ def write_annexes(census: Census, figures: Figures, out_dir: Path) -> list[Path]
     """Write 附件1/2/3 into ``out_dir`` (created if missing); returns the paths written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = fixed_time(census)
-    makers: dict[str, Callable[[], list[SheetSpec]]] = {
+    makers: dict[str, Callable[[], Iterable[SheetSpec]]] = {
         "annex1": lambda: excel_sheets.annex1_sheets(census),
         "annex2": lambda: excel_sheets.annex2_sheets(census, figures),
         "annex3": lambda: excel_sheets.annex3_sheets(census),
     }
-    books = {key: workbook(make(), L.TITLES[key], census.city.issuer, stamp)
-             for key, make in makers.items()}  # everything built before anything is written
+    # One book at a time, each sheet's spec dropped once it is XML: memory is that of the
+    # largest sheet, not of all three books (at 10× they were gigabytes). Each file is
+    # written beside its place and renamed, and build.py writes them all into a staging
+    # folder, so a failure part-way still leaves the previous workbooks.
     written = []
-    for key, book in books.items():
+    for key, make in makers.items():
         path = out_dir / L.FILES[key]
-        save(book, path, stamp)
+        save(workbook(make(), L.TITLES[key], census.city.issuer, stamp), path, stamp)
         written.append(path)
     return written

@@ -7,7 +7,7 @@ object's cells merged down its rows), the note line under 附件2. Nothing here 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from itertools import groupby
 from typing import TypeVar
 
@@ -221,23 +221,26 @@ def _by_county(census: Census, items: Sequence[T]) -> list[tuple[str, list[tuple
     return [(c.name, [(c.name, i) for i in items if i.county == c.slug]) for c in census.counties]
 
 
-def annex1_sheets(census: Census) -> list[SheetSpec]:
+def annex1_sheets(census: Census) -> Iterator[SheetSpec]:
+    """附件1's sheets, one at a time (a city-wide sheet's spec is large: the writer turns each
+    into XML and drops it before the next is made)."""
     taken: set[str] = set()
     groups = _by_county(census, census.g106)
     everything = [row for _, rows in groups for row in rows]
-    sheets = [annex1_sheet(L.sheet_name(L.CITY_SHEET, taken), L.CITY_REGION, everything, True)]
-    sheets += [annex1_sheet(L.sheet_name(name, taken), name, rows, False) for name, rows in groups]
-    return sheets
+    yield annex1_sheet(L.sheet_name(L.CITY_SHEET, taken), L.CITY_REGION, everything, True)
+    for name, rows in groups:
+        yield annex1_sheet(L.sheet_name(name, taken), name, rows, False)
 
 
-def annex2_sheets(census: Census, figures: Figures) -> list[SheetSpec]:
+def annex2_sheets(census: Census, figures: Figures) -> Iterator[SheetSpec]:
+    """附件2's sheets, one at a time, as annex1_sheets."""
     taken: set[str] = set()
     groups = _by_county(census, census.findings)
     everything = [row for _, rows in groups for row in rows]
-    sheets = [annex2_sheet(L.sheet_name(L.CITY_SHEET, taken), L.CITY_REGION, everything, True),
-              summary_sheet(L.sheet_name(L.SUMMARY_SHEET, taken), figures)]
-    sheets += [annex2_sheet(L.sheet_name(name, taken), name, rows, False) for name, rows in groups]
-    return sheets
+    yield annex2_sheet(L.sheet_name(L.CITY_SHEET, taken), L.CITY_REGION, everything, True)
+    yield summary_sheet(L.sheet_name(L.SUMMARY_SHEET, taken), figures)
+    for name, rows in groups:
+        yield annex2_sheet(L.sheet_name(name, taken), name, rows, False)
 
 
 def annex3_sheets(census: Census) -> list[SheetSpec]:
