@@ -4,11 +4,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
+from typing import TypeGuard
 
 # The schemas' patterns, for rules that must not second-guess a value the schema refused.
 FORM_RE = re.compile(r"^[GNJSY][0-9]{3}(-[0-9]{1,2})?$")
 INDUSTRY_RE = re.compile(r"^[0-9]{4}$")
 DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def is_date(text: object) -> TypeGuard[str]:
+    """A real calendar day written ``YYYY-MM-DD`` (as jsonschema's ``format: date`` checks it;
+    the rules compare such dates as text, which sorts the same)."""
+    if not isinstance(text, str) or not DATE_RE.match(text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 SOURCE_TYPES = ("工业源", "农业源", "集中式", "生活源", "移动源")
 # county.yaml ``reviewed`` keys, in the order of SOURCE_TYPES

@@ -6,7 +6,6 @@ messages, the editor hovers and the site's 填报说明 page all read them.
 
 from __future__ import annotations
 
-import datetime
 import functools
 import json
 import re
@@ -17,6 +16,8 @@ from typing import Any
 
 import fastjsonschema
 from jsonschema import Draft7Validator, FormatChecker, ValidationError, validators
+
+from generator import domain
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA_DIR = REPO / "schemas"
@@ -121,25 +122,15 @@ def load_schemas(directory: Path = SCHEMA_DIR) -> Schemas:
             documents[kind] = json.load(handle)
     checker = FormatChecker(formats=["date"])
     validators = {k: _Validator(s, format_checker=checker) for k, s in documents.items()}
-    fast = {k: fastjsonschema.compile(s, formats={"date": is_date}, use_default=False)
+    fast = {k: fastjsonschema.compile(s, formats={"date": _date_format}, use_default=False)
             for k, s in documents.items()}
     return Schemas(documents, validators, fast)
 
 
-_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-
-
-def is_date(value: Any) -> bool:
-    """``format: date`` exactly as jsonschema's FormatChecker decides it (a real calendar day)."""
-    if not isinstance(value, str):
-        return True
-    if not _DATE.match(value):
-        return False
-    try:
-        datetime.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
+def _date_format(value: Any) -> bool:
+    """``format: date`` for fastjsonschema exactly as jsonschema's FormatChecker decides it:
+    a real calendar day; a value that is not text is the ``type`` keyword's business."""
+    return not isinstance(value, str) or domain.is_date(value)
 
 
 def walk_properties(
