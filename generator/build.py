@@ -18,7 +18,7 @@ import sys
 import tempfile
 import warnings
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -173,32 +173,23 @@ def _exclusive(parents: list[Path]) -> Iterator[list[str]]:
 _LOCKED = {errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES, getattr(errno, "EDEADLOCK", -1)}
 
 
-def _lock(fd: int) -> None:
+def _lock(fd: int, take: bool = True) -> None:
+    """Take (without waiting) or release the lock on a lock file. Released explicitly:
+    Windows frees a lock only some time after its file is closed."""
     if sys.platform == "win32":
         import msvcrt
 
         os.lseek(fd, 0, os.SEEK_SET)  # msvcrt locks bytes from the current position
-        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        msvcrt.locking(fd, msvcrt.LK_NBLCK if take else msvcrt.LK_UNLCK, 1)
     else:
         import fcntl
 
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB if take else fcntl.LOCK_UN)
 
 
 def _unlock(fd: int) -> None:
-    """Released explicitly: Windows frees a lock only some time after the file is closed."""
-    try:
-        if sys.platform == "win32":
-            import msvcrt
-
-            os.lseek(fd, 0, os.SEEK_SET)
-            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    except OSError:
-        pass  # closing the file releases it anyway
+    with suppress(OSError):  # closing the file releases it anyway
+        _lock(fd, take=False)
 
 
 def _restore(stage: Path, outputs: dict[str, Path]) -> list[str]:
@@ -215,14 +206,16 @@ def _restore(stage: Path, outputs: dict[str, Path]) -> list[str]:
 def _recover(parent: Path, outputs: dict[str, Path]) -> list[str]:
     """Clear up after a build that was killed outright (under the lock, so none is running).
     Only staging folders this tool made (they hold STAGE_MARK) are touched: an output one had
-    moved aside is put back, then the folder is removed, unless it still holds a copy moved
-    aside that has nowhere to go, which is left for a person to look at."""
+    moved aside is put back where its place is empty (where it is not, the copy is older than
+    what is there and goes with the folder); the folder is then removed, unless it holds a
+    copy of an output this build does not make, which is left for a person to look at."""
     notes = []
+    known = {f"old-{role}" for role in outputs}
     for stale in sorted(parent.glob(STAGE_PREFIX + "*")):
         if not (stale / STAGE_MARK).is_file():
             continue
         notes += _restore(stale, outputs)
-        left = sorted(p.name for p in stale.glob("old-*"))
+        left = sorted(p.name for p in stale.glob("old-*") if p.name not in known)
         if left:
             notes.append(f"上一次生成留下的 {stale} 中有 {'、'.join(left)}，请检查后手动删除")
             continue

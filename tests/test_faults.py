@@ -383,6 +383,20 @@ def test_same_folder_name_for_site_and_dist_is_not_confused(tmp_path: Path) -> N
     assert notes and not stale.exists()
 
 
+def test_an_old_copy_whose_output_was_replaced_goes_with_its_staging_folder(
+        outputs: Path) -> None:
+    """Killed after the new site moved in, before the old copy was deleted."""
+    before = snapshot(outputs / "site", outputs / "dist")
+    stale = _stale_stage(outputs)
+    shutil.copytree(outputs / "site", stale / "old-site")
+    (stale / "old-site" / "index.html").write_text("older", encoding="utf-8")
+    done = run_cli(*_build_args(RECORDS, outputs), env=EPOCH)
+    assert done.returncode == 0, done.stderr
+    assert "请检查后手动删除" not in done.stderr and "已恢复" not in done.stderr
+    assert staging(outputs) == []
+    assert snapshot(outputs / "site", outputs / "dist") == before
+
+
 def test_recovery_leaves_folders_it_did_not_make(outputs: Path) -> None:
     mine = outputs / ".build-notes"  # a person's folder that happens to share the prefix
     mine.mkdir()
