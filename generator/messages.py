@@ -41,8 +41,8 @@ MESSAGES: dict[str, str] = {
     "schema.minimum": "{value} 太小：不能小于 {limit}",
     "schema.maximum": "{value} 太大：不能大于 {limit}",
     "schema.other": "不符合填报规则（{keyword}）：{detail}",
-    "schema.unexplained": ("记录不符合记录格式，但无法指出是哪个字段（两道校验的结论不一致）："
-                           "请检查各字段首尾有无多余的空格或换行，或把此文件交给技术组"),
+    "schema.unexplained": ("记录不符合记录格式，但无法指出是哪个字段（两道校验的结论不一致，"
+                           "这是本工具的问题）：请把此文件交给技术组"),
     # Where records lie (rules.py)
     "rule.city_missing": "缺少市级文件 city.yaml",
     "rule.county_missing": "县（区）文件夹 {folder} 里没有 county.yaml",

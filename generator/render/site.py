@@ -108,17 +108,18 @@ def _defer(html: str, large: bool, page: str, name: str, deferred: Deferred | No
 def _county(census: Census, figures: Figures, county: County, public: bool,
             deferred: Deferred | None) -> dict[str, Any]:
     findings, g106, verifications = census.of_county(county.slug)
-    rows = sum(len(f.errors) for f in findings)
+    large = sum(len(f.errors) for f in findings) > SEARCH_LIMIT
+    large_g106 = len(g106) > SEARCH_LIMIT
     page = f"counties/{county.slug}.html"
     findings_html = g106_html = ""  # the public profile shows no record-level table
     if not public:
-        findings_html = _defer(site_tables.findings(findings, rows > SEARCH_LIMIT),
-                               rows > SEARCH_LIMIT, page, "findings", deferred)
-        g106_html = _defer(site_tables.g106(g106, len(g106) > SEARCH_LIMIT),
-                           len(g106) > SEARCH_LIMIT, page, "g106", deferred)
+        findings_html = _defer(site_tables.findings(findings, large), large, page, "findings",
+                               deferred)
+        g106_html = _defer(site_tables.g106(g106, large_g106), large_g106, page, "g106",
+                           deferred)
     return {**_common(census, figures, public), "county": county, "area": figures.county(county.slug),
             "findings_html": findings_html, "g106_html": g106_html,
-            "verifications": verifications, "large": rows > SEARCH_LIMIT,
+            "verifications": verifications, "large": large,
             "assistance": census.assistance.get(county.slug), "annex3": domain.ANNEX3_ROWS,
             "type_chart": _type_chart(figures.county(county.slug))}
 
