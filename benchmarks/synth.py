@@ -389,7 +389,7 @@ def make_verification(m: Maker, county: County, g106: tuple[str, dict[str, Any],
     return v_id, data
 
 
-def _split(total: int, weights: list[float], r: random.Random) -> list[int]:
+def _split(total: int, weights: list[float]) -> list[int]:
     """``total`` items over the counties in proportion to ``weights`` (deterministic)."""
     shares = [total * w / sum(weights) for w in weights]
     counts = [math.floor(s) for s in shares]
@@ -406,10 +406,10 @@ def generate(out: Path, scale: float = 1.0, seed: int = 2019) -> dict[str, int]:
     counties = _counties(t)
     weights = _county_weights(counties)
     n = {k: max(1, round(v * scale)) for k, v in BASE.items()}
-    for county, k in zip(counties, _split(n["findings"], weights, m.r)):
+    for county, k in zip(counties, _split(n["findings"], weights)):
         county.findings = [make_finding(m, county) for _ in range(k)]
-    v_split = _split(n["verifications"], weights, m.r)
-    g_split = _split(n["g106"], weights, m.r)
+    v_split = _split(n["verifications"], weights)
+    g_split = _split(n["g106"], weights)
     counter: dict[tuple[str, str], int] = {}
     for county, n_g, n_v in zip(counties, g_split, v_split):
         n_v = min(n_v, n_g)
