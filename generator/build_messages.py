@@ -23,7 +23,8 @@ MESSAGES: dict[str, str] = {
         "请另选一个文件夹（如默认的 site、dist）"),
     "build.output_symlink": "{role}输出文件夹 {path} 是一个符号链接：请直接指定它指向的实际文件夹，或另选一个文件夹",
     "build.output_not_folder": "{role}输出文件夹 {path} 已存在，但它是一个文件而不是文件夹：请另选一个位置",
-    "build.output_unreadable": "无法读取{role}输出文件夹 {path}（{reason}）：请检查权限，或另选一个文件夹",
+    "build.output_unreadable": (
+        "无法查看{role}输出文件夹 {path} 里有什么（没有访问权限）：看不到里面的文件就不能替换它，请检查权限，或另选一个文件夹"),
     "build.output_foreign": (
         "{role}输出文件夹 {path} 里已有文件，但它不是本工具生成的（没有 {mark} 标记）。"
         "生成时会整个替换这个文件夹，为免误删其中的文件，本次没有生成。"

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import shutil
 import tempfile
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,10 +92,19 @@ def check_outputs(records: Path, outputs: dict[str, Path], profile: str) -> None
         raise BuildUsageError("\n".join(problems))
 
 
+def full_path(path: Path) -> Path:
+    """``path`` absolute, with links followed as far as they lead (a loop or a folder that may
+    not be looked into stops there, it is not an error: the checks below say what is wrong)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop (Python 3.11)
+        return Path(os.path.abspath(path))
+
+
 def _overlap(outputs: dict[str, Path]) -> list[str]:
     if "dist" not in outputs:
         return []
-    site, dist = outputs["site"].resolve(), outputs["dist"].resolve()
+    site, dist = full_path(outputs["site"]), full_path(outputs["dist"])
     if site == dist:
         return [render("build.output_same", site=outputs["site"], dist=outputs["dist"])]
     if site in dist.parents or dist in site.parents:
@@ -104,8 +115,9 @@ def _overlap(outputs: dict[str, Path]) -> list[str]:
 def _repo_root(start: Path) -> Path | None:
     """The nearest folder at or above ``start`` that holds a ``.git``."""
     for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder
+        with suppress(OSError):
+            if (folder / ".git").exists():
+                return folder
     return None
 
 
@@ -113,7 +125,7 @@ def _guarded(records: Path) -> list[tuple[Path, str, bool]]:
     """(folder, what it is, whether an output may not be inside it either): the records given,
     and, for this tool's repository and the ones around the records and the working folder,
     the repository itself (an output may live inside it, not hold it), .git, records, schemas."""
-    found = records.resolve()
+    found = full_path(records)
     guarded = [(found, "build.records", True)]
     try:
         here = Path.cwd()
@@ -128,7 +140,7 @@ def _guarded(records: Path) -> list[tuple[Path, str, bool]]:
 
 
 def _protected(role: str, path: Path, guarded: list[tuple[Path, str, bool]]) -> list[str]:
-    full = path.resolve()
+    full = full_path(path)
     for folder, what, both_ways in guarded:
         if full == folder:
             relation = "build.is"
@@ -146,16 +158,16 @@ def _protected(role: str, path: Path, guarded: list[tuple[Path, str, bool]]) -> 
 def _replaceable(role: str, path: Path, profile: str) -> list[str]:
     """Missing, empty, or marked as this role's output of this profile: nothing else."""
     where = {"role": ROLES[role], "path": path}
-    if path.is_symlink():
-        return [render("build.output_symlink", **where)]
-    if not path.exists():
-        return []
-    if not path.is_dir():
-        return [render("build.output_not_folder", **where)]
     try:
+        if path.is_symlink():
+            return [render("build.output_symlink", **where)]
+        if not path.exists():
+            return []
+        if not path.is_dir():
+            return [render("build.output_not_folder", **where)]
         empty = next(path.iterdir(), None) is None
-    except OSError as exc:
-        return [render("build.output_unreadable", reason=reason(exc), **where)]
+    except OSError:  # a folder on the way, or the output itself, that may not be looked into
+        return [render("build.output_unreadable", **where)]
     mark = read_mark(path)
     if empty or mark == (role, profile):
         return []
@@ -182,7 +194,7 @@ def new_stage(parent: Path, outputs: dict[str, Path], profile: str) -> Path:
 
 
 def mark_stage(stage: Path, outputs: dict[str, Path], profile: str) -> None:
-    data = {"profile": profile, "targets": {r: str(p.resolve()) for r, p in outputs.items()},
+    data = {"profile": profile, "targets": {r: str(full_path(p)) for r, p in outputs.items()},
             "tool": TOOL, "note": "staging folder of a build; the next build clears it"}
     with open(stage / STAGE_MARK, "w", encoding="utf-8") as mark:
         mark.write(json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n")
@@ -281,7 +293,7 @@ def _belongs(copy: Path, mark: _StageMark, outputs: dict[str, Path], profile: st
     role = copy.name.removeprefix("old-")
     target = outputs.get(role)
     return (target is not None and mark.profile == profile
-            and mark.targets.get(role) == str(target.resolve())
+            and mark.targets.get(role) == str(full_path(target))
             and read_mark(copy) in (None, (role, profile)))
 
 

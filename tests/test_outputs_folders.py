@@ -116,11 +116,12 @@ def test_a_file_in_place_of_an_output_folder_is_refused(tmp_path: Path) -> None:
     assert files(root) == before
 
 
-def test_an_output_that_is_a_symbolic_link_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("to", ["empty", "site", "records"])
+def test_an_output_that_is_a_symbolic_link_is_refused(tmp_path: Path, to: str) -> None:
     root = sandbox(tmp_path)
-    (root / "site").symlink_to(root / "empty", target_is_directory=True)
+    (root / "site").symlink_to(root / to, target_is_directory=True)  # "site": a loop
     before = files(root)
-    refused(*build_cli(root, "--site", "site", "--dist", "dist"), "符号链接")
+    refused(*build_cli(root, "--site", "site", "--dist", "dist"))
     assert files(root) == before and (root / "site").is_symlink()
 
 
@@ -216,3 +217,30 @@ def test_no_file_the_tool_did_not_make_is_ever_deleted_or_changed(
         assert "Traceback" not in err and "内部错误" not in err, err
         now = files(root)
         assert {k: now.get(k) for k in theirs} == theirs, (runs, err)
+
+
+@pytest.mark.parametrize("where", ["locked/site", "locked"])
+def test_an_output_folder_that_cannot_be_looked_into_is_a_clear_usage_error(
+        tmp_path: Path, where: str) -> None:
+    """A folder without any permission (root obeys it once its override is dropped)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.test_outputs_recovery import _without_override
+
+    root = sandbox(tmp_path)
+    (root / "locked").mkdir()
+    (root / "locked" / "x.txt").write_text("x", encoding="utf-8")
+    prefix = _without_override()
+    (root / "locked").chmod(0)
+    env = {**os.environ, "PYTHONPATH": str(REPO), **EPOCH}
+    env.pop("GITHUB_ACTIONS", None)
+    try:
+        done = subprocess.run([*prefix, sys.executable, "-m", "generator", "build", "records",
+                               "--site", where, "--dist", "out/dist"], cwd=root, env=env,
+                              capture_output=True, text=True, timeout=300, check=False)
+    finally:
+        (root / "locked").chmod(0o755)
+    refused(done.returncode, done.stderr, "locked", "没有访问权限")
+    assert (root / "locked" / "x.txt").read_text(encoding="utf-8") == "x"

@@ -116,12 +116,13 @@ def _good(tmp_path: Path) -> Path:
 
 
 def _without_override() -> list[str]:
-    """A command prefix under which root obeys file permissions (it drops the capability
-    that lets root write anywhere); empty when not root; skips when that is impossible."""
+    """A command prefix under which root obeys file permissions (it drops the capabilities
+    that let root read and write anywhere); empty when not root; skips when impossible."""
     if os.geteuid() != 0:
         return []
     setpriv = shutil.which("setpriv")
-    prefix = [setpriv or "setpriv", "--inh-caps=-dac_override", "--bounding-set=-dac_override"]
+    caps = "-dac_override,-dac_read_search"
+    prefix = [setpriv or "setpriv", f"--inh-caps={caps}", f"--bounding-set={caps}"]
     probe = subprocess.run([*prefix, "true"], capture_output=True, check=False) \
         if setpriv else None
     if probe is None or probe.returncode != 0:
