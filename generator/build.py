@@ -28,18 +28,20 @@ from generator.aggregate import Figures
 from generator.build_messages import render
 from generator.build_outputs import (
     MARK,
-    STAGE_MARK,
-    STAGE_PREFIX,
     BuildError,
     BuildUsageError,
     check_outputs,
+    reason,
+    write_mark,
+)
+from generator.build_stage import (
+    STAGE_MARK,
+    STAGE_PREFIX,
     clear_stage,
     new_stage,
-    reason,
     recover,
     swap,
     write_failed,
-    write_mark,
 )
 from generator.model import Census
 from generator.schemas import REPO, Schemas
@@ -243,17 +245,8 @@ def build(records: Path, census: Census, figures: Figures, schemas: Schemas,
     profile = "public" if public else "internal"
     outputs = _outputs(site, None if public else dist)
     check_outputs(records, outputs, profile)
-    try:
-        for target in outputs.values():
-            target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise BuildError(f"无法建立输出文件夹 {site.parent}：{reason(exc)}") from None
-    # absolute: MkDocs resolves a relative docs_dir against mkdocs.yml, not the cwd
-    parent = site.parent.resolve()
-    parents = [t.parent.resolve() for t in outputs.values()]
-    if "dist" in outputs and os.stat(parents[1]).st_dev != os.stat(parent).st_dev:
-        raise BuildError(f"网站 {site} 和附件 {dist} 的输出文件夹须在同一磁盘上"
-                         "（生成完成后一次性替换，跨磁盘做不到），请换一个位置")
+    parents = _parents(outputs)
+    parent = parents[0]
     when = datetime.fromtimestamp(source_date(records, census, epoch), tz=UTC)
     with _exclusive(parents) as notes:
         try:
@@ -264,6 +257,23 @@ def build(records: Path, census: Census, figures: Figures, schemas: Schemas,
         built = _build_in(stage, _Job(census, figures, schemas, outputs, profile, when))
     built.notes[:0] = notes
     return built
+
+
+def _parents(outputs: dict[str, Path]) -> list[Path]:
+    """The folders holding the outputs (site's first), made if missing, absolute (MkDocs
+    resolves a relative docs_dir against mkdocs.yml, not the cwd) and on one disk (the
+    outputs are swapped in by renaming)."""
+    site = outputs["site"]
+    try:
+        for target in outputs.values():
+            target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BuildError(f"无法建立输出文件夹 {site.parent}：{reason(exc)}") from None
+    parents = [t.parent.resolve() for t in outputs.values()]
+    if len(parents) > 1 and os.stat(parents[1]).st_dev != os.stat(parents[0]).st_dev:
+        raise BuildError(f"网站 {site} 和附件 {outputs['dist']} 的输出文件夹须在同一磁盘上"
+                         "（生成完成后一次性替换，跨磁盘做不到），请换一个位置")
+    return parents
 
 
 @dataclass(frozen=True)

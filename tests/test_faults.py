@@ -290,7 +290,7 @@ def test_terminated_build_removes_its_staging_folder(outputs: Path) -> None:
 def _stale_stage(out: Path, site: Path | None = None, dist: Path | None = None) -> Path:
     """What an internal build into out/site and out/dist (or ``site``, ``dist``) killed
     outright leaves: its staging folder, marked with the profile and targets it was building."""
-    from generator.build_outputs import mark_stage
+    from generator.build_stage import mark_stage
 
     stale = out / ".build-killed"
     stale.mkdir()
@@ -371,7 +371,7 @@ def test_second_build_into_the_same_folder_is_refused(outputs: Path) -> None:
 
 def test_same_folder_name_for_site_and_dist_is_not_confused(tmp_path: Path) -> None:
     """--site a/out --dist b/out: a copy moved aside is named by its role, not its folder."""
-    from generator.build_outputs import recover
+    from generator.build_stage import recover
 
     site, dist = tmp_path / "a" / "out", tmp_path / "b" / "out"
     dist.mkdir(parents=True)
@@ -411,7 +411,7 @@ def test_interrupt_between_the_renames_puts_the_old_output_back(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch
                                                                 ) -> None:
     """Ctrl-C after the old site was moved aside and before the new one moved in."""
-    from generator.build_outputs import swap
+    from generator.build_stage import swap
 
     target, trash = tmp_path / "site", tmp_path / "trash"
     new = trash / "site"
