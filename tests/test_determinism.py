@@ -6,12 +6,15 @@ from __future__ import annotations
 import difflib
 import gzip
 import hashlib
+import os
+import re
+import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, run_cli
+from tests.conftest import MINIMAL, REPO, run_cli
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1559174400"}  # what CI passes; the default comes from git
 
@@ -67,3 +70,105 @@ def test_two_builds_are_byte_identical_whatever_the_hash_seed(tmp_path: Path) ->
     assert any(n.startswith("dist/") and n.endswith(".xlsx") for n in first)
     assert "site/index.html" in first
 
+
+
+# --- one date per build, passed down; nothing left in the environment -----------------------
+
+def _core_created(path: Path) -> str:
+    with zipfile.ZipFile(path) as z:
+        core = z.read("docProps/core.xml").decode("utf-8")
+    found = re.search(r"<dcterms:created[^>]*>([^<]+)</dcterms:created>", core)
+    assert found, core
+    return found.group(1)
+
+
+def _in_process(out: Path, records: Path = MINIMAL) -> dict[str, str]:
+    from generator import cli
+
+    code = cli.main(["build", str(records), "--site", str(out / "site"), "--dist",
+                     str(out / "dist")])
+    assert code == 0
+    return tree_hashes(out / "dist")
+
+
+def test_two_builds_in_one_process_give_the_same_bytes(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without SOURCE_DATE_EPOCH the date comes from git; a first build may not leave it
+    behind for the second one's workbooks."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    first = _in_process(tmp_path / "a")
+    assert "SOURCE_DATE_EPOCH" not in os.environ
+    second = _in_process(tmp_path / "b")
+    assert first == second
+
+
+@pytest.mark.parametrize("given", [None, "1559347200"])
+def test_the_workbooks_and_the_report_of_one_build_carry_one_date(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: str | None) -> None:
+    records = tmp_path / "records"  # outside git: the date is the end of the period
+    shutil.copytree(MINIMAL, records)
+    if given is None:
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    else:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", given)
+    _in_process(tmp_path / "out", records)
+    dates = {p.name: _core_created(p) for p in sorted((tmp_path / "out" / "dist").iterdir())
+             if p.suffix in (".xlsx", ".docx")}
+    expected = "2019-06-01T00:00:00Z" if given else "2019-05-30T00:00:00Z"
+    assert set(dates.values()) == {expected}, dates
+    assert os.environ.get("SOURCE_DATE_EPOCH") == given
+
+
+def test_mkdocs_sees_the_date_only_while_it_builds(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import build as gbuild
+
+    seen: list[str | None] = []
+    real = gbuild._mkdocs_build
+
+    def spy(*args: object, **kwargs: object) -> None:
+        seen.append(os.environ.get("SOURCE_DATE_EPOCH"))
+        real(*args, **kwargs)
+
+    monkeypatch.setattr(gbuild, "_mkdocs_build", spy)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1559347200")
+    _in_process(tmp_path / "out")
+    assert seen == ["1559347200"] and os.environ["SOURCE_DATE_EPOCH"] == "1559347200"
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    records = tmp_path / "records"
+    shutil.copytree(MINIMAL, records)
+    _in_process(tmp_path / "out2", records)
+    assert seen[1] == "1559174400"  # 2019-05-30, the end of the period
+    assert "SOURCE_DATE_EPOCH" not in os.environ
+
+
+@pytest.mark.parametrize("value", ["yesterday", "-5", "1.5e9", "99999999999999999999"])
+def test_a_malformed_source_date_epoch_is_a_usage_error(tmp_path: Path, value: str) -> None:
+    done = run_cli("build", str(MINIMAL), "--site", str(tmp_path / "site"), "--dist",
+                   str(tmp_path / "dist"), env={"SOURCE_DATE_EPOCH": value})
+    assert done.returncode == 2, done.stderr
+    assert "SOURCE_DATE_EPOCH" in done.stderr and "[build.source_date]" in done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("platform", ["win32", "linux", "darwin"])
+def test_zip_entries_say_the_same_system_wherever_they_are_made(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, platform: str) -> None:
+    """zipfile records the creating system (0 on Windows, 3 elsewhere) in every entry."""
+    import sys
+    from datetime import UTC, datetime
+
+    from generator.pipeline import prepare
+    from generator.render import excel, report
+
+    prepared = prepare(MINIMAL)
+    assert prepared.census and prepared.figures
+    when = datetime(2019, 5, 30, tzinfo=UTC)
+    monkeypatch.setattr(sys, "platform", platform)
+    paths = excel.write_annexes(prepared.census, prepared.figures, tmp_path, when=when)
+    report.write_docx(prepared.census, prepared.figures, tmp_path / "r.docx", when=when)
+    monkeypatch.undo()
+    for path in [*paths, tmp_path / "r.docx"]:
+        with zipfile.ZipFile(path) as z:
+            attrs = {(i.create_system, i.external_attr, i.date_time) for i in z.infolist()}
+        assert attrs == {(3, 0o644 << 16, (2019, 5, 30, 0, 0, 0))}, path.name

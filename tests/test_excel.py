@@ -285,9 +285,15 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
             assert b"2019-03-08T00:00:00Z" in archive.read("docProps/core.xml")
 
 
-def test_source_date_epoch_sets_the_stamp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1559174400")  # 2019-05-30
-    path = build(MINIMAL, tmp_path)[0]
+def test_the_date_given_sets_the_stamp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build decides the date once and passes it; the environment is not read here."""
+    from datetime import UTC, datetime
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1")
+    prepared = prepare(MINIMAL)
+    assert prepared.census and prepared.figures
+    path = excel.write_annexes(prepared.census, prepared.figures, tmp_path,
+                               when=datetime.fromtimestamp(1559174400, tz=UTC))[0]  # 2019-05-30
     with zipfile.ZipFile(path) as archive:
         assert {i.date_time for i in archive.infolist()} == {(2019, 5, 30, 0, 0, 0)}
 

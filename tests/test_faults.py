@@ -287,13 +287,14 @@ def test_terminated_build_removes_its_staging_folder(outputs: Path) -> None:
 
 # --- leftovers of a build killed outright, and two builds at once --------------------------
 
-def _stale_stage(out: Path) -> Path:
-    """What a build killed outright leaves: its marked staging folder."""
-    from generator.build import STAGE_MARK
+def _stale_stage(out: Path, site: Path | None = None, dist: Path | None = None) -> Path:
+    """What an internal build into out/site and out/dist (or ``site``, ``dist``) killed
+    outright leaves: its staging folder, marked with the profile and targets it was building."""
+    from generator.build_stage import mark_stage
 
     stale = out / ".build-killed"
     stale.mkdir()
-    (stale / STAGE_MARK).write_text("", encoding="utf-8")
+    mark_stage(stale, {"site": site or out / "site", "dist": dist or out / "dist"}, "internal")
     return stale
 
 def test_build_after_a_kill_between_renames_restores_then_clears(outputs: Path,
@@ -370,15 +371,15 @@ def test_second_build_into_the_same_folder_is_refused(outputs: Path) -> None:
 
 def test_same_folder_name_for_site_and_dist_is_not_confused(tmp_path: Path) -> None:
     """--site a/out --dist b/out: a copy moved aside is named by its role, not its folder."""
-    from generator.build import _recover
+    from generator.build_stage import recover
 
     site, dist = tmp_path / "a" / "out", tmp_path / "b" / "out"
     dist.mkdir(parents=True)
     (tmp_path / "a").mkdir()
-    stale = _stale_stage(tmp_path / "a")
+    stale = _stale_stage(tmp_path / "a", site, dist)
     (stale / "old-site").mkdir()
     (stale / "old-site" / "index.html").write_text("old", encoding="utf-8")
-    notes = _recover(tmp_path / "a", {"site": site, "dist": dist})
+    notes = recover(tmp_path / "a", {"site": site, "dist": dist}, "internal")
     assert (site / "index.html").read_text(encoding="utf-8") == "old"
     assert notes and not stale.exists()
 
@@ -410,10 +411,11 @@ def test_interrupt_between_the_renames_puts_the_old_output_back(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch
                                                                 ) -> None:
     """Ctrl-C after the old site was moved aside and before the new one moved in."""
-    from generator import build as gbuild
+    from generator.build_stage import swap
 
-    target, new, trash = tmp_path / "site", tmp_path / "new", tmp_path / "trash"
-    for folder in (target, new, trash):
+    target, trash = tmp_path / "site", tmp_path / "trash"
+    new = trash / "site"
+    for folder in (target, trash, new):
         folder.mkdir()
     (target / "index.html").write_text("old", encoding="utf-8")
     real_rename = Path.rename
@@ -425,6 +427,6 @@ def test_interrupt_between_the_renames_puts_the_old_output_back(tmp_path: Path,
 
     monkeypatch.setattr(Path, "rename", rename)
     with pytest.raises(KeyboardInterrupt):
-        gbuild._swap(new, target, trash, "site")
+        swap(trash, {"site": target})
     monkeypatch.undo()
     assert (target / "index.html").read_text(encoding="utf-8") == "old"

@@ -302,11 +302,11 @@ def write_sheet(ws: Worksheet, spec: SheetSpec, styles: _Styles) -> bytes:
     return cells.encode("ascii", "xmlcharrefreplace")  # as lxml writes non-ASCII text
 
 
-def fixed_time(census: Census) -> datetime:
-    """SOURCE_DATE_EPOCH when set (reproducible-builds convention), else the plan's issue date."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        stamp = datetime.fromtimestamp(int(epoch), tz=UTC).replace(tzinfo=None)
+def fixed_time(census: Census, when: datetime | None = None) -> datetime:
+    """The workbooks' one timestamp, naive UTC: ``when`` (the build's date, decided once by
+    the caller), else the plan's issue date. Never read from the environment."""
+    if when is not None:
+        stamp = when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo else when
     else:
         stamp = datetime.strptime(census.city.issued, "%Y-%m-%d")
     return max(stamp, MIN_ZIP_TIME)
@@ -357,7 +357,8 @@ def save(book: Book, path: Path, stamp: datetime) -> None:
         for entry in source.infolist():
             info = zipfile.ZipInfo(entry.filename, date_time=stamp.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
+            # zipfile records the system it runs on (0 on Windows): fixed, as in the docx
+            info.create_system, info.external_attr = 3, 0o644 << 16
             data = source.read(entry.filename)
             if entry.filename in cells:
                 data = _splice(data, cells.pop(entry.filename))
@@ -370,10 +371,12 @@ def save(book: Book, path: Path, stamp: datetime) -> None:
     os.replace(partial, path)
 
 
-def write_annexes(census: Census, figures: Figures, out_dir: Path) -> list[Path]:
-    """Write 附件1/2/3 into ``out_dir`` (created if missing); returns the paths written."""
+def write_annexes(census: Census, figures: Figures, out_dir: Path,
+                  when: datetime | None = None) -> list[Path]:
+    """Write 附件1/2/3 into ``out_dir`` (created if missing), dated ``when`` (see fixed_time);
+    returns the paths written."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    stamp = fixed_time(census)
+    stamp = fixed_time(census, when)
     makers: dict[str, Callable[[], Iterable[SheetSpec]]] = {
         "annex1": lambda: excel_sheets.annex1_sheets(census),
         "annex2": lambda: excel_sheets.annex2_sheets(census, figures),

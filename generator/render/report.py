@@ -9,6 +9,7 @@ the Word document. The report is dated at the end of the guidance period (city.y
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 from generator.aggregate import Figures
@@ -71,6 +72,8 @@ def report_markdown(census: Census, figures: Figures, public: bool = False,
                                              headings=MD_HEADINGS)
 
 
-def write_docx(census: Census, figures: Figures, path: Path, public: bool = False) -> None:
-    """The report as a Word document in official-document form (see report_docx)."""
-    save_report(report_sections(census, figures, public), census, path)
+def write_docx(census: Census, figures: Figures, path: Path, public: bool = False,
+               when: datetime | None = None) -> None:
+    """The report as a Word document in official-document form (see report_docx), dated
+    ``when`` (the build's date), else the end of the period."""
+    save_report(report_sections(census, figures, public), census, path, when)

@@ -24,7 +24,6 @@ from generator.render.report_docx_style import (
     save_stable,
     setup_page,
     setup_styles,
-    source_date,
     style_run,
 )
 from generator.render.report_model import Paragraph, Report, Section, Table
@@ -153,8 +152,9 @@ def report_document(report: Report) -> Document:
     return document
 
 
-def save_report(report: Report, census: Census, path: Path) -> None:
-    """Write the report to ``path``; dated, like its sign-off, at the end of the period."""
+def save_report(report: Report, census: Census, path: Path, when: datetime | None = None) -> None:
+    """Write the report to ``path``, dated ``when`` (the build's one date), else, like its
+    sign-off, at the end of the period."""
     year, month, day = (int(p) for p in census.city.period_end.split("-"))
-    when = source_date() or datetime(year, month, day, tzinfo=UTC)
+    when = when or datetime(year, month, day, tzinfo=UTC)
     save_stable(report_document(report), path, when, census.city.issuer, report.title)

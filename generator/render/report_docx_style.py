@@ -168,17 +168,13 @@ def repeat_header(row: _Row) -> None:
         trpr.append(element)
 
 
-def source_date() -> datetime | None:
-    """SOURCE_DATE_EPOCH when set (the reproducible-builds convention), else None."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return datetime.fromtimestamp(int(epoch), tz=UTC) if epoch.isdigit() else None
-
-
 def save_stable(document: Document, path: Path, when: datetime, author: str, title: str) -> None:
     """Save with fixed metadata and zip timestamps, atomically (the old file stays on failure)."""
     props = document.core_properties
     props.author = props.last_modified_by = author
     props.title, props.subject, props.keywords, props.comments = title, "", "", ""
+    if when.tzinfo is not None:  # core properties are UTC
+        when = when.astimezone(UTC)
     props.created = props.modified = props.last_printed = when.replace(tzinfo=None)
     props.revision = 1
     props.language = "zh-CN"
