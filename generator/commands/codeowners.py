@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import json
 import sys
 from pathlib import Path
 
+from generator.domain import is_county_slug
 from generator.workflow_messages import render
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
@@ -23,8 +25,8 @@ CITY_PATHS = ("/schemas/", "/generator/", "/site_templates/", "/.github/")
 
 
 class OwnersError(Exception):
-    def __init__(self, file: str, detail: str) -> None:
-        super().__init__(render("codeowners.bad_county", file=file, detail=detail))
+    def __init__(self, file: str, detail: str = "", code: str = "codeowners.bad_county") -> None:
+        super().__init__(render(code, file=file, detail=detail))
 
 
 def county_owners(records: Path) -> dict[str, list[str]]:
@@ -35,6 +37,9 @@ def county_owners(records: Path) -> dict[str, list[str]]:
     for path in sorted(records.glob("*/county.yaml")):
         if path.parent.name.startswith("."):
             continue
+        if not is_county_slug(path.parent.name):  # "zz\n" would write a line "/ @team"
+            shown = json.dumps(path.parent.name, ensure_ascii=False)
+            raise OwnersError(shown, code="codeowners.bad_slug")
         try:
             data = yamlsafe.parse(path.read_text(encoding="utf-8-sig"))
         except (OSError, UnicodeDecodeError, yamlsafe.YamlProblem) as exc:
