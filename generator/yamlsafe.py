@@ -18,7 +18,7 @@ dates; they must come back as the text they typed. So the loader here:
 from __future__ import annotations
 
 import re
-from typing import Any, cast
+from typing import Any
 
 import yaml
 from yaml._yaml import CParser
@@ -29,7 +29,7 @@ from generator.messages import TYPE_NAMES, quote
 
 MAX_DEPTH = 20
 MAX_DIGITS = 1000  # digits of a plain integer; no census figure comes near
-_INF = float("inf")
+_INFINITIES = (float("inf"), float("-inf"))
 
 
 class YamlProblem(Exception):
@@ -97,7 +97,7 @@ def _scalar(node: yaml.ScalarNode, found: list[YamlProblem]) -> Any:
     if tag == _FLOAT:
         number = float(value)
         # a decimal beyond 1.8e308 reads as inf, which would reach the annexes as a figure
-        return number if number not in (_INF, -_INF) else _too_large(node, found)
+        return number if number not in _INFINITIES else _too_large(node, found)
     raise YamlProblem("yaml.tag", *_at(node), tag=tag)
 
 
@@ -112,14 +112,24 @@ def _bad_key(node: yaml.Node) -> YamlProblem:
     return YamlProblem("yaml.key_not_text", *_at(node), key=key, kind=TYPE_NAMES[kind])
 
 
-def _mapping(node: yaml.MappingNode, level: int, found: list[YamlProblem]) -> dict[str, Any]:
-    """A mapping with text keys only. A bad or repeated key is reported and left out (the
-    first of repeated keys stays, where positions are looked up), so that the rest of the
-    record is still checked and all its problems are reported at once."""
+def _construct(node: yaml.Node, level: int, found: list[YamlProblem]) -> Any:
+    """Node tree → plain data, directly: PyYAML's SafeConstructor runs a generator per node
+    to allow recursive structures, which records (no anchors) cannot have; this is the most
+    of the time a city-scale validate spends (hence mappings inline, not a call each).
+    Nesting deeper than MAX_DEPTH (the document itself is level 1) is raised. A bad or
+    repeated key is added to ``found`` and left out (the first of repeated keys stays, where
+    positions are looked up), so the rest of the record is still checked and all its
+    problems are reported at once."""
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(node, found)
+    if level > MAX_DEPTH:
+        raise YamlProblem("yaml.too_deep", None, None, limit=MAX_DEPTH)
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(child, level + 1, found) for child in node.value]
     out: dict[str, Any] = {}
     seen: dict[str, int] = {}
     for key_node, value_node in node.value:
-        if not (isinstance(key_node, yaml.ScalarNode) and key_node.tag == _STR):
+        if key_node.tag != _STR or not isinstance(key_node, yaml.ScalarNode):
             found.append(_bad_key(key_node))
             continue
         key = key_node.value
@@ -130,20 +140,6 @@ def _mapping(node: yaml.MappingNode, level: int, found: list[YamlProblem]) -> di
         seen[key] = key_node.start_mark.line + 1
         out[key] = _construct(value_node, level + 1, found)
     return out
-
-
-def _construct(node: yaml.Node, level: int, found: list[YamlProblem]) -> Any:
-    """Node tree → plain data, directly: PyYAML's SafeConstructor runs a generator per node
-    to allow recursive structures, which records (no anchors) cannot have; this is the most
-    of the time a city-scale validate spends. Nesting deeper than MAX_DEPTH (the document
-    itself is level 1) is raised; other problems are added to ``found``."""
-    if isinstance(node, yaml.ScalarNode):
-        return _scalar(node, found)
-    if level > MAX_DEPTH:
-        raise YamlProblem("yaml.too_deep", None, None, limit=MAX_DEPTH)
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(child, level + 1, found) for child in node.value]
-    return _mapping(cast(yaml.MappingNode, node), level, found)
 
 
 class _Loader(CParser, _Resolver):
