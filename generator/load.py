@@ -286,6 +286,6 @@ def load(root: Path) -> Loaded:
             problems.extend(found)
             if source.data is not None:
                 sources.append(source)
-    if "city.yaml" not in tree.names.get((), set()):
+    if "city.yaml" not in tree.names.get((), {"city.yaml"}):  # unlisted root: said already
         problems.append(_problem(show(("city.yaml",)), "rule.city_missing"))
     return Loaded(root, sources, problems, counties, len(entries))

@@ -309,3 +309,24 @@ def test_county_folders_differing_only_in_case_are_refused(tree: Path) -> None:
     assert problem_files(loaded, "load.name_clash") == sorted(
         [(tree / "Hualong").as_posix(), (tree / "hualong").as_posix()])
     assert problem_files(loaded, "rule.county_slug") == [(tree / "Hualong").as_posix()]
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("hualong", "ｈualong"),  # full-width letter
+    ("zé", "ze\u0301"),  # composed and decomposed é (macOS stores the second)
+    ("ka", "\u212aa"),  # KELVIN SIGN, which folds to k
+    ("ss", "SS"),
+])
+def test_look_alike_names_in_one_folder_are_refused(tree: Path, first: str, second: str) -> None:
+    for name in (first, second):
+        if not (tree / name).exists():
+            shutil.copytree(tree / "hualong", tree / name)
+    loaded = load(tree)
+    assert problem_files(loaded, "load.name_clash") == sorted(
+        (tree / name).as_posix() for name in (first, second))
+
+
+def test_unreadable_root_is_one_problem_not_a_missing_city_file(shared_tree: Path) -> None:
+    shared_tree.chmod(0o000)
+    found = as_nobody(shared_tree)
+    assert found["codes"] == ["load.dir_unreadable"], found
