@@ -16,6 +16,7 @@ Anything else is reported, never skipped silently (dotfiles excepted: .gitkeep a
 from __future__ import annotations
 
 import gc
+import json
 import os
 import stat
 from collections.abc import Iterator
@@ -255,12 +256,18 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def shown_name(name: str) -> str:
+    """A file or folder name as printed: a control character (``zz\\n``) escaped, so that a
+    problem stays one line and the name is visibly not the one it looks like."""
+    return name if name.isprintable() else json.dumps(name, ensure_ascii=False)[1:-1]
+
+
 def _shower(root: Path) -> Show:
     """Place in the tree → the path people see, the root resolved once (not once per file)."""
     shown_root = display_path(root)
 
     def show(place: tuple[str, ...]) -> str:
-        inside = "/".join(place)
+        inside = "/".join(map(shown_name, place))
         if not inside:
             return shown_root
         return inside if shown_root == "." else f"{shown_root}/{inside}"

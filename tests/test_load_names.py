@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.domain import is_county_slug, is_record_id
-from generator.load import load
+from generator.load import load, shown_name
 from generator.scaffold import ScaffoldError, write_new
 
 ID_CHARS = set(string.ascii_letters + string.digits + "_-")
@@ -80,8 +80,10 @@ def test_every_file_name_is_read_or_reported(tmp_path_factory: pytest.TempPathFa
     loaded = load(root)
     for path in written:
         stem = path.name[: -len(".yaml")]
-        read = [s for s in loaded.sources if s.file == path.as_posix()]
-        named = [p for p in loaded.problems if p.file == path.as_posix()]
+        shown = (path.parent / shown_name(path.name)).as_posix()
+        assert "\n" not in shown and "\r" not in shown
+        read = [s for s in loaded.sources if s.file == shown]
+        named = [p for p in loaded.problems if p.file == shown]
         assert read or named, f"{path.name!r} was skipped silently"
         if read:
             assert is_record_id(read[0].id) and read[0].id == stem
@@ -92,8 +94,9 @@ def test_county_folder_with_a_trap_name_is_refused(tmp_path: Path, folder: str) 
     shutil.copytree(MINIMAL, tmp_path / "records")
     shutil.copytree(tmp_path / "records" / "hualong", tmp_path / "records" / folder)
     loaded = load(tmp_path / "records")
-    assert (tmp_path / "records" / folder).as_posix() in [
-        p.file for p in loaded.problems if p.code == "rule.county_slug"]
+    shown = (tmp_path / "records" / shown_name(folder)).as_posix()
+    assert shown in [p.file for p in loaded.problems if p.code == "rule.county_slug"]
+    assert all("\n" not in p.file and "\r" not in p.file for p in loaded.problems)
 
 
 # --- new, import, codeowners --------------------------------------------------------------------
