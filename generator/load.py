@@ -30,7 +30,7 @@ import yaml
 from generator import messages, yamlsafe
 from generator.domain import RECORD_ID_RE, is_county_slug, is_record_id
 from generator.errors import RecordError
-from generator.load_tree import Show, Tree, name_key, walk
+from generator.load_tree import Entry, Show, Tree, name_key, walk
 
 MAX_BYTES = 1024 * 1024
 RECORD_DIRS = {"findings": "finding", "g106": "g106", "verifications": "verification"}
@@ -173,7 +173,7 @@ def read_source(
     return source, _parse(source, text)
 
 
-Found = tuple[Path, str, str | None, str]  # path, kind, county, id
+Found = tuple[Entry, str, str | None, str]  # the file, its kind, county and id
 
 
 def _place(tree: Tree, show: Show) -> tuple[list[Found], list[RecordError]]:
@@ -182,7 +182,7 @@ def _place(tree: Tree, show: Show) -> tuple[list[Found], list[RecordError]]:
     found: list[Found] = []
     problems: list[RecordError] = []
     for entry in tree.files:
-        where = (*entry.parts, entry.name)
+        where = entry.place
         placed = _classify(entry.parts, entry.name)
         if placed is None:
             code = "rule.yml_extension" if entry.name.endswith(".yml") else "rule.stray_file"
@@ -192,7 +192,7 @@ def _place(tree: Tree, show: Show) -> tuple[list[Found], list[RecordError]]:
         if kind not in ("city", "county", "assistance") and not is_record_id(record_id):
             problems.append(_problem(show(where), "rule.id_format", id=messages.quote(record_id)))
             continue
-        found.append((entry.path, kind, county, record_id))
+        found.append((entry, kind, county, record_id))
     return found, problems
 
 
@@ -209,21 +209,21 @@ def _county_problems(tree: Tree, show: Show) -> tuple[list[str], list[RecordErro
     return counties, problems
 
 
-def _id_case_problems(found: list[Found], root: Path, show: Show) -> list[RecordError]:
+def _id_case_problems(found: list[Found], show: Show) -> list[RecordError]:
     """Ids of one kind in different folders that differ only by case: ids are unique across
     the city (rule.duplicate_id checks exact equality), and a case-blind file system or
     reader takes them for one. Within one folder load.name_clash has said it already."""
-    first: dict[tuple[str, str], tuple[str, Path]] = {}
+    first: dict[tuple[str, str], tuple[str, Entry]] = {}
     problems: list[RecordError] = []
-    for path, kind, _county, record_id in found:
-        other_id, other_path = first.setdefault((kind, name_key(record_id)), (record_id, path))
-        if other_id == record_id or other_path.parent == path.parent:
+    for entry, kind, _county, record_id in found:
+        other_id, other = first.setdefault((kind, name_key(record_id)), (record_id, entry))
+        if other_id == record_id or other.parts == entry.parts:
             continue
-        for this, this_id, that, that_id in ((path, record_id, other_path, other_id),
-                                             (other_path, other_id, path, record_id)):
+        for this, this_id, that, that_id in ((entry, record_id, other, other_id),
+                                             (other, other_id, entry, record_id)):
             problems.append(_problem(
-                show(this.relative_to(root).parts), "load.id_case", id=messages.quote(this_id),
-                other=messages.quote(that_id), where=show(that.relative_to(root).parts)))
+                show(this.place), "load.id_case", id=messages.quote(this_id),
+                other=messages.quote(that_id), where=show(that.place)))
     return problems
 
 
@@ -284,12 +284,11 @@ def load(root: Path) -> Loaded:
     tree = walk(root, show)
     entries, problems = _place(tree, show)
     counties, county_problems = _county_problems(tree, show)
-    problems = tree.problems + problems + county_problems + _id_case_problems(entries, root, show)
+    problems = tree.problems + problems + county_problems + _id_case_problems(entries, show)
     sources: list[Source] = []
     with collector_paused():
-        for path, kind, county, record_id in entries:
-            source, found = read_source(path, kind, county, record_id,
-                                        show(path.relative_to(root).parts))
+        for entry, kind, county, record_id in entries:
+            source, found = read_source(entry.path, kind, county, record_id, show(entry.place))
             problems.extend(found)
             if source.data is not None:
                 sources.append(source)

@@ -43,6 +43,10 @@ class Entry:
     name: str
     path: Path
 
+    @property
+    def place(self) -> Place:
+        return (*self.parts, self.name)
+
 
 @dataclass
 class Tree:
