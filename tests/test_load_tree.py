@@ -173,6 +173,13 @@ def test_device_file_inside_the_tree_is_reported(tree: Path) -> None:
     assert loaded["codes"].count("load.not_regular") == 1
 
 
+def test_codeowners_refuses_a_fifo_county_file_without_blocking(tree: Path) -> None:
+    (tree / "hualong" / "county.yaml").unlink()
+    os.mkfifo(tree / "hualong" / "county.yaml")
+    done = run_cli("codeowners", "--records", str(tree), timeout=60)
+    assert done.returncode == 1 and "命名管道" in done.stderr, done.stderr
+
+
 def test_read_source_refuses_a_fifo_without_blocking(tmp_path: Path) -> None:
     """read_source is also called directly (import): it must not block on open()."""
     from generator.load import read_source
