@@ -11,6 +11,10 @@ file's kind::
     <county>/verifications/<id>.yaml  verification
 
 Anything else is reported, never skipped silently (dotfiles excepted: .gitkeep and the like).
+Which entries are read at all (symbolic links, FIFOs, unreadable folders, names equal but for
+case) is load_tree's policy; here each file is placed, named, read and parsed. A file whose
+YAML still gives a record (a repeated key, a key that is not text) keeps its record, so that
+validation reports all its problems at once.
 """
 
 from __future__ import annotations
