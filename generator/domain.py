@@ -13,6 +13,24 @@ INDUSTRY_RE = re.compile(r"^[0-9]{4}$")
 DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
+# Names that become file and folder names. ``\Z``, not ``$``: Python's ``$`` also matches
+# before a final newline, which let a folder "zz\n" through (and into CODEOWNERS). ASCII only,
+# so a full-width or other look-alike letter is never a second spelling of a name.
+RECORD_ID_RE = re.compile(r"\A[A-Za-z0-9_-]+\Z")
+COUNTY_SLUG_RE = re.compile(r"\A[a-z0-9][a-z0-9-]*\Z")
+
+
+def is_record_id(text: object) -> TypeGuard[str]:
+    """A record id (a file's stem): ASCII letters, digits, ``-`` and ``_``, nothing else."""
+    return isinstance(text, str) and RECORD_ID_RE.match(text) is not None
+
+
+def is_county_slug(text: object) -> TypeGuard[str]:
+    """A county folder name: lowercase ASCII letters, digits and ``-``, not starting with ``-``
+    (so it can never be ``..``, a path, or a command-line option)."""
+    return isinstance(text, str) and COUNTY_SLUG_RE.match(text) is not None
+
+
 def is_date(text: object) -> TypeGuard[str]:
     """A real calendar day written ``YYYY-MM-DD`` (as jsonschema's ``format: date`` checks it;
     the rules compare such dates as text, which sorts the same)."""

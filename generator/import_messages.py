@@ -32,6 +32,7 @@ MESSAGES: dict[str, str] = {
     "what.finding": "{name}，{n} 处错误，第 {rows} 行",
     "what.g106": "{name}，第 {rows} 行",
     # usage errors (exit code 2)
+    "usage.bad_slug": "县（区）代号 {county} 不合规：只能用小写字母、数字和“-”，如 hualong（是 {records} 下的文件夹名）",
     "usage.county": "找不到县（区）“{county}”：{records} 下没有 {county}/county.yaml",
     "usage.workbook": "找不到工作簿 {path}",
     "usage.required": "导入{annex}需要 {options}（附件表格里没有这些内容）",

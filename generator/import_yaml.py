@@ -25,8 +25,8 @@ FOLDERS = {"finding": "findings", "g106": "g106"}
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../../schemas/{kind}.schema.json\n"
 QUOTED = {"form", "indicator_code", "industry_code", "product_code", "enumerator_id",
           "credit_code", "reviewed_on", "date", "scale"}
-ID_SHAPES = {"finding": re.compile(r"^([a-z0-9]+)-[0-9]{8}-[a-z0-9]{3}$"),
-             "g106": re.compile(r"^([a-z0-9]+)-g-[0-9]{8}-[a-z0-9]{3}$")}
+ID_SHAPES = {"finding": re.compile(r"([a-z0-9]+)-[0-9]{8}-[a-z0-9]{3}"),  # whole ids: fullmatch
+             "g106": re.compile(r"([a-z0-9]+)-g-[0-9]{8}-[a-z0-9]{3}")}
 ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
@@ -77,7 +77,7 @@ def county_prefix(slug: str, existing_ids: Iterable[str]) -> str:
     found: Counter[str] = Counter()
     for record_id in existing_ids:
         for shape in ID_SHAPES.values():
-            match = shape.match(record_id)
+            match = shape.fullmatch(record_id)
             if match:
                 found[match.group(1)] += 1
     if not found:

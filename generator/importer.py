@@ -11,6 +11,7 @@ the same workbook changes nothing.
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from dataclasses import dataclass, field, replace
@@ -19,6 +20,7 @@ from pathlib import Path
 from generator import import_messages as M
 from generator import import_records as R
 from generator import import_yaml as Y
+from generator.domain import is_county_slug
 from generator.errors import RecordError, sort_problems
 from generator.import_read import REQUIRED, RawRow, Table, norm, problem, read_workbook
 from generator.load import Source, display_path, load, read_source
@@ -71,11 +73,16 @@ class Outcome:
 
 
 def _county(options: Options) -> tuple[str, list[Source]]:
-    """The county's name, and the tree's sources (to recognise rows and ids already there)."""
+    """The county's name, and the tree's sources (to recognise rows and ids already there).
+    The slug is checked as ``new`` checks it: ``../../x`` would write outside records/."""
+    if not is_county_slug(options.county):
+        shown = json.dumps(options.county, ensure_ascii=False)
+        raise UsageError(M.render("usage.bad_slug", county=shown,
+                                  records=display_path(options.records)))
     path = options.records / options.county / "county.yaml"
     source, failed = read_source(path, "county", options.county, options.county) \
         if path.is_file() else (None, None)
-    if source is None or failed is not None or not isinstance(source.data.get("name"), str):
+    if source is None or failed or not isinstance(source.data.get("name"), str):
         raise UsageError(M.render("usage.county", county=options.county,
                                   records=display_path(options.records)))
     return source.data["name"], load(options.records).sources

@@ -11,13 +11,18 @@ file's kind::
     <county>/verifications/<id>.yaml  verification
 
 Anything else is reported, never skipped silently (dotfiles excepted: .gitkeep and the like).
+Which entries are read at all (symbolic links, FIFOs, unreadable folders, names equal but for
+case) is load_tree's policy; here each file is placed, named, read and parsed. A file whose
+YAML still gives a record (a repeated key, a key that is not text) keeps its record, so that
+validation reports all its problems at once.
 """
 
 from __future__ import annotations
 
 import gc
+import json
 import os
-import re
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,13 +32,14 @@ from typing import Any
 import yaml
 
 from generator import messages, yamlsafe
+from generator.domain import RECORD_ID_RE, is_county_slug, is_record_id
 from generator.errors import RecordError
+from generator.load_tree import Entry, Show, Tree, name_key, walk
 
 MAX_BYTES = 1024 * 1024
 RECORD_DIRS = {"findings": "finding", "g106": "g106", "verifications": "verification"}
 COUNTY_FILES = {"county.yaml": "county", "assistance.yaml": "assistance"}
-ID_RE = re.compile(r"^[A-Za-z0-9_-]+$")
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+ID_RE = RECORD_ID_RE  # kept for callers that match ids; prefer domain.is_record_id
 
 
 @dataclass
@@ -112,75 +118,117 @@ def _decode(raw: bytes, file: str) -> str | RecordError:
         return _problem(file, "yaml.encoding", line, column, guess=guess)
 
 
+def _read_bytes(path: Path, file: str) -> bytes | RecordError:
+    """The file's bytes, up to one more than MAX_BYTES. Opened without blocking and refused
+    unless it is a regular file: open() of a FIFO waits for a writer forever, and a device
+    such as /dev/zero never ends."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        handle = open(os.open(path, flags), "rb")  # noqa: SIM115 - closed just below
+    except OSError as exc:
+        return _problem(file, "yaml.read", reason=messages.os_reason(exc))
+    with handle:
+        try:
+            mode = os.fstat(handle.fileno()).st_mode
+            if not stat.S_ISREG(mode):
+                return _problem(file, "load.not_regular", what=messages.file_kind(mode))
+            return handle.read(MAX_BYTES + 1)
+        except OSError as exc:
+            return _problem(file, "yaml.read", reason=messages.os_reason(exc))
+
+
+def _parse(source: Source, text: str) -> list[RecordError]:
+    """Parse ``text`` into ``source.data``; the located problems. ``data`` stays None when
+    no record could be read at all."""
+    file = source.file
+    try:
+        data, found = yamlsafe.parse_record(text)
+    except yamlsafe.YamlProblem as exc:
+        line, column = (1, 1) if exc.code == "yaml.too_deep" else (exc.line, exc.column)
+        return [_problem(file, exc.code, line, column, **exc.fields)]
+    except RecursionError:
+        return [_problem(file, "yaml.too_deep", 1, 1, limit=yamlsafe.MAX_DEPTH)]
+    if data is None:
+        return [_problem(file, "yaml.empty")]
+    if not isinstance(data, dict):
+        return [_problem(file, "yaml.not_mapping", 1, 1, kind=messages.type_name(data))]
+    source.data = data
+    return [_problem(file, p.code, p.line, p.column, **p.fields) for p in found]
+
+
 def read_source(
     path: Path, kind: str, county: str | None, record_id: str, file: str | None = None
-) -> tuple[Source, RecordError | None]:
-    """Read and parse one file. Every failure comes back as a located problem. ``file`` is
-    the path as shown, when the caller already knows it."""
+) -> tuple[Source, list[RecordError]]:
+    """Read and parse one file: the source and its located problems. ``source.data`` is the
+    record when one could be read, even with problems (a repeated key, say), else None.
+    ``file`` is the path as shown, when the caller already knows it."""
     file = file or display_path(path)
     source = Source(file=file, kind=kind, county=county, id=record_id)
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        return source, _problem(file, "yaml.read", reason=exc.strerror or str(exc))
+    raw = _read_bytes(path, file)
+    if isinstance(raw, RecordError):
+        return source, [raw]
     if len(raw) > MAX_BYTES:
         size = path.stat().st_size
-        return source, _problem(file, "yaml.too_large", size=size, limit=MAX_BYTES)
+        return source, [_problem(file, "yaml.too_large", size=size, limit=MAX_BYTES)]
     text = _decode(raw, file)
     if isinstance(text, RecordError):
-        return source, text
+        return source, [text]
     source.text = text
-    try:
-        data = yamlsafe.parse(text)
-    except yamlsafe.YamlProblem as exc:
-        line, column = exc.line, exc.column
-        if exc.code == "yaml.too_deep":
-            line, column = 1, 1
-        return source, _problem(file, exc.code, line, column, **exc.fields)
-    except RecursionError:
-        return source, _problem(file, "yaml.too_deep", 1, 1, limit=yamlsafe.MAX_DEPTH)
-    if data is None:
-        return source, _problem(file, "yaml.empty")
-    if not isinstance(data, dict):
-        kind_name = messages.type_name(data)
-        return source, _problem(file, "yaml.not_mapping", 1, 1, kind=kind_name)
-    source.data = data
-    return source, None
+    return source, _parse(source, text)
 
 
-def _walk(
-    root: Path,
-) -> tuple[list[tuple[Path, str, str | None, str]], list[RecordError], list[str]]:
-    """The record files under ``root`` with their kind, county and id; misplaced files as problems."""
-    found: list[tuple[Path, str, str | None, str]] = []
+Found = tuple[Entry, str, str | None, str]  # the file, its kind, county and id
+
+
+def _place(tree: Tree, show: Show) -> tuple[list[Found], list[RecordError]]:
+    """Each file of the tree with its kind, county and id; misplaced files and bad names as
+    problems."""
+    found: list[Found] = []
     problems: list[RecordError] = []
-    counties: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        here = Path(dirpath)
-        parts = here.relative_to(root).parts
-        for name in sorted(f for f in filenames if not f.startswith(".")):
-            path = here / name
-            entry = _classify(parts, name)
-            if entry is None:
-                code = "rule.yml_extension" if name.endswith(".yml") else "rule.stray_file"
-                problems.append(_problem(display_path(path), code))
-                continue
-            kind, county, record_id = entry
-            if kind not in ("city", "county", "assistance") and not ID_RE.match(record_id):
-                problems.append(_problem(display_path(path), "rule.id_format", id=record_id))
-                continue
-            found.append((path, kind, county, record_id))
-        if len(parts) == 1:
-            counties.append(parts[0])
-            if not SLUG_RE.match(parts[0]):
-                problems.append(_problem(display_path(here), "rule.county_slug", folder=parts[0]))
-            if "county.yaml" not in filenames:
-                problems.append(
-                    _problem(display_path(here), "rule.county_missing", folder=parts[0])
-                )
-    return found, problems, counties
+    for entry in tree.files:
+        where = entry.place
+        placed = _classify(entry.parts, entry.name)
+        if placed is None:
+            code = "rule.yml_extension" if entry.name.endswith(".yml") else "rule.stray_file"
+            problems.append(_problem(show(where), code))
+            continue
+        kind, county, record_id = placed
+        if kind not in ("city", "county", "assistance") and not is_record_id(record_id):
+            problems.append(_problem(show(where), "rule.id_format", id=messages.quote(record_id)))
+            continue
+        found.append((entry, kind, county, record_id))
+    return found, problems
+
+
+def _county_problems(tree: Tree, show: Show) -> tuple[list[str], list[RecordError]]:
+    """The county folders (those that could be listed) and what is wrong with their names."""
+    counties = sorted(parts[0] for parts in tree.names if len(parts) == 1)
+    problems: list[RecordError] = []
+    for slug in counties:
+        folder = messages.quote(slug)
+        if not is_county_slug(slug):
+            problems.append(_problem(show((slug,)), "rule.county_slug", folder=folder))
+        if "county.yaml" not in tree.names[(slug,)]:
+            problems.append(_problem(show((slug,)), "rule.county_missing", folder=folder))
+    return counties, problems
+
+
+def _id_case_problems(found: list[Found], show: Show) -> list[RecordError]:
+    """Ids of one kind in different folders that differ only by case: ids are unique across
+    the city (rule.duplicate_id checks exact equality), and a case-blind file system or
+    reader takes them for one. Within one folder load.name_clash has said it already."""
+    first: dict[tuple[str, str], tuple[str, Entry]] = {}
+    problems: list[RecordError] = []
+    for entry, kind, _county, record_id in found:
+        other_id, other = first.setdefault((kind, name_key(record_id)), (record_id, entry))
+        if other_id == record_id or other.parts == entry.parts:
+            continue
+        for this, this_id, that, that_id in ((entry, record_id, other, other_id),
+                                             (other, other_id, entry, record_id)):
+            problems.append(_problem(
+                show(this.place), "load.id_case", id=messages.quote(this_id),
+                other=messages.quote(that_id), where=show(that.place)))
+    return problems
 
 
 def _classify(parts: tuple[str, ...], name: str) -> tuple[str, str | None, str] | None:
@@ -212,23 +260,42 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def shown_name(name: str) -> str:
+    """A file or folder name as printed: a control character (``zz\\n``) escaped, so that a
+    problem stays one line and the name is visibly not the one it looks like."""
+    return name if name.isprintable() else json.dumps(name, ensure_ascii=False)[1:-1]
+
+
+def _shower(root: Path) -> Show:
+    """Place in the tree → the path people see, the root resolved once (not once per file)."""
+    shown_root = display_path(root)
+
+    def show(place: tuple[str, ...]) -> str:
+        inside = "/".join(map(shown_name, place))
+        if not inside:
+            return shown_root
+        return inside if shown_root == "." else f"{shown_root}/{inside}"
+
+    return show
+
+
 def load(root: Path) -> Loaded:
     """Read every record under ``root``. Problems are collected, never raised."""
     if not root.is_dir():
         problem = _problem(display_path(root), "yaml.read", reason="不是文件夹或不存在")
         return Loaded(root, [], [problem], [], 0)
-    entries, problems, counties = _walk(root)
+    show = _shower(root)
+    tree = walk(root, show)
+    entries, problems = _place(tree, show)
+    counties, county_problems = _county_problems(tree, show)
+    problems = tree.problems + problems + county_problems + _id_case_problems(entries, show)
     sources: list[Source] = []
-    shown_root = display_path(root)  # resolved once, not once per file (a stat per part)
     with collector_paused():
-        for path, kind, county, record_id in entries:
-            inside = path.relative_to(root).as_posix()
-            shown = inside if shown_root == "." else f"{shown_root}/{inside}"
-            source, failure = read_source(path, kind, county, record_id, shown)
-            if failure is not None:
-                problems.append(failure)
-            else:
+        for entry, kind, county, record_id in entries:
+            source, found = read_source(entry.path, kind, county, record_id, show(entry.place))
+            problems.extend(found)
+            if source.data is not None:
                 sources.append(source)
-    if not (root / "city.yaml").is_file():
-        problems.append(_problem(display_path(root / "city.yaml"), "rule.city_missing"))
+    if "city.yaml" not in tree.names.get((), {"city.yaml"}):  # unlisted root: said already
+        problems.append(_problem(show(("city.yaml",)), "rule.city_missing"))
     return Loaded(root, sources, problems, counties, len(entries))

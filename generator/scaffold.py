@@ -26,7 +26,8 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-from generator.load import RECORD_DIRS, SLUG_RE
+from generator.domain import is_county_slug
+from generator.load import RECORD_DIRS
 from generator.schemas import Schema, resolve
 from generator.workflow_messages import render
 
@@ -35,7 +36,7 @@ FOLDERS = {kind: folder for folder, kind in RECORD_DIRS.items()}  # finding → 
 SUFFIX_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 RANDOM_TRIES = 50
 # The prefix of existing ids: "hl" in hl-20190311-7wd, hl-g-20190311-8ze, hl-v-20190417-01.
-ID_PREFIX_RE = re.compile(r"^(?P<prefix>[a-z0-9]+(?:-[a-z0-9]+)*?)-(?:[gv]-)?[0-9]{8}-[a-z0-9]{2,3}$")
+ID_PREFIX_RE = re.compile(r"(?P<prefix>[a-z0-9]+(?:-[a-z0-9]+)*?)-(?:[gv]-)?[0-9]{8}-[a-z0-9]{2,3}")
 
 # Optional fields that a new record should still fill in (written like required ones, so
 # they fail until filled): the county's code, owners (CODEOWNERS), contacts and the counts
@@ -181,7 +182,7 @@ def county_prefix(county_dir: Path, slug: str) -> str:
     found: Counter[str] = Counter()
     for folder in RECORD_DIRS:
         for path in (county_dir / folder).glob("*.yaml"):
-            match = ID_PREFIX_RE.match(path.stem)
+            match = ID_PREFIX_RE.fullmatch(path.stem)
             if match:
                 found[match["prefix"]] += 1
     if not found:
@@ -221,8 +222,8 @@ def _create(path: Path, text: str) -> bool:
 def _check_county(records: Path, kind: str, slug: str) -> Path:
     if not records.is_dir():
         raise ScaffoldError("new.no_records", folder=records.as_posix())
-    if not SLUG_RE.match(slug):
-        raise ScaffoldError("new.bad_slug", slug=slug)
+    if not is_county_slug(slug):
+        raise ScaffoldError("new.bad_slug", slug=json.dumps(slug, ensure_ascii=False))
     county_dir = records / slug
     if kind != "county" and not county_dir.is_dir():
         known = sorted(p.name for p in records.iterdir() if (p / "county.yaml").is_file())

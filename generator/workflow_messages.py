@@ -68,6 +68,10 @@ MESSAGES: dict[str, str] = {
     "codeowners.counties": "# 各县（区）普查办：本县（区）的记录",
     "codeowners.no_owners": "# {slug}：county.yaml 没有填写 owners，暂由市普查办技术组负责",
     "codeowners.bad_county": "{file} 无法读取或 owners 填写有误（{detail}）：请先运行 python -m generator validate",
+    "codeowners.bad_slug": (
+        "县（区）文件夹名 {file} 不合规（只能用小写字母、数字和“-”）：不能写进 CODEOWNERS，"
+        "请先改名，再运行 python -m generator validate"
+    ),
     "codeowners.in_sync": "{file} 与各县（区）county.yaml 的 owners 一致。",
     "codeowners.out_of_sync": (
         "{file} 与各县（区）county.yaml 的 owners 不一致：请运行 python -m generator codeowners --write，"

@@ -7,7 +7,10 @@ dates; they must come back as the text they typed. So the loader here:
 * resolves only ``true``/``false``, ``null``/``~``/empty, decimal integers without a
   leading zero and plain decimals; everything else is a string;
 * refuses anchors, aliases and explicit tags (an alias bomb is refused at its first anchor);
-* reports a duplicate key at its position;
+* takes keys as plain text only (``1:``, ``~:``, ``true:`` are reported, never collapsed);
+* refuses numbers that Python cannot hold or that overflow to ``inf``;
+* reports each repeated key at its position and keeps the first; these last three leave the
+  rest of the record to be checked, so a file's problems are all reported at once;
 * parses with libyaml (``CParser``); node positions are composed only on request, for
   files that turned out to have problems.
 """
@@ -21,8 +24,12 @@ import yaml
 from yaml._yaml import CParser
 from yaml.resolver import BaseResolver
 
+from generator import messages
+from generator.messages import TYPE_NAMES, quote
+
 MAX_DEPTH = 20
 MAX_DIGITS = 1000  # digits of a plain integer; no census figure comes near
+_INFINITIES = (float("inf"), float("-inf"))
 
 
 class YamlProblem(Exception):
@@ -59,9 +66,21 @@ _Resolver.add_implicit_resolver(
 _TRUE = frozenset(("true", "True", "TRUE"))
 _STR, _INT, _FLOAT = ("tag:yaml.org,2002:" + t for t in ("str", "int", "float"))
 _BOOL, _NULL = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"
+_KEY_KINDS = {_INT: "integer", _FLOAT: "number", _BOOL: "boolean", _NULL: "null"}
 
 
-def _scalar(node: yaml.ScalarNode) -> Any:
+def _at(node: yaml.Node) -> tuple[int, int]:
+    mark = node.start_mark
+    return mark.line + 1, mark.column + 1
+
+
+def _too_large(node: yaml.ScalarNode, found: list[YamlProblem]) -> str:
+    """A number Python cannot hold (or only as ``inf``): reported, kept as the text typed."""
+    found.append(YamlProblem("yaml.number_too_large", *_at(node), value=quote(node.value)))
+    return str(node.value)
+
+
+def _scalar(node: yaml.ScalarNode, found: list[YamlProblem]) -> Any:
     """A scalar as the resolver above tagged it. Explicit tags never get here (refused before
     parsing), so these five are all there is; the patterns guarantee int() and float() work."""
     tag, value = node.tag, node.value
@@ -69,44 +88,57 @@ def _scalar(node: yaml.ScalarNode) -> Any:
         return value
     if tag == _INT:
         if len(value) > MAX_DIGITS:  # int() refuses them (Python's limit is 4,300 digits)
-            mark = node.start_mark
-            raise YamlProblem("yaml.syntax", mark.line + 1, mark.column + 1,
-                              problem=f"数字超过 {MAX_DIGITS} 位", hint="：需要文字时请加引号")
+            return _too_large(node, found)
         return int(value)
     if tag == _NULL:
         return None
     if tag == _BOOL:
         return value in _TRUE
     if tag == _FLOAT:
-        return float(value)
-    mark = node.start_mark
-    raise YamlProblem("yaml.tag", mark.line + 1, mark.column + 1, tag=tag)
+        number = float(value)
+        # a decimal beyond 1.8e308 reads as inf, which would reach the annexes as a figure
+        return number if number not in _INFINITIES else _too_large(node, found)
+    raise YamlProblem("yaml.tag", *_at(node), tag=tag)
 
 
-def _construct(node: yaml.Node, level: int) -> Any:
+def _bad_key(node: yaml.Node) -> YamlProblem:
+    """A key that is not plain text: ``~``, ``1``, ``true``, ``1.5``, a list or a mapping. Such
+    keys crash sorting, and ``true``/``True`` or ``1``/``+1`` would collapse into one key."""
+    if isinstance(node, yaml.ScalarNode):
+        key, kind = quote(node.value), _KEY_KINDS.get(node.tag, "string")
+    else:
+        kind = "array" if isinstance(node, yaml.SequenceNode) else "object"
+        key = "（列表）" if kind == "array" else "（映射）"
+    return YamlProblem("yaml.key_not_text", *_at(node), key=key, kind=TYPE_NAMES[kind])
+
+
+def _construct(node: yaml.Node, level: int, found: list[YamlProblem]) -> Any:
     """Node tree → plain data, directly: PyYAML's SafeConstructor runs a generator per node
     to allow recursive structures, which records (no anchors) cannot have; this is the most
-    of the time a city-scale validate spends. Also refuses nesting deeper than MAX_DEPTH (the
-    document itself is level 1) and keys that are not simple text, and reports a repeated
-    key at its position."""
+    of the time a city-scale validate spends (hence mappings inline, not a call each).
+    Nesting deeper than MAX_DEPTH (the document itself is level 1) is raised. A bad or
+    repeated key is added to ``found`` and left out (the first of repeated keys stays, where
+    positions are looked up), so the rest of the record is still checked and all its
+    problems are reported at once."""
     if isinstance(node, yaml.ScalarNode):
-        return _scalar(node)
+        return _scalar(node, found)
     if level > MAX_DEPTH:
         raise YamlProblem("yaml.too_deep", None, None, limit=MAX_DEPTH)
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(child, level + 1) for child in node.value]
-    out: dict[Any, Any] = {}
+        return [_construct(child, level + 1, found) for child in node.value]
+    out: dict[str, Any] = {}
     seen: dict[str, int] = {}
     for key_node, value_node in node.value:
-        mark = key_node.start_mark
-        if not isinstance(key_node, yaml.ScalarNode):
-            raise YamlProblem("yaml.syntax", mark.line + 1, mark.column + 1,
-                              problem="键必须是简单的文字", hint="")
-        if key_node.value in seen:
-            raise YamlProblem("yaml.duplicate_key", mark.line + 1, mark.column + 1,
-                              key=key_node.value, first_line=seen[key_node.value])
-        seen[key_node.value] = mark.line + 1
-        out[_scalar(key_node)] = _construct(value_node, level + 1)
+        if key_node.tag != _STR or not isinstance(key_node, yaml.ScalarNode):
+            found.append(_bad_key(key_node))
+            continue
+        key = key_node.value
+        if key in seen:
+            found.append(YamlProblem("yaml.duplicate_key", *_at(key_node), key=key,
+                                     first_line=seen[key]))
+            continue
+        seen[key] = key_node.start_mark.line + 1
+        out[key] = _construct(value_node, level + 1, found)
     return out
 
 
@@ -116,44 +148,22 @@ class _Loader(CParser, _Resolver):
         _Resolver.__init__(self)
 
 
-_SYNTAX_HINTS = [
-    ("mapping values are not allowed", "冒号“:”用错了位置；值里含有“: ”时请给整个值加引号"),
-    ("could not find expected ':'", "缺少冒号“:”，或上一行的引号没有闭合"),
-    ("did not find expected key", "缩进不一致，或上面某行的引号没有成对：同一层的键要对齐"),
-    ("did not find expected '-' indicator", "列表项缩进不一致：同一列表的“- ”要对齐"),
-    ("expected <block end>", "缩进不一致：同一层的键要对齐"),
-    ("found unexpected end of stream", "引号或括号没有闭合"),
-    ("found unknown escape character", "双引号里的反斜杠“\\”需要写成“\\\\”，或改用单引号"),
-    ("control characters are not allowed", "文件里有不可见的控制字符，请删除"),
-    (
-        "found character that cannot start any token",
-        "这里有不能出现在开头的字符（如 @、`、%），请给值加引号",
-    ),
-]
-
-
 def _syntax_problem(exc: yaml.MarkedYAMLError) -> YamlProblem:
+    """libyaml's error in Chinese (messages.YAML_PROBLEMS), at its position."""
     mark = exc.problem_mark or exc.context_mark
-    text = f"{exc.context or ''} {exc.problem or ''}"
-    if "'\\t'" in text or "\\t" in repr(exc.problem):
-        return YamlProblem(
-            "yaml.tab", mark.line + 1 if mark else None, mark.column + 1 if mark else None
-        )
-    if "expected a single document" in text:
-        return YamlProblem(
-            "yaml.multi_document",
-            mark.line + 1 if mark else None,
-            mark.column + 1 if mark else None,
-        )
-    problem = next((zh for en, zh in _SYNTAX_HINTS if en in text), "无法解析")
+    where = (mark.line + 1, mark.column + 1) if mark else (None, None)
     detail = (exc.problem or "").strip()
-    return YamlProblem(
-        "yaml.syntax",
-        mark.line + 1 if mark else None,
-        mark.column + 1 if mark else None,
-        problem=problem,
-        hint=f"（{detail}）" if detail else "",
-    )
+    text = f"{exc.context or ''} {detail}"
+    if "tab character" in text or "'\\t'" in text or "\\t" in repr(exc.problem):
+        return YamlProblem("yaml.tab", *where)
+    if "expected a single document" in text:
+        return YamlProblem("yaml.multi_document", *where)
+    chinese = messages.yaml_problem(detail)
+    if chinese is not None:
+        return YamlProblem("yaml.syntax", *where, problem=chinese, hint="")
+    # a string libyaml may add one day: a Chinese sentence, its words only as a hint
+    return YamlProblem("yaml.syntax", *where, problem=messages.YAML_UNKNOWN,
+                       hint=f"（解析器原文：{detail}）" if detail else "")
 
 
 def _problem_of(exc: yaml.YAMLError, text: str) -> YamlProblem:
@@ -166,7 +176,8 @@ def _problem_of(exc: yaml.YAMLError, text: str) -> YamlProblem:
         code = f"（U+{exc.character:04X}）" if isinstance(exc.character, int) else ""
         return YamlProblem("yaml.syntax", line, column,
                            problem="文件里有不可见的控制字符，请删除", hint=code)
-    return YamlProblem("yaml.syntax", None, None, problem="无法解析", hint=f"（{exc}）")
+    return YamlProblem("yaml.syntax", None, None, problem=messages.YAML_UNKNOWN,
+                       hint=f"（解析器原文：{exc}）")
 
 
 def _refuse_anchors_and_tags(text: str) -> None:
@@ -203,7 +214,17 @@ def _check_tabs(text: str) -> None:
 
 
 def parse(text: str) -> Any:
-    """Parse one record's text. Raises :class:`YamlProblem`; never anything else for bad input."""
+    """Parse text that must be clean: the data, or the first :class:`YamlProblem` raised."""
+    data, found = parse_record(text)
+    if found:
+        raise found[0]
+    return data
+
+
+def parse_record(text: str) -> tuple[Any, list[YamlProblem]]:
+    """Parse one record's text: its data and the problems that still left a record to check
+    (bad or repeated keys, numbers out of range), in file order. A problem that leaves no
+    record is raised as :class:`YamlProblem`; never anything else for bad input."""
     _check_tabs(text)
     if "&" in text or "*" in text or "!" in text:
         try:
@@ -217,7 +238,9 @@ def parse(text: str) -> Any:
         raise _problem_of(exc, text) from None
     finally:
         loader.dispose()
-    return None if node is None else _construct(node, 1)
+    found: list[YamlProblem] = []
+    data = None if node is None else _construct(node, 1, found)
+    return data, found
 
 
 def compose(text: str) -> yaml.Node | None:

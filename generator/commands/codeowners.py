@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import json
 import sys
 from pathlib import Path
 
+from generator.domain import is_county_slug
 from generator.workflow_messages import render
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
@@ -23,22 +25,31 @@ CITY_PATHS = ("/schemas/", "/generator/", "/site_templates/", "/.github/")
 
 
 class OwnersError(Exception):
-    def __init__(self, file: str, detail: str) -> None:
-        super().__init__(render("codeowners.bad_county", file=file, detail=detail))
+    def __init__(self, file: str, detail: str = "", code: str = "codeowners.bad_county") -> None:
+        super().__init__(render(code, file=file, detail=detail))
+
+
+def _read(path: Path) -> object:
+    """A county.yaml or city.yaml through the loader's reader (which never blocks on a FIFO
+    and says in Chinese what is wrong); any problem refuses the whole file."""
+    from generator.load import read_source
+
+    source, problems = read_source(path, "county", None, path.parent.name)
+    if problems:
+        raise OwnersError(path.as_posix(), problems[0].message)
+    return source.data
 
 
 def county_owners(records: Path) -> dict[str, list[str]]:
     """slug → owners, for every county folder that has a county.yaml, sorted by slug."""
-    from generator import yamlsafe
-
     found: dict[str, list[str]] = {}
     for path in sorted(records.glob("*/county.yaml")):
         if path.parent.name.startswith("."):
             continue
-        try:
-            data = yamlsafe.parse(path.read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError, yamlsafe.YamlProblem) as exc:
-            raise OwnersError(path.as_posix(), type(exc).__name__) from None
+        if not is_county_slug(path.parent.name):  # "zz\n" would write a line "/ @team"
+            shown = json.dumps(path.parent.name, ensure_ascii=False)
+            raise OwnersError(shown, code="codeowners.bad_slug")
+        data = _read(path)
         owners = data.get("owners", []) if isinstance(data, dict) else None
         if not isinstance(owners, list) or not all(
                 isinstance(o, str) and o.startswith("@") and " " not in o for o in owners):
@@ -50,15 +61,10 @@ def county_owners(records: Path) -> dict[str, list[str]]:
 def city_owners(records: Path) -> str:
     """The city team's accounts from city.yaml ``owners``, space-separated; CITY_TEAM when
     the file does not name any."""
-    from generator import yamlsafe
-
     path = records / "city.yaml"
     if not path.is_file():
         return CITY_TEAM
-    try:
-        data = yamlsafe.parse(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, yamlsafe.YamlProblem) as exc:
-        raise OwnersError(path.as_posix(), type(exc).__name__) from None
+    data = _read(path)
     owners = data.get("owners") if isinstance(data, dict) else None
     if owners is None:
         return CITY_TEAM
