@@ -84,7 +84,12 @@ def problem(file: str, code: str, line: int | None = None, column: int | None = 
 
 def _grid(ws: Any) -> tuple[Grid, set[int]]:
     """Cell values with merged ranges filled in, and the rows merged across 3+ columns."""
-    grid: Grid = [list(row) for row in ws.iter_rows(values_only=True)]
+    from openpyxl.utils.escape import unescape
+
+    # a string as Excel shows it: openpyxl leaves OOXML's _xHHHH_ escapes (a literal
+    # "_x0041_" is stored as "_x005F_x0041_") undecoded
+    grid: Grid = [[unescape(v) if isinstance(v, str) else v for v in row]
+                  for row in ws.iter_rows(values_only=True)]
     wide: set[int] = set()
     for rng in ws.merged_cells.ranges:
         if rng.min_row > len(grid):

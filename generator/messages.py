@@ -95,6 +95,11 @@ MESSAGES: dict[str, str] = {
     "rule.assistance_not_key": "本县（区）未列入重点帮扶（key_assistance: false），却有重点帮扶记录",
     "rule.assistance_missing": "本县（区）列入重点帮扶，但还没有 assistance.yaml：工作报告中该部分将显示（待填写）",
     "rule.narrative_empty": "工作报告的“{part}”部分（{name}）还没有填写：报告中将显示（待填写）",
+    # Writing the outputs (render/excel.py)
+    "render.cell_too_long": (
+        "{book} 工作表“{sheet}”的 {cell} 单元格有 {length} 个字，超过 Excel 单元格的上限 {limit} 个字："
+        "写入会被截断，因此没有生成附件。请在记录中缩短这段文字，或分成几条写"
+    ),
 }
 
 # Why a file or folder could not be read, by errno (never the system's English text).

@@ -3,8 +3,9 @@
 Takes the typed census and its figures, gives three files laid out as the seed's tables
 (sheets described as data in render/excel_sheets.py; this module is the one generic writer).
 The files are print-ready (A4 landscape, fit to width, header rows repeated), record text is
-always a text cell (never a formula), and the same records give byte-identical files: the
-document properties and every zip entry carry one fixed timestamp.
+always a text cell (never a formula) that reads back as itself (see ooxml_escape), text too
+long for a cell stops the build rather than being cut, and the same records give
+byte-identical files: the document properties and every zip entry carry one fixed timestamp.
 
 openpyxl writes the package (styles, workbook, page setup, widths, comments, the chart), but
 not the cells: a city-wide 附件2 has some 600,000, and making an openpyxl cell of
@@ -39,7 +40,9 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from generator import messages
 from generator.aggregate import Figures
+from generator.build import BuildError
 from generator.model import Census
 from generator.render import excel_layout as L
 from generator.render import excel_sheets
@@ -57,13 +60,15 @@ FONTS = {
 }
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-# Characters XML 1.0 cannot carry (control characters, U+FFFE/U+FFFF, lone surrogates), which
-# openpyxl and lxml refuse; a YAML escape such as "\uFFFE" can put them in a record, and a
-# renderer must not crash on text it did not expect.
-ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-# What Excel, WPS and LibreOffice take for the start of a formula when a cell is edited.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-MAX_TEXT = 32767  # characters in a cell; openpyxl cuts longer text there
+ILLEGAL = L.ILLEGAL  # shown as U+FFFD in cells, sheet names and properties
+# What Excel, WPS and LibreOffice take for the start of a formula when a cell is edited; an
+# East Asian input method may type the full-width signs, which Excel also reads as formulas.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+MAX_TEXT = 32767  # characters in a cell: Excel's limit; longer text would be cut or refused
+# OOXML (ECMA-376, ST_Xstring) writes a character XML cannot hold as _xHHHH_, and Excel and
+# LibreOffice decode that in every cell and comment they read: a literal "_x000a_" in a record
+# came back as a line break, "_x005F_" as "_". Its underscore is written as _x005F_ instead.
+_XSTRING = re.compile(r"_(?=[xX][0-9A-Fa-f]{4}_)")
 MIN_ZIP_TIME = datetime(1980, 1, 1)
 
 
@@ -111,6 +116,20 @@ class _Styles:
         return self.ids[form]
 
 
+def ooxml_escape(text: str) -> str:
+    """Text that reads back as itself where OOXML decodes ``_xHHHH_``: every underscore that
+    starts such a sequence written as ``_x005F_`` (overlaps too: ``_x0041_x0042_``)."""
+    return _XSTRING.sub("_x005F_", text)
+
+
+class TooLong(Exception):
+    """Cells whose text exceeds MAX_TEXT: (sheet, cell, length) each, all of a run at once."""
+
+    def __init__(self, cells: list[tuple[str, str, int]]) -> None:
+        super().__init__(cells)
+        self.cells = cells
+
+
 def _escape(text: str) -> str:
     """Text content as lxml escapes it (non-ASCII becomes &#…; when the sheet is encoded)."""
     return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -119,10 +138,13 @@ def _escape(text: str) -> str:
 
 def _text(value: str) -> tuple[str, bool]:
     """A string cell's content after its ``t="inlineStr">``, and whether it needs quotePrefix.
-    Record text is data: a string stays a string cell whatever it begins with."""
+    Record text is data: a string stays a string cell whatever it begins with, and reads back
+    as itself. Text over MAX_TEXT raises TooLong (with no place: the caller knows it)."""
     value = ILLEGAL.sub("\ufffd", value)
     quote = value.startswith(FORMULA_START)
-    value = value[:MAX_TEXT]
+    if len(value) > MAX_TEXT:
+        raise TooLong([("", "", len(value))])
+    value = ooxml_escape(value)
     if not value:
         return "</c>", quote
     space = ' xml:space="preserve"' if value != value.strip() else ""
@@ -192,6 +214,7 @@ def _sheet_data(ws: Worksheet, spec: SheetSpec, grid: _Grid, styles: _Styles) ->
     tails: dict[tuple[int, bool], str] = {}
     empty = ""  # a bordered cell with nothing in it; its style id is taken when first written
     out = ["<sheetData>"]
+    too_long: list[tuple[str, str, int]] = []
     for row in sorted(grid.rows | spec.heights.keys()):
         height = spec.heights.get(row)
         if height not in heights:
@@ -209,9 +232,15 @@ def _sheet_data(ws: Worksheet, spec: SheetSpec, grid: _Grid, styles: _Styles) ->
                 continue
             key = (id(cell), at in grid.bordered)
             if key not in tails:
-                tails[key] = _cell_tail(cell, key[1], styles, texts)
+                try:
+                    tails[key] = _cell_tail(cell, key[1], styles, texts)
+                except TooLong as long:
+                    too_long.append((spec.name, f"{letters[column]}{row}", long.cells[0][2]))
+                    continue
             out.append(f'<c r="{letters[column]}{row}"{tails[key]}')
         out.append("</row>")
+    if too_long:
+        raise TooLong(too_long)
     out.append("</sheetData>")
     return "".join(out)
 
@@ -237,7 +266,7 @@ def _keep_cells(ws: Worksheet, spec: SheetSpec, grid: _Grid) -> None:
     openpyxl writes nothing for them into the <sheetData> that _sheet_data replaces."""
     for at, cell in spec.cells.items():
         if cell.comment and at not in grid.covered:  # a covered cell loses its comment
-            note = Comment(cell.comment, "市普查办技术组")
+            note = Comment(ooxml_escape(cell.comment), "市普查办技术组")
             note.width, note.height = 260, 90
             ws.cell(row=at[0], column=at[1]).comment = note
     if grid.rows:
@@ -321,16 +350,23 @@ class Book:
 
 
 def workbook(sheets: Iterable[SheetSpec], title: str, creator: str, stamp: datetime) -> Book:
+    """The sheets written into a new workbook; TooLong names every cell of every sheet whose
+    text is too long (none is cut)."""
     book = Book(Workbook())
     book.wb.remove(book.wb.active)
     styles = _Styles(book.wb)
+    too_long: list[tuple[str, str, int]] = []
     for spec in sheets:
         ws = book.wb.create_sheet()
-        book.cells[ws] = write_sheet(ws, spec, styles)
+        try:
+            book.cells[ws] = write_sheet(ws, spec, styles)
+        except TooLong as long:
+            too_long += long.cells
+    if too_long:
+        raise TooLong(too_long)
     props = book.wb.properties
     props.title = title
-    props.creator = creator
-    props.lastModifiedBy = creator
+    props.creator = props.lastModifiedBy = ILLEGAL.sub("\ufffd", creator)  # record text
     props.created = props.modified = stamp
     book.wb.calculation = CalcProperties(fullCalcOnLoad=False)
     return book
@@ -386,9 +422,23 @@ def write_annexes(census: Census, figures: Figures, out_dir: Path,
     # largest sheet, not of all three books (at 10× they were gigabytes). Each file is
     # written beside its place and renamed, and build.py writes them all into a staging
     # folder, so a failure part-way still leaves the previous workbooks.
-    written = []
+    written, too_long = [], []
     for key, make in makers.items():
         path = out_dir / L.FILES[key]
-        save(workbook(make(), L.TITLES[key], census.city.issuer, stamp), path, stamp)
+        try:
+            book = workbook(make(), L.TITLES[key], census.city.issuer, stamp)
+        except TooLong as long:
+            too_long += [(L.FILES[key], *cell) for cell in long.cells]
+            continue
+        save(book, path, stamp)
         written.append(path)
+    if too_long:
+        raise BuildError(_too_long_message(too_long))
     return written
+
+
+def _too_long_message(cells: list[tuple[str, str, str, int]]) -> str:
+    """One Chinese line per cell whose text the workbook cannot hold (code render.cell_too_long)."""
+    return "\n".join(messages.render("render.cell_too_long", book=book, sheet=sheet, cell=cell,
+                                      length=length, limit=MAX_TEXT) + " [render.cell_too_long]"
+                     for book, sheet, cell, length in cells)

@@ -9,6 +9,7 @@ rows; one generic writer turns any SheetSpec into a worksheet.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 # File names (DESIGN.md, 'Where the outputs go') and titles, as the seed prints them.
@@ -161,9 +162,21 @@ class SheetSpec:
             self.merges.append((row, column, last_row, last_column))
 
 
+# Characters XML 1.0 cannot carry (control characters, U+FFFE/U+FFFF, lone surrogates), which
+# openpyxl and lxml refuse; a YAML escape such as "\uFFFE" can put them in a record, and a
+# renderer must not crash on text it did not expect. Shown as U+FFFD wherever text is written.
+ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# A sheet name as Excel and LibreOffice read it decodes OOXML's _xHHHH_ (see excel.py), but
+# the print titles' defined name refers to the sheet by its name as written: in a sheet name
+# such an underscore becomes a full-width one, which nothing decodes.
+_XSTRING = re.compile(r"_(?=[xX][0-9A-Fa-f]{4}_)")
+
+
 def sheet_name(name: str, taken: set[str]) -> str:
-    """A valid, unique Excel sheet name: at most 31 characters, none of []:*?/\\ ."""
+    """A valid, unique Excel sheet name: at most 31 characters, none of []:*?/\\ , no
+    ``_xHHHH_`` (the region row under the title shows the name exactly)."""
     clean = "".join("_" if c in "[]:*?/\\" else c for c in name).strip("'") or "Sheet"
+    clean = _XSTRING.sub("\uff3f", ILLEGAL.sub("\ufffd", clean))
     candidate, n = clean[:31], 2
     while candidate in taken:
         suffix = f"({n})"

@@ -2,8 +2,11 @@
 
 Record text is data. In Markdown every character that could start markup is backslash-escaped
 and ``& < >`` become entities, so ``<script>`` shows as text; in table cells ``|`` is escaped
-and line breaks become spaces (a cell cannot hold a break without HTML). Raw HTML (detail
-tables, charts) is built with :func:`html.escape` on every value.
+and line breaks become spaces (a cell cannot hold a break without HTML). Characters that
+Python-Markdown cannot backslash-escape but an extension reads as syntax (``~~~`` fences,
+``===`` underlines, ``==mark==``, ``^^ins^^``, ``:emoji:``, ``$math$``, ``++ctrl++``, ``??? details``) become
+numeric character references, which no extension parses and every browser shows as the
+character. Raw HTML (detail tables, charts) is built with :func:`html.escape` on every value.
 """
 
 from __future__ import annotations
@@ -19,11 +22,16 @@ from generator.aggregate import Rate
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "site_templates"
 
-# Characters that make markup anywhere in a line (emphasis, code, links, attr_list, table cells).
-# Only Python-Markdown's escapable characters may be escaped: a backslash before any other shows.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|])")
-# ... and those that make markup only at the start of a line (headings, lists, quotes).
-_MD_LEADING = re.compile(r"^([#+\-]|[0-9]+(?=[.)]))")
+# Characters that make markup anywhere in a line (emphasis, code, links, attr_list, table
+# cells, a heading's closing #s). Only Python-Markdown's escapable characters may be escaped
+# with a backslash: a backslash before any other one shows.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|#])")
+# Syntax of fenced_code (~~~), setext headings (===) and the pymdownx extensions a Material
+# site may enable (mark, caret, tilde, emoji, arithmatex, keys): a reference, since these are
+# not escapable or (keys' ++) read before the backslash is.
+_MD_REFERENCE = re.compile(r"[~=^:$+]")
+# ... and those that make markup only at the start of a line (lists, admonitions, details).
+_MD_LEADING = re.compile(r"^([\-!?]|[0-9]+(?=[.)]))")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -39,11 +47,15 @@ def md_escape(value: object) -> str:
     text = _text(value)
     text = html.escape(text, quote=False)
     text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_REFERENCE.sub(lambda m: f"&#{ord(m.group(0))};", text)
     text = re.sub(r"\s*[\r\n]\s*", " ", text).strip()  # Markdown reads a lone \r as a break
     match = _MD_LEADING.match(text)
-    if match:  # "1." → "1\.", "- x" → "\- x"
+    if match:  # "1." → "1\.", "- x" → "\- x", "??? x" → "&#63;?? x"
         end = match.end()
-        text = text[:end] + "\\" + text[end:] if text[:1].isdigit() else "\\" + text
+        if text[:1].isdigit():
+            text = text[:end] + "\\" + text[end:]
+        else:  # "?" is not escapable; a reference works for every character
+            text = f"&#{ord(text[0])};" + text[1:]
     return text
 
 
