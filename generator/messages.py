@@ -34,7 +34,7 @@ MESSAGES: dict[str, str] = {
     "schema.pattern": "{value} 格式不符：{hint}",
     "schema.format": "{value} 不是有效的{format}",
     "schema.minLength": "不能为空",
-    "schema.maxLength": "{value} 太长：最多 {limit} 个字",
+    "schema.maxLength": "{value} 太长：有 {length} 个字，最多 {limit} 个字",
     "schema.minItems": "至少需要 {limit} 项",
     "schema.maxItems": "最多 {limit} 项",
     "schema.uniqueItems": "列表中有重复的项",
