@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeGuard
@@ -11,6 +12,7 @@ from typing import TypeGuard
 FORM_RE = re.compile(r"^[GNJSY][0-9]{3}(-[0-9]{1,2})?$")
 INDUSTRY_RE = re.compile(r"^[0-9]{4}$")
 DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+CREDIT_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 
 
 def is_date(text: object) -> TypeGuard[str]:
@@ -141,6 +143,25 @@ def credit_check_char(code: str) -> str | None:
         return None
     total = sum(CREDIT_ALPHABET.index(c) * w for c, w in zip(code[:17], CREDIT_WEIGHTS))
     return CREDIT_ALPHABET[(31 - total % 31) % 31]
+
+
+# Zero-width characters that copying from web pages and Word leaves in names.
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff")
+
+
+def object_key(name: str) -> str:
+    """A census object's name as compared to find the same object recorded twice: full-width
+    letters, digits and brackets made half-width (NFKC; U+3000 becomes a space), letters
+    case-folded, every space and zero-width character dropped. 濮阳 ＡＢＣ 化工（分厂） and
+    濮阳abc化工(分厂) are the same name."""
+    key = name
+    for _ in range(5):  # dropping a space can let NFKC compose again: repeat until stable
+        folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", key).casefold())
+        again = "".join(c for c in folded if not (c.isspace() or c in _INVISIBLE))
+        if again == key:
+            break
+        key = again
+    return key
 
 
 def form_type(form: str) -> str | None:
