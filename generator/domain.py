@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeGuard
 
-# The schemas' patterns, for rules that must not second-guess a value the schema refused.
-FORM_RE = re.compile(r"^[GNJSY][0-9]{3}(-[0-9]{1,2})?$")
-INDUSTRY_RE = re.compile(r"^[0-9]{4}$")
-DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-CREDIT_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+# The schemas' patterns, for rules that must not second-guess a value the schema refused
+# (ending in \Z: ECMA-262's $, which a final newline does not satisfy).
+FORM_RE = re.compile(r"^[GNJSY][0-9]{3}(-[0-9]{1,2})?\Z")
+INDUSTRY_RE = re.compile(r"^[0-9]{4}\Z")
+DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+CREDIT_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}\Z")
 
 
 def is_date(text: object) -> TypeGuard[str]:
