@@ -146,8 +146,14 @@ def credit_check_char(code: str) -> str | None:
     return CREDIT_ALPHABET[(31 - total % 31) % 31]
 
 
-# Zero-width characters that copying from web pages and Word leaves in names.
-_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff")
+# Spaces (as str.isspace) and the zero-width characters that copying from web pages and Word
+# leaves in names.
+_SPACES = re.compile("[\\s\u200b\u200c\u200d\u2060\ufeff]+")
+
+
+def _nfkc(text: str) -> str:
+    # the quick check first: most names are already normal, and it is much cheaper
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 
 def object_key(name: str) -> str:
@@ -157,8 +163,7 @@ def object_key(name: str) -> str:
     濮阳abc化工(分厂) are the same name."""
     key = name
     for _ in range(5):  # dropping a space can let NFKC compose again: repeat until stable
-        folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", key).casefold())
-        again = "".join(c for c in folded if not (c.isspace() or c in _INVISIBLE))
+        again = _SPACES.sub("", _nfkc(_nfkc(key).casefold()))
         if again == key:
             break
         key = again

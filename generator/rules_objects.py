@@ -109,14 +109,20 @@ def _accepted(county: str, counts: Counter[str], owners: dict[str, set[str]]) ->
 
 def id_prefixes(sources: Iterable[Source], slugs: set[str]) -> Iterator[RecordError]:
     """rule.id_prefix (a warning): an id whose prefix is not its county's."""
-    records = [s for s in sources if s.kind in ID_KINDS and s.county and _prefix(s.id)]
+    records = []
     counts: dict[str | None, Counter[str]] = defaultdict(Counter)
-    for source in records:
-        counts[source.county][_prefix(source.id) or ""] += 1
+    for source in sources:
+        prefix = _prefix(source.id) if source.kind in ID_KINDS and source.county else None
+        if prefix:
+            records.append((source, prefix))
+            counts[source.county][prefix] += 1
     owners = _owners(counts, slugs)
-    for source in records:
-        county, prefix = source.county or "", _prefix(source.id) or ""
-        accepted = _accepted(county, counts[county], owners)
+    accepted_in: dict[str, set[str]] = {}
+    for source, prefix in records:
+        county = source.county or ""
+        if county not in accepted_in:
+            accepted_in[county] = _accepted(county, counts[county], owners)
+        accepted = accepted_in[county]
         if prefix in accepted:
             continue
         elsewhere = sorted(owners.get(prefix, set()) - {county})
