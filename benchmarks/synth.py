@@ -269,6 +269,7 @@ class County:
     place: str
     type_weights: dict[str, float]
     findings: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    names: set[str] = field(default_factory=set)  # domain.object_key of its objects' names
     g106: list[tuple[str, dict[str, Any], date]] = field(default_factory=list)
     verifications: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
@@ -294,8 +295,11 @@ def make_finding(m: Maker, county: County) -> tuple[str, dict[str, Any]]:
     reviewed_on = m.day(REVIEW_FIRST, REVIEW_LAST)
     reviewers = [p["name"] for p in [m.t.city["team"]["leader"], *m.t.city["team"]["members"]]
                  if p["role"] != "专家"]
-    data: dict[str, Any] = {"object_name": m.object_name(source_type, county.place),
-                            "source_type": source_type}
+    name = m.object_name(source_type, county.place)
+    while domain.object_key(name) in county.names:  # one finding per object (duplicate_object)
+        name = m.object_name(source_type, county.place)
+    county.names.add(domain.object_key(name))
+    data: dict[str, Any] = {"object_name": name, "source_type": source_type}
     if m.r.random() < CREDIT_SHARE[source_type]:
         data["credit_code"] = m.credit_code(source_type, county.code)
     data["reviewed_on"] = reviewed_on.isoformat()

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeGuard
 
-# The schemas' patterns, for rules that must not second-guess a value the schema refused.
-FORM_RE = re.compile(r"^[GNJSY][0-9]{3}(-[0-9]{1,2})?$")
-INDUSTRY_RE = re.compile(r"^[0-9]{4}$")
-DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# The schemas' patterns, for rules that must not second-guess a value the schema refused
+# (ending in \Z: ECMA-262's $, which a final newline does not satisfy).
+FORM_RE = re.compile(r"^[GNJSY][0-9]{3}(-[0-9]{1,2})?\Z")
+INDUSTRY_RE = re.compile(r"^[0-9]{4}\Z")
+DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+CREDIT_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}\Z")
 
 
 # Names that become file and folder names. ``\Z``, not ``$``: Python's ``$`` also matches
@@ -159,6 +162,30 @@ def credit_check_char(code: str) -> str | None:
         return None
     total = sum(CREDIT_ALPHABET.index(c) * w for c, w in zip(code[:17], CREDIT_WEIGHTS))
     return CREDIT_ALPHABET[(31 - total % 31) % 31]
+
+
+# Spaces (as str.isspace) and the zero-width characters that copying from web pages and Word
+# leaves in names.
+_SPACES = re.compile("[\\s\u200b\u200c\u200d\u2060\ufeff]+")
+
+
+def _nfkc(text: str) -> str:
+    # the quick check first: most names are already normal, and it is much cheaper
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+
+
+def object_key(name: str) -> str:
+    """A census object's name as compared to find the same object recorded twice: full-width
+    letters, digits and brackets made half-width (NFKC; U+3000 becomes a space), letters
+    case-folded, every space and zero-width character dropped. 濮阳 ＡＢＣ 化工（分厂） and
+    濮阳abc化工(分厂) are the same name."""
+    key = name
+    for _ in range(5):  # dropping a space can let NFKC compose again: repeat until stable
+        again = _SPACES.sub("", _nfkc(_nfkc(key).casefold()))
+        if again == key:
+            break
+        key = again
+    return key
 
 
 def form_type(form: str) -> str | None:

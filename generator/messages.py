@@ -59,7 +59,7 @@ MESSAGES: dict[str, str] = {
     "schema.pattern": "{value} 格式不符：{hint}",
     "schema.format": "{value} 不是有效的{format}",
     "schema.minLength": "不能为空",
-    "schema.maxLength": "{value} 太长：最多 {limit} 个字",
+    "schema.maxLength": "{value} 太长：有 {length} 个字，最多 {limit} 个字",
     "schema.minItems": "至少需要 {limit} 项",
     "schema.maxItems": "最多 {limit} 项",
     "schema.uniqueItems": "列表中有重复的项",
@@ -94,6 +94,14 @@ MESSAGES: dict[str, str] = {
     "rule.reviewed_exceeded": "{source_type}问题对象数 {n} 大于审核对象数 {reviewed}：请核对 reviewed.{name}",
     "rule.assistance_not_key": "本县（区）未列入重点帮扶（key_assistance: false），却有重点帮扶记录",
     "rule.assistance_missing": "本县（区）列入重点帮扶，但还没有 assistance.yaml：工作报告中该部分将显示（待填写）",
+    "rule.duplicate_object": (
+        "与 {other} 记录的是同一普查对象（{why}）：一个普查对象只能有一个集中审核明细文件，"
+        "否则问题对象数、差错率等各项统计都会重复计算；请把填报错误合并到其中一个文件，删除另一个"
+    ),
+    "rule.id_prefix": (
+        "记录编号 {id} 的前缀 {prefix} 不是本县（区）的编号前缀（{expected}）{belongs}："
+        "是否放错了县（区）文件夹，或复制记录后忘了改文件名？"
+    ),
     "rule.narrative_empty": "工作报告的“{part}”部分（{name}）还没有填写：报告中将显示（待填写）",
     # Writing the outputs (render/excel.py)
     "render.cell_too_long": (

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from generator import domain, messages
+from generator import domain, messages, rules_objects
 from generator.errors import RecordError
 from generator.load import ID_RE, Source
 from generator.located import located
@@ -322,6 +322,9 @@ def check(valid: list[Source], everything: list[Source], schemas: Schemas) -> li
     ctx = Context(valid, everything, schemas)
     problems = list(_duplicate_ids(everything))
     problems.extend(_duplicate_counties(ctx))
+    problems.extend(rules_objects.duplicate_objects(everything, schemas))
+    problems.extend(rules_objects.id_prefixes(everything, {s.county for s in everything
+                                                           if s.county}))
     trusted = {id(s) for s in valid}
     for source in everything:
         for rule in RULES[source.kind]:

@@ -6,7 +6,6 @@ messages, the editor hovers and the site's 填报说明 page all read them.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -17,7 +16,7 @@ from typing import Any
 import fastjsonschema
 from jsonschema import Draft7Validator, FormatChecker, ValidationError, validators
 
-from generator import domain
+from generator import domain, ecma
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA_DIR = REPO / "schemas"
@@ -79,32 +78,21 @@ def resolve(root: Schema, schema: Schema) -> Schema:
     return merged
 
 
-@functools.lru_cache(maxsize=64)
 def ecma_pattern(pattern: str) -> re.Pattern[str]:
-    """A JSON Schema pattern compiled with ECMA-262's ``$``: the very end of the text. In
-    Python ``$`` also matches before a final newline, so ``^[0-9]{2}$`` took "03\\n" (a code
-    written as a YAML block scalar) and the newline went on into the workbooks."""
-    out, i, in_class = [], 0, False
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            out.append(pattern[i:i + 2])
-            i += 2
-            continue
-        if char == "[" and not in_class:
-            in_class = True
-            # a "]" right after "[" or "[^" is a literal in Python's re, not the end
-            opening = "[^]" if pattern.startswith("[^]", i) else "[]" if pattern.startswith(
-                "[]", i) else ""
-            if opening:
-                out.append(opening)
-                i += len(opening)
-                continue
-        elif char == "]":
-            in_class = False
-        out.append(r"\Z" if char == "$" and not in_class else char)
-        i += 1
-    return re.compile("".join(out))
+    """A JSON Schema pattern compiled to match what it matches in ECMA-262 (generator.ecma):
+    what editors and check-jsonschema accept, this validator accepts, and nothing else."""
+    return ecma.compile_pattern(pattern)
+
+
+def python_patterns(node: Any) -> Any:
+    """A schema with every ``pattern`` rewritten for Python's ``re`` (for fastjsonschema, which
+    compiles patterns with ``re`` itself)."""
+    if isinstance(node, dict):
+        return {k: ecma.to_python(v) if k == "pattern" and isinstance(v, str)
+                else python_patterns(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [python_patterns(v) for v in node]
+    return node
 
 
 def _pattern(validator: Any, pattern: str, instance: Any, schema: Schema) -> Iterator[Any]:
@@ -122,7 +110,8 @@ def load_schemas(directory: Path = SCHEMA_DIR) -> Schemas:
             documents[kind] = json.load(handle)
     checker = FormatChecker(formats=["date"])
     validators = {k: _Validator(s, format_checker=checker) for k, s in documents.items()}
-    fast = {k: fastjsonschema.compile(s, formats={"date": _date_format}, use_default=False)
+    fast = {k: fastjsonschema.compile(python_patterns(s), formats={"date": _date_format},
+                                      use_default=False)
             for k, s in documents.items()}
     return Schemas(documents, validators, fast)
 

@@ -100,6 +100,8 @@ def _translate(error: ValidationError, schemas: Schemas, source: Source) -> list
         fields["format"] = messages.FORMAT_NAMES.get(str(rule_value), str(rule_value))
     elif keyword in ("maxLength", "minItems", "maxItems", "minimum", "maximum"):
         fields["limit"] = rule_value
+        if keyword == "maxLength":
+            fields["length"] = len(value)
     elif keyword not in ("minLength", "uniqueItems"):
         keyword, fields = "other", {"keyword": keyword, "detail": error.message}
     return [located(source, schemas, path, f"schema.{keyword}", **fields)]

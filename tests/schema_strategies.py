@@ -7,7 +7,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from generator.schemas import Schema, resolve
+from generator.schemas import Schema, ecma_pattern, resolve
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=20)
 DATES = st.dates(date(2019, 3, 1), date(2019, 5, 30)).map(date.isoformat)
@@ -34,7 +34,7 @@ def from_schema(root: Schema, node: Schema | None = None) -> st.SearchStrategy[A
         return DATES
     if "pattern" in node:
         longest = node.get("maxLength", 10**6)
-        return st.from_regex(node["pattern"], fullmatch=True).filter(
+        return st.from_regex(ecma_pattern(node["pattern"]), fullmatch=True).filter(
             lambda s: "\n" not in s and len(s) <= longest)
     return TEXT
 

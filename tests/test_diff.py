@@ -54,7 +54,8 @@ def change_things(repo: Path) -> None:
     edit(repo, FINDING, "form: G101-1", "form: N101-1")
     added = repo / "records/hualong/findings/hl-20190320-b2c.yaml"
     added.write_text((repo / FINDING).read_text(encoding="utf-8")
-                     .replace("测试化工有限公司", "新增<b>|公司").replace("N101-1", "G101-1"),
+                     .replace("测试化工有限公司", "新增<b>|公司").replace("N101-1", "G101-1")
+                     .replace('credit_code: "91350100M000100Y43"\n', ""),  # another object
                      encoding="utf-8")
     (repo / "records/hualong/assistance.yaml").unlink()
     edit(repo, "records/city.yaml", "title:", "# 只加了注释\ntitle:")

@@ -91,9 +91,12 @@ def test_schema_files_are_exactly_the_kinds() -> None:
     (r"^[0-9]{2}$", "03\n", False),  # Python's $ alone would take it
     (r"^[$a]x$", "$x", True),  # a $ in a class is a character
     (r"^a\$$", "a$", True),  # so is an escaped one
-    (r"^[]$]x$", "]x", True),  # a class opening with ] keeps its ] literal
-    (r"^[]$]x$", "]x\n", False),
-    (r"^[^]$]$", "a", True),
+    (r"^[]x$", "x", False),  # in ECMA-262 [] is a class of nothing (Python read "]x" here)
+    (r"^[^]$", "a", True),  # and [^] any character, a line break too
+    (r"^[^]$", "\n", True),
+    (r"^.$", "\r", False),  # "." stops at every line terminator, not only \n
+    (r"^\S$", "\ufeff", False),  # U+FEFF is white space in ECMA-262
+    (r"^\S$", "\x85", True),  # U+0085 is not
 ])
 def test_patterns_end_where_ecma_262_ends_them(pattern: str, text: str, matches: bool) -> None:
     from generator.schemas import ecma_pattern

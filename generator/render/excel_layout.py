@@ -187,6 +187,7 @@ def sheet_name(name: str, taken: set[str]) -> str:
 
 LINE_HEIGHT = {"body": 15.0, "header": 15.0, "note": 14.0, "region": 16.0}  # points per line:
 # 宋体 11pt needs 14.25 (Excel's own default row); LibreOffice's fallback CJK faces a little more
+MAX_ROW_HEIGHT = 409.0  # points: Excel's greatest row height; a taller row is an error to it
 
 
 class _CharWidths(dict[str, float]):
@@ -240,8 +241,8 @@ def fit_heights(spec: SheetSpec) -> None:
         have = sum(need.get(r, 20.0) for r in rows)
         for r in rows:
             need[r] = max(need.get(r, 20.0), need.get(r, 20.0) + (height - have) / len(rows))
-    for row, height in need.items():
-        spec.heights.setdefault(row, round(max(height, 20.0), 1))
+    for row, height in need.items():  # very long text scrolls inside its row instead
+        spec.heights.setdefault(row, round(min(max(height, 20.0), MAX_ROW_HEIGHT), 1))
 
 
 def heading(spec: SheetSpec, annex: str, region: str, columns: int) -> None:
