@@ -28,7 +28,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     from generator.build import BuildError, build, recover_outputs
+    from generator.exits import require_records
     from generator.pipeline import prepare
+
+    require_records(Path(args.records))  # else exit 3 before any output folder is touched
 
     public = args.profile == "public"
     site = Path(args.site or ("site-public" if public else "site"))
