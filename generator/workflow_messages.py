@@ -66,6 +66,7 @@ MESSAGES: dict[str, str] = {
         "{folder} 不是记录文件夹：里面既没有 city.yaml，也没有带 county.yaml 的县（区）文件夹。"
         "请写记录文件夹的路径，如 records"
     ),
+    "env.output_not_folder": "{file} 是文件，不是文件夹：网站和附件的输出位置须是文件夹（或尚不存在），请换一个位置",
     "env.unreadable": "无法读取 {file}：{reason}",
     "env.unwritable": "无法写入 {file}：{reason}。没有改动任何已有文件",
     "env.os_error": "无法访问 {file}：{reason}。请检查路径和权限后重试",

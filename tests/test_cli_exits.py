@@ -165,3 +165,11 @@ def test_validate_an_unreadable_records_folder_exits_3() -> None:
         code, out, err = as_nobody(["validate", str(records)],
                                    warm_up=["validate", str(MINIMAL)])
         assert code == 3 and "无法读取" in err and "没有权限" in err, (out, err)
+
+
+@pytest.mark.parametrize("option", ["--site", "--dist"])
+def test_build_never_replaces_a_file_named_as_its_output(tmp_path: Path, option: str) -> None:
+    (tmp_path / "notes.txt").write_text("mine\n", encoding="utf-8")
+    code, out, err = main_in_process(["build", str(MINIMAL), option, str(tmp_path / "notes.txt")])
+    assert code == 3 and "是文件，不是文件夹" in err, (out, err)
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine\n"

@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     from generator.build import BuildError, build, recover_outputs
-    from generator.exits import require_records
+    from generator.exits import Refused, require_records, shown
     from generator.pipeline import prepare
 
     require_records(Path(args.records))  # else exit 3 before any output folder is touched
@@ -36,6 +36,9 @@ def run(args: argparse.Namespace) -> int:
     public = args.profile == "public"
     site = Path(args.site or ("site-public" if public else "site"))
     dist = None if public else Path(args.dist)
+    for output in (site, dist):
+        if output is not None and output.exists() and not output.is_dir():
+            raise Refused("env.output_not_folder", file=shown(output))  # the swap would replace it
     try:  # first, so that records with errors do not keep a killed build's outputs hidden
         notes = recover_outputs(site, dist)
     except BuildError:
