@@ -22,21 +22,12 @@ from generator.workflow_messages import render
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
 EXIT_BUG, EXIT_INTERRUPTED = 70, 130
 
-_REASONS = {
-    errno.EACCES: "没有权限",
-    errno.EPERM: "没有权限",
-    errno.EROFS: "文件夹是只读的",
-    errno.ENOSPC: "磁盘空间不足",
-    errno.EDQUOT: "磁盘配额已用完",
-    errno.ENOENT: "不存在",
-    errno.ENOTDIR: "路径中有一段是文件，不是文件夹",
-    errno.EISDIR: "这是文件夹，不是文件",
-    errno.EEXIST: "已有同名的文件或文件夹",
-    errno.ELOOP: "符号链接循环",
-    errno.ENAMETOOLONG: "路径太长",
-    errno.EMFILE: "打开的文件太多",
-    errno.EBUSY: "正被占用",
-}
+# errno → the key of its Chinese reason in workflow_messages ("reason.EACCES" …)
+_REASONS = {errno.EACCES: "EACCES", errno.EPERM: "EACCES", errno.EROFS: "EROFS",
+            errno.ENOSPC: "ENOSPC", errno.EDQUOT: "EDQUOT", errno.ENOENT: "ENOENT",
+            errno.ENOTDIR: "ENOTDIR", errno.EISDIR: "EISDIR", errno.EEXIST: "EEXIST",
+            errno.ELOOP: "ELOOP", errno.ENAMETOOLONG: "ENAMETOOLONG", errno.EMFILE: "EMFILE",
+            errno.EBUSY: "EBUSY"}
 
 
 class Refused(Exception):
@@ -54,7 +45,8 @@ class Refused(Exception):
 
 def os_reason(exc: OSError) -> str:
     """Why the system refused, in Chinese; its own words only for rare errors."""
-    return _REASONS.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+    name = _REASONS.get(exc.errno or 0)
+    return render(f"reason.{name}") if name else exc.strerror or type(exc).__name__
 
 
 def shown(path: Path) -> str:

@@ -173,3 +173,18 @@ def test_build_never_replaces_a_file_named_as_its_output(tmp_path: Path, option:
     code, out, err = main_in_process(["build", str(MINIMAL), option, str(tmp_path / "notes.txt")])
     assert code == 3 and "是文件，不是文件夹" in err, (out, err)
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine\n"
+
+
+def test_every_refusal_and_import_code_has_its_message() -> None:
+    """A code without a template would turn a refusal into a KeyError, exit 70."""
+    import re
+
+    from generator import import_messages, workflow_messages
+
+    root = Path(__file__).resolve().parent.parent / "generator"
+    text = "\n".join(p.read_text(encoding="utf-8") for p in root.rglob("*.py"))
+    refused = set(re.findall(r'Refused\(\s*"([a-z_.]+)"', text))
+    assert refused and refused <= set(workflow_messages.MESSAGES), refused - set(workflow_messages.MESSAGES)
+    opened = (root / "import_open.py").read_text(encoding="utf-8")
+    codes = set(re.findall(r'"(import\.[a-z_]+)"', opened))
+    assert codes and codes <= set(import_messages.MESSAGES), codes - set(import_messages.MESSAGES)
