@@ -203,13 +203,14 @@ def _relocate(p: RecordError, planned: Planned) -> RecordError:
 
 def _mirror(records: Path, tree: Path) -> None:
     """``tree`` as records/ looks to the loader, without copying a byte: its folders made,
-    every file a link to the original. Like the loader, links to folders are not followed
-    (a loop, or a link to a large folder, costs nothing); a link to a file reads the same."""
-    for dirpath, dirnames, filenames in os.walk(records):
+    every file a link to the original. Like the loader, links to folders are left out (a
+    loop or a link to a large folder costs nothing, and no planned file is written through
+    one); a link to a file reads the same."""
+    for dirpath, _, filenames in os.walk(records):
         here = Path(dirpath)
         inside = tree / here.relative_to(records)
         inside.mkdir(exist_ok=True)
-        for name in filenames + [d for d in dirnames if (here / d).is_symlink()]:
+        for name in filenames:
             (inside / name).symlink_to((here / name).absolute())
 
 

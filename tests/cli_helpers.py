@@ -7,6 +7,7 @@ import io
 import json
 import os
 import shutil
+import signal
 import socket
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -23,11 +24,14 @@ def main_in_process(argv: Sequence[str]) -> tuple[int, str, str]:
     from generator.cli import main
 
     out, err = io.StringIO(), io.StringIO()
+    handler = signal.getsignal(signal.SIGTERM)  # main() installs its own: give pytest its back
     with redirect_stdout(out), redirect_stderr(err):
         try:
             code = main(list(argv))
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+        finally:
+            signal.signal(signal.SIGTERM, handler)
     return code, out.getvalue(), err.getvalue()
 
 

@@ -287,3 +287,14 @@ def test_a_linked_record_is_validated_and_never_written_through(tmp_path: Path) 
     outcome = import_workbook(book, options(target))
     assert source.read_bytes() == before
     assert all(p.code != "rule.duplicate_id" for p in outcome.problems)
+
+
+def test_a_linked_folder_is_not_written_through_by_the_check(tmp_path: Path) -> None:
+    """records/hualong/findings as a link to a folder elsewhere: a dry run writes nowhere."""
+    target = empty_copy(MINIMAL, tmp_path / "records")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (target / "hualong" / "findings").symlink_to(elsewhere, target_is_directory=True)
+    outcome = import_workbook(_good(tmp_path / "a.xlsx"), options(target, dry_run=True))
+    assert outcome.planned and not outcome.written
+    assert list(elsewhere.iterdir()) == []
