@@ -12,8 +12,6 @@ same definitions the writer uses.
 from __future__ import annotations
 
 import unicodedata
-import warnings
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,8 +21,6 @@ from generator.errors import RecordError
 from generator.load import display_path
 from generator.render import excel_layout as L
 
-MAX_BYTES = 20 * 1024 * 1024
-MAX_UNPACKED = 200 * 1024 * 1024  # a zip bomb stops here, before openpyxl inflates it
 MAX_BLANK_RUN = 500  # formatted-but-empty rows to the bottom of the sheet end the table
 SIGNATURE = {"g106": "涉及企业", "finding": "普查对象名称"}
 OBJECT_FIELDS = ("seq", "county", "object_name", "source_type", "remark")
@@ -207,29 +203,16 @@ def _table(path: str, ws: Any) -> Table | None:
     return table
 
 
-def _open(path: Path) -> Any:
-    from openpyxl import load_workbook
-
-    with zipfile.ZipFile(path) as archive:
-        unpacked = sum(i.file_size for i in archive.infolist())
-    if unpacked > MAX_UNPACKED:
-        raise ValueError(f"解压后 {unpacked} 字节，超过上限 {MAX_UNPACKED} 字节")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # openpyxl warns about WPS/Excel extensions it skips
-        return load_workbook(path, data_only=True)
-
-
 def read_workbook(path: Path) -> tuple[list[Table], list[RecordError]]:
-    """Every annex table in the workbook, in sheet order; or the problem that stopped reading."""
+    """Every annex table in the workbook, in sheet order; or the problem that stopped reading
+    (generator/import_open.py says what an unreadable file really is)."""
+    from generator.import_open import Unreadable, open_workbook
+
     file = display_path(path)
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        return [], [problem(file, "import.too_large", size=size, limit=MAX_BYTES)]
     try:
-        wb = _open(path)
-    except Exception as exc:  # openpyxl raises many types on damaged files; all mean "unreadable"
-        reason = str(exc) if isinstance(exc, ValueError) else type(exc).__name__
-        return [], [problem(file, "import.read", reason=reason or "文件已损坏或不是 .xlsx")]
+        wb = open_workbook(path, file)
+    except Unreadable as exc:
+        return [], [exc.problem]
     tables = [t for t in (_table(file, ws) for ws in wb.worksheets) if t is not None]
     if not tables:
         return [], [problem(file, "import.not_annex")]

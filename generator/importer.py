@@ -12,8 +12,6 @@ the same workbook changes nothing.
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -171,12 +169,19 @@ def _new_rows(table: Table, rows: list[tuple[RawRow, dict[str, str | None]]],
     return fresh
 
 
+def _on_disk(records: Path, kind: str) -> set[str]:
+    """Ids of every file of ``kind`` in any county, read or not: a file the loader could not
+    read is no source, but its name is still taken."""
+    return {p.stem for p in records.glob(f"*/{Y.FOLDERS[kind]}/*.yaml")}
+
+
 def _plan(drafts: list[R.Draft], options: Options, sources: list[Source]) -> list[Planned]:
     mine = [s.id for s in sources if s.county == options.county]
     prefix = Y.county_prefix(options.county, mine)
     planned: list[Planned] = []
+    on_disk = {kind: _on_disk(options.records, kind) for kind in Y.FOLDERS}
     for draft in drafts:
-        taken = {s.id for s in sources if s.kind == draft.kind}
+        taken = {s.id for s in sources if s.kind == draft.kind} | on_disk[draft.kind]
         taken |= {p.id for p in planned if p.draft.kind == draft.kind}
         record_id = Y.new_id(draft.kind, prefix, str(options.reviewed_on), draft.data, taken)
         path = options.records / options.county / Y.FOLDERS[draft.kind] / f"{record_id}.yaml"
@@ -202,42 +207,64 @@ def _relocate(p: RecordError, planned: Planned) -> RecordError:
 
 
 def _check(planned: list[Planned], options: Options) -> list[RecordError]:
-    """Validate the tree with the planned files added, in a temporary copy of records/."""
+    """Validate the tree with the planned files added in memory: nothing is copied or
+    written, so no link in records/ is followed and no file is touched before the check."""
     from generator.pipeline import check
 
-    with tempfile.TemporaryDirectory(prefix="import-") as tmp:
-        tree = Path(tmp) / "records"
-        shutil.copytree(options.records, tree)
-        by_file = {}
-        for item in planned:
-            target = tree / item.path.relative_to(options.records)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(item.text, encoding="utf-8")
-            by_file[display_path(target)] = item
-        prefix, real = display_path(tree), display_path(options.records)
-        out = []
-        for p in check(tree).problems:
-            if p.file in by_file:
-                out.append(_relocate(p, by_file[p.file]))
-            elif p.severity == "error":  # the tree's own errors block too; its warnings are noise here
-                out.append(replace(p, file=real + p.file[len(prefix):]))
-        return out
+    extra = {item.path.relative_to(options.records).parts: item.text.encode("utf-8")
+             for item in planned}
+    by_file = {display_path(item.path): item for item in planned}
+    out = []
+    for p in check(options.records, extra=extra).problems:
+        if p.file in by_file:
+            out.append(_relocate(p, by_file[p.file]))
+        elif p.severity == "error":  # the tree's own errors block too; its warnings are noise here
+            out.append(p)
+    return out
 
 
-def _write(planned: list[Planned], out: Outcome, options: Options) -> None:
+def _write(planned: list[Planned], out: Outcome) -> None:
+    """Create each clean planned file, never overwriting; a file someone created meanwhile
+    and a folder that refuses are problems at that file, and the others are still written."""
+    from generator.exits import Refused, create_exclusive
+
     bad = {(p.file, p.line) for p in out.problems if p.severity == "error"}
     for item in planned:
         if any((item.draft.table.path, row) in bad for row in item.draft.rows):
             continue
-        item.path.parent.mkdir(parents=True, exist_ok=True)
-        with item.path.open("x", encoding="utf-8") as handle:  # never overwrite
-            handle.write(item.text)
-        out.written.append(item.path)
+        file = display_path(item.path)
+        try:
+            created = create_exclusive(item.path, item.text)
+        except Refused as exc:
+            out.problems.append(RecordError(file=file, code="import.unwritable", message=M.render(
+                "import.unwritable", file=file, reason=exc.fields.get("reason", ""))))
+            continue
+        if created:
+            out.written.append(item.path)
+        else:
+            out.problems.append(RecordError(file=file, code="import.exists",
+                                            message=M.render("import.exists", file=file)))
+
+
+def _readable(workbook: Path) -> None:
+    """UsageError for a path that is no file; Refused (exit 3) for a file we may not read."""
+    from generator.exits import Refused, os_reason, shown
+
+    if workbook.is_dir():
+        raise UsageError(M.render("usage.workbook_folder", path=shown(workbook)))
+    if not workbook.is_file():
+        raise UsageError(M.render("usage.workbook", path=shown(workbook)))
+    try:
+        workbook.open("rb").close()
+    except OSError as exc:
+        raise Refused("env.unreadable", file=shown(workbook), reason=os_reason(exc)) from None
 
 
 def import_workbook(workbook: Path, options: Options) -> Outcome:
-    if not workbook.is_file():
-        raise UsageError(M.render("usage.workbook", path=display_path(workbook)))
+    """Read, plan, validate and (unless dry_run, or with errors unless force) write. Raises
+    UsageError (exit 2) and :class:`generator.exits.Refused` (exit 3); every other problem is
+    in the outcome."""
+    _readable(workbook)
     name, sources = _county(options)
     out = Outcome()
     tables, out.problems = read_workbook(workbook)
@@ -264,5 +291,5 @@ def import_workbook(workbook: Path, options: Options) -> Outcome:
         out.problems += _check(out.planned, options)
     out.problems = sort_problems(out.problems)
     if not options.dry_run and (out.ok or options.force):
-        _write(out.planned, out, options)
+        _write(out.planned, out)
     return out

@@ -23,7 +23,7 @@ import gc
 import json
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +34,7 @@ import yaml
 from generator import messages, yamlsafe
 from generator.domain import RECORD_ID_RE, is_county_slug, is_record_id
 from generator.errors import RecordError
-from generator.load_tree import Entry, Show, Tree, name_key, walk
+from generator.load_tree import Entry, Place, Show, Tree, name_key, walk
 
 MAX_BYTES = 1024 * 1024
 RECORD_DIRS = {"findings": "finding", "g106": "g106", "verifications": "verification"}
@@ -157,14 +157,16 @@ def _parse(source: Source, text: str) -> list[RecordError]:
 
 
 def read_source(
-    path: Path, kind: str, county: str | None, record_id: str, file: str | None = None
+    path: Path, kind: str, county: str | None, record_id: str, file: str | None = None,
+    content: bytes | None = None,
 ) -> tuple[Source, list[RecordError]]:
     """Read and parse one file: the source and its located problems. ``source.data`` is the
     record when one could be read, even with problems (a repeated key, say), else None.
-    ``file`` is the path as shown, when the caller already knows it."""
+    ``file`` is the path as shown, when the caller already knows it; ``content``, the file's
+    bytes when they are not on disk (yet)."""
     file = file or display_path(path)
     source = Source(file=file, kind=kind, county=county, id=record_id)
-    raw = _read_bytes(path, file)
+    raw = _read_bytes(path, file) if content is None else content
     if isinstance(raw, RecordError):
         return source, [raw]
     if len(raw) > MAX_BYTES:
@@ -279,20 +281,38 @@ def _shower(root: Path) -> Show:
     return show
 
 
-def load(root: Path) -> Loaded:
-    """Read every record under ``root``. Problems are collected, never raised."""
+def _overlay(tree: Tree, root: Path, extra: Mapping[Place, bytes]) -> None:
+    """Files that are not on disk yet (``import`` checks what it would write beside the
+    tree, without copying records/) added to the walked tree as if they were."""
+    if not extra:
+        return
+    tree.files[:] = [e for e in tree.files if e.place not in extra]  # the given text wins
+    for place in sorted(extra):
+        *parts, name = place
+        for depth in range(len(parts) + 1):
+            tree.names.setdefault(tuple(parts[:depth]), set())
+        tree.names[tuple(parts)].add(name)
+        tree.files.append(Entry(tuple(parts), name, root.joinpath(*place)))
+
+
+def load(root: Path, extra: Mapping[Place, bytes] | None = None) -> Loaded:
+    """Read every record under ``root``, and the files ``extra`` gives (place below the root
+    → content) as if they were there. Problems are collected, never raised."""
     if not root.is_dir():
         problem = _problem(display_path(root), "yaml.read", reason="不是文件夹或不存在")
         return Loaded(root, [], [problem], [], 0)
     show = _shower(root)
     tree = walk(root, show)
+    extra = extra or {}
+    _overlay(tree, root, extra)
     entries, problems = _place(tree, show)
     counties, county_problems = _county_problems(tree, show)
     problems = tree.problems + problems + county_problems + _id_case_problems(entries, show)
     sources: list[Source] = []
     with collector_paused():
         for entry, kind, county, record_id in entries:
-            source, found = read_source(entry.path, kind, county, record_id, show(entry.place))
+            source, found = read_source(entry.path, kind, county, record_id, show(entry.place),
+                                        extra.get(entry.place))
             problems.extend(found)
             if source.data is not None:
                 sources.append(source)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.aggregate import Figures, aggregate
 from generator.errors import RecordError, count
 from generator.load import Loaded, collector_paused, load
+from generator.load_tree import Place
 from generator.model import Census, build_census
 from generator.schemas import Schemas, load_schemas
 from generator.validate import validate
@@ -24,11 +26,13 @@ class Checked:
         return count(self.problems)[0] == 0
 
 
-def check(records: Path, strict: bool = False) -> Checked:
-    """Load and validate a records tree; every problem of the run, sorted."""
+def check(records: Path, strict: bool = False,
+          extra: Mapping[Place, bytes] | None = None) -> Checked:
+    """Load and validate a records tree, with the files ``extra`` adds in memory (place below
+    the root → content); every problem of the run, sorted."""
     schemas = load_schemas()
     with collector_paused():
-        loaded = load(records)
+        loaded = load(records, extra)
         return Checked(loaded, schemas, validate(loaded, schemas, strict=strict))
 
 

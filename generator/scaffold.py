@@ -209,14 +209,11 @@ def _candidates(kind: str, prefix: str, day: date, rng: random.Random) -> Iterat
 
 
 def _create(path: Path, text: str) -> bool:
-    """Write ``path`` only if it does not exist yet (atomic: two runs cannot both win)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with path.open("x", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-    except FileExistsError:
-        return False
-    return True
+    """Write ``path`` only if it does not exist yet (atomic: two runs cannot both win).
+    An unwritable folder raises :class:`generator.exits.Refused` (exit 3)."""
+    from generator.exits import create_exclusive
+
+    return create_exclusive(path, text)
 
 
 def _check_county(records: Path, kind: str, slug: str) -> Path:

@@ -59,6 +59,53 @@ MESSAGES: dict[str, str] = {
         "两个版本都用当前的校验规则检查，所以“新出现的问题”是本次改动带来的；"
         "问题按文件、字段和说明比较，只挪了行号的不算新问题。"
     ),
+    # the command line: wrong arguments (exit 2) and a refusing environment (exit 3)
+    "env.no_records": "记录文件夹 {folder} 不存在：请写记录文件夹的路径，如 records",
+    "env.not_a_folder": "{folder} 是文件，不是记录文件夹：请写记录文件夹的路径，如 records",
+    "env.not_records": (
+        "{folder} 不是记录文件夹：里面既没有 city.yaml，也没有带 county.yaml 的县（区）文件夹。"
+        "请写记录文件夹的路径，如 records"
+    ),
+    "env.unreadable": "无法读取 {file}：{reason}",
+    "env.unwritable": "无法写入 {file}：{reason}。没有改动任何已有文件",
+    "env.os_error": "无法访问 {file}：{reason}。请检查路径和权限后重试",
+    "env.os_error_nofile": "系统拒绝了操作：{reason}。请检查路径、权限和磁盘空间后重试",
+    "reason.EACCES": "没有权限",
+    "reason.EROFS": "文件夹是只读的",
+    "reason.ENOSPC": "磁盘空间不足",
+    "reason.EDQUOT": "磁盘配额已用完",
+    "reason.ENOENT": "不存在",
+    "reason.ENOTDIR": "路径中有一段是文件，不是文件夹",
+    "reason.EISDIR": "这是文件夹，不是文件",
+    "reason.EEXIST": "已有同名的文件或文件夹",
+    "reason.ELOOP": "符号链接循环",
+    "reason.ENAMETOOLONG": "路径太长",
+    "reason.EMFILE": "打开的文件太多",
+    "reason.EBUSY": "正被占用",
+    "usage.prefix": "用法错误：{message}",
+    # serve
+    "serve.bad_port": "端口 {value} 无效：应是 1–65535 之间的整数，如 8000",
+    "serve.bad_host": "监听地址 {value} 无效：请写 IP 地址，如 127.0.0.1（仅本机）或 localhost",
+    "serve.port_busy": "端口 {port} 已被占用（可能已有一个预览在运行）：请换一个端口，如 --port {other}",
+    "serve.port_denied": "没有权限使用端口 {port}（1024 以下的端口需要管理员权限）：请换一个端口，如 --port 8000",
+    "serve.no_address": "本机没有地址 {host}：请用 127.0.0.1（仅本机），或本机网卡的地址",
+    "serve.bind_failed": "无法在 {host}:{port} 上启动预览：{reason}",
+    "serve.exposed": (
+        "警告：监听地址 {host} 不只是本机，同一网络中的任何人都能打开预览，"
+        "看到内部版网站（普查对象明细、信用代码、普查员号和人员信息）。只在本机预览请去掉 --host。"
+    ),
+    "serve.url": "预览地址：{url}  （Ctrl+C 退出）",
+    "serve.changed": "检测到修改，重新生成……",
+    "serve.updated": "[{time}] 预览已更新。",
+    "serve.problems": "[{time}] 记录有错误：浏览器中显示问题清单，改正并保存后自动刷新。",
+    "serve.failed": (
+        "[{time}] 生成失败（程序缺陷，请把这条信息报告给市普查办技术组）：{detail}。"
+        "浏览器中显示这条信息；继续监视修改。"
+    ),
+    "serve.page_title": "预览：记录有问题",
+    "serve.page_problems": "记录有错误，网站没有更新。改正下面的问题并保存，页面会自动刷新。",
+    "serve.page_failed": "记录通过了校验，但生成网站时出错（程序缺陷，请报告给市普查办技术组）。修改记录或程序后页面会自动刷新。",
+    "serve.stopped": "预览已停止。",
     # codeowners
     "codeowners.header": (
         "# 由 python -m generator codeowners --write 根据各县（区）county.yaml 的 owners 生成，请勿手改。\n"

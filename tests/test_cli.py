@@ -73,9 +73,10 @@ def test_usage_errors_exit_2() -> None:
 
 
 def test_missing_records_dir_is_reported_not_raised(tmp_path: Path) -> None:
+    """A records folder that does not exist is the environment's fault: exit 3, not 1."""
     result = run_cli("validate", str(tmp_path / "nope"))
-    assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "不是文件夹或不存在" in result.stdout
+    assert result.returncode == 3 and "Traceback" not in result.stderr
+    assert "不存在" in result.stderr and result.stdout == ""
 
 
 def _commands() -> list[str]:

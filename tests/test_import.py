@@ -294,7 +294,7 @@ def test_not_an_annex(tmp_path: Path) -> None:
     assert [p.code for p in import_workbook(tmp_path / "x.xlsx", options(target)).problems] == [
         "import.not_annex"]
     assert [p.code for p in import_workbook(tmp_path / "broken.xlsx", options(target)).problems] == [
-        "import.read"]
+        "import.text"]
 
 
 def test_usage_errors(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -25,9 +26,12 @@ def _free_port() -> int:
 
 
 def _get(url: str) -> str | None:
+    """The body, also of an error response (the problem page of a URL not built yet)."""
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.read().decode("utf-8")
     except OSError:
         return None
 
@@ -67,3 +71,95 @@ def test_serve_previews_and_follows_record_changes(tmp_path: Path) -> None:
             proc.wait()
         if proc.stdout:
             proc.stdout.close()
+
+
+def _start(records: Path, cwd: Path) -> tuple[subprocess.Popen[str], int]:
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", str(records),
+                             "--port", str(port)], cwd=cwd, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return proc, port
+
+
+def _stop(proc: subprocess.Popen[str]) -> str:
+    proc.send_signal(signal.SIGINT)
+    try:
+        out, _ = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, _ = proc.communicate()
+    return out
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_record_problems_show_in_the_browser_until_fixed(tmp_path: Path) -> None:
+    records = tmp_path / "records"
+    shutil.copytree(MINIMAL, records)
+    finding = records / "hualong/findings/hl-20190311-aaa.yaml"
+    proc, port = _start(records, tmp_path)
+    out = ""
+    try:
+        url = f"http://127.0.0.1:{port}/counties/hualong.html"
+        assert _wait_for(url, "测试化工有限公司", 90), "preview did not come up"
+        _edit(finding, "form: G101-1", "form: N101-1")
+        assert _wait_for(url, "rule.form_prefix", 60), "the problem page did not appear"
+        page = _get(url) or ""
+        assert "hl-20190311-aaa.yaml:7:11" in page and "livereload" in page  # reloads when fixed
+        _edit(finding, "form: N101-1", "form: G101-1")
+        _edit(finding, "测试化工有限公司", "改好后的化工有限公司")
+        assert _wait_for(url, "改好后的化工有限公司", 90), "the watcher stopped after the error"
+    finally:
+        out = _stop(proc)
+    assert out.count("预览已更新") >= 2 and "记录有错误" in out and "Traceback" not in out
+
+
+def test_starting_with_an_invalid_record_serves_the_problem_page(tmp_path: Path) -> None:
+    records = tmp_path / "records"
+    shutil.copytree(MINIMAL, records)
+    finding = records / "hualong/findings/hl-20190311-aaa.yaml"
+    _edit(finding, "form: G101-1", "form: N101-1")
+    proc, port = _start(records, tmp_path)
+    try:
+        assert _wait_for(f"http://127.0.0.1:{port}/", "rule.form_prefix", 90), \
+            "no problem page at the start"
+        assert "rule.form_prefix" in (_get(f"http://127.0.0.1:{port}/counties/hualong.html") or "")
+        _edit(finding, "form: N101-1", "form: G101-1")
+        assert _wait_for(f"http://127.0.0.1:{port}/counties/hualong.html", "测试化工有限公司", 90)
+    finally:
+        out = _stop(proc)
+    assert proc.returncode == 0 and "上一次的页面" not in out, out
+
+
+def test_a_render_failure_becomes_a_page_and_the_next_rebuild_recovers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Records that validate but do not render (a bug of ours) must not stop the preview."""
+    from generator.preview import Preview
+    from generator.render import site
+
+    lines: list[str] = []
+    preview = Preview(MINIMAL, tmp_path / "docs", tmp_path / "site", "http://127.0.0.1:1/",
+                      say=lines.append)
+    preview.rebuild()
+    assert preview.failure is None and "预览已更新" in lines[-1]
+    assert "测试化工有限公司" in (tmp_path / "site/counties/hualong.html").read_text("utf-8")
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("模板出错")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(site, "write_pages", broken)
+        preview.rebuild()  # must not raise: MkDocs' watcher would stop for good
+    assert preview.failure is not None and "生成失败" in lines[-1]
+    for page in ("index.html", "counties/hualong.html"):
+        text = (tmp_path / "site" / page).read_text("utf-8")
+        assert "ValueError: 模板出错" in text and "生成网站时出错" in text
+    assert b"ValueError" in (preview.error_page(404) or b"")
+    preview.rebuild()
+    assert preview.failure is None and "预览已更新" in lines[-1]
+    assert "测试化工有限公司" in (tmp_path / "site/counties/hualong.html").read_text("utf-8")

@@ -48,7 +48,10 @@ def _refusals(records: Path, site: Path, dist: Path | None,
 
 def run(args: argparse.Namespace) -> int:
     from generator.build import BuildError, BuildUsageError, build, recover_outputs, source_date
+    from generator.exits import require_records
     from generator.pipeline import prepare
+
+    require_records(Path(args.records))  # else exit 3 before any output folder is touched
 
     public = args.profile == "public"
     site = Path(args.site or ("site-public" if public else "site"))

@@ -104,7 +104,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
+    from generator.exits import require_records
+
     records = Path(args.records)
+    require_records(records)  # else exit 3: a missing folder would give an empty CODEOWNERS
     output = Path(args.output) if args.output else records.resolve().parent / ".github" / "CODEOWNERS"
     try:
         wanted = generate(records)

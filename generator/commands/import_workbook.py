@@ -2,7 +2,9 @@
 
 Reads a filled 附件1 or 附件2 workbook into new YAML records of one county (generator/importer.py)
 and prints what it did, what it skipped and every problem, located by sheet, cell and header.
-Exit codes: 0 done (warnings allowed), 1 problems, 2 wrong usage.
+Exit codes: 0 done (warnings allowed), 1 problems, 2 wrong usage, 3 the environment: the
+records folder is missing or not a records folder, the workbook cannot be read, a record
+file cannot be written (generator/exits.py).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from generator.load import display_path
 if TYPE_CHECKING:
     from generator.importer import Outcome
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+from generator.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
 
 def _date(value: str) -> str:
@@ -54,8 +56,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=run)
 
 
+def _unwritable(outcome: Outcome) -> int:
+    return sum(p.code == "import.unwritable" for p in outcome.problems)
+
+
 def _finish(outcome: Outcome, dry_run: bool) -> str:
     errors, _ = count(outcome.problems)
+    if _unwritable(outcome):
+        return M.render("note.unwritable", bad=_unwritable(outcome), n=len(outcome.written))
     if errors and not outcome.written:
         return M.render("note.blocked")
     if errors:
@@ -69,8 +77,10 @@ def _finish(outcome: Outcome, dry_run: bool) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from generator.exits import require_records
     from generator.importer import Options, UsageError, import_workbook
 
+    require_records(Path(args.records))  # else exit 3
     options = Options(county=args.county, records=Path(args.records),
                       reviewed_on=args.reviewed_on, reviewer=args.reviewer, status=args.status,
                       result=args.result, dry_run=args.dry_run, force=args.force)
@@ -92,4 +102,6 @@ def run(args: argparse.Namespace) -> int:
     if outcome.problems:
         sys.stdout.write(report_text(outcome.problems, len(outcome.planned)))
     sys.stdout.write(_finish(outcome, args.dry_run) + "\n")
+    if _unwritable(outcome):
+        return EXIT_ENVIRONMENT
     return EXIT_OK if outcome.ok else EXIT_PROBLEMS

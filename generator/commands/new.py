@@ -1,7 +1,9 @@
 """``python -m generator new KIND --county SLUG [--records DIR] [--date YYYY-MM-DD]``.
 
 Writes a new record (generator/scaffold.py) and prints its path on stdout, so that scripts and
-editors can open it; the hint for people goes to stderr.
+editors can open it; the hint for people goes to stderr. Exit 0 written, 1 refused (the
+file exists, an unknown county), 2 wrong arguments, 3 when the records folder is missing or
+not writable (generator/exits.py).
 """
 
 from __future__ import annotations
@@ -46,10 +48,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
+    from generator.exits import require_records
     from generator.load import display_path
     from generator.scaffold import ScaffoldError, write_new
     from generator.schemas import load_schemas
 
+    require_records(Path(args.records))  # else exit 3: not a records folder
     schema = load_schemas().documents[args.kind]
     try:
         path = write_new(Path(args.records), args.kind, args.county, schema,

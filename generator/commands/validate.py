@@ -1,4 +1,8 @@
-"""``python -m generator validate [RECORDS_DIR] [--strict] [--format text|json|github]``."""
+"""``python -m generator validate [RECORDS_DIR] [--strict] [--format text|json|github]``.
+
+Exit 0 clean (warnings allowed), 1 problems, 3 when RECORDS_DIR is not a readable records
+folder (generator/exits.py).
+"""
 
 from __future__ import annotations
 
@@ -32,8 +36,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
+    from generator.exits import require_records
     from generator.pipeline import check
 
+    require_records(Path(args.records))  # else exit 3: not a records folder, unreadable
     checked = check(Path(args.records), strict=args.strict)
     sys.stdout.write(REPORTERS[args.format](checked.problems, checked.loaded.n_files))
     return EXIT_OK if checked.ok else EXIT_PROBLEMS
