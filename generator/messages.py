@@ -70,6 +70,10 @@ MESSAGES: dict[str, str] = {
     "rule.assistance_not_key": "本县（区）未列入重点帮扶（key_assistance: false），却有重点帮扶记录",
     "rule.assistance_missing": "本县（区）列入重点帮扶，但还没有 assistance.yaml：工作报告中该部分将显示（待填写）",
     "rule.narrative_empty": "工作报告的“{part}”部分（{name}）还没有填写：报告中将显示（待填写）",
+    "rule.confidential_in_public_text": (
+        "这段文字会原样发布到公开版网站，却含有{what} {value}：请改写，"
+        "不要写出普查对象或企业名称、人员姓名、电话、统一社会信用代码和普查员号"
+    ),
 }
 
 TYPE_NAMES = {
