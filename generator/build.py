@@ -288,6 +288,7 @@ def _new_stage(parent: Path) -> Path:
 
 def _build_in(stage: Path, records: Path, census: Census, figures: Figures, schemas: Schemas,
               outputs: dict[str, Path], public: bool) -> Outputs:
+    from generator import leakscan
     from generator.render import report
     from generator.render import site as site_pages
 
@@ -301,6 +302,8 @@ def _build_in(stage: Path, records: Path, census: Census, figures: Figures, sche
                                           public=public)
         _mkdocs(docs, stage / "site", site_pages.nav(census), source_date_epoch(records, census))
         site_pages.splice(stage / "site", deferred)
+        if public:  # the last line: no confidential value in any file, or no swap
+            leakscan.refuse_leaks(stage / "site", census, schemas)
         for role, target in outputs.items():
             _swap(stage / role, target, stage, role)
     except OSError as exc:

@@ -18,7 +18,7 @@ from typing import Any
 
 from generator.aggregate import Figures, aggregate
 from generator.model import Census, Check
-from generator.schemas import CODE, PUBLISHABLE, Schemas, field_classes
+from generator.schemas import CODE, CONFIDENTIAL, PUBLISHABLE, Schemas, field_classes
 
 Path = tuple[str | int, ...]
 Classes = Mapping[Path, str]
@@ -86,3 +86,34 @@ def _item(item: Any, path: Path, classes: Classes) -> Any:
     if isinstance(item, Check) and path and path[-1] == "{key}":  # checks.completeness …
         path = path[:-1] + (item.key,)
     return _field(item, path, classes, False)
+
+
+def confidential_texts(census: Census, schemas: Schemas) -> set[str]:
+    """Every confidential value in ``census`` (what the public build must never contain)."""
+    found: set[str] = set()
+    for spec in dataclasses.fields(census):
+        classes = field_classes(schemas.documents[spec.metadata["kind"]])
+        value = getattr(census, spec.name)
+        records = value.values() if isinstance(value, dict) else (
+            value if isinstance(value, tuple) else (value,))
+        for item in records:
+            _collect(item, classes, (), found)
+    return found
+
+
+def _collect(value: Any, classes: Classes, path: Path, found: set[str]) -> None:
+    if isinstance(value, Check) and path and path[-1] == "{key}":
+        path = path[:-1] + (value.key,)
+    if dataclasses.is_dataclass(value):
+        for spec in dataclasses.fields(value):
+            if "src" in spec.metadata:
+                _collect(getattr(value, spec.name), classes, path + tuple(spec.metadata["src"]),
+                         found)
+    elif isinstance(value, tuple):
+        for item in value:
+            _collect(item, classes, path, found)
+    elif isinstance(value, dict):  # Assistance.texts by dotted path; County.reviewed
+        for key, item in value.items():
+            _collect(item, classes, path + tuple(key.split(".")), found)
+    elif isinstance(value, str) and classes.get(path) == CONFIDENTIAL:
+        found.add(value)
