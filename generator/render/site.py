@@ -161,11 +161,26 @@ def schema_fields(schemas: Schemas) -> list[dict[str, Any]]:
         fields = [{"path": _dotted(path), "title": node.get("title", ""),
                    "description": node.get("description", ""), "type": _type_text(node),
                    "required": path in required, "allowed": _allowed(node),
-                   "example": _example(node)}
+                   "example": _example(node), "public": _public(root, node)}
                   for path, node in walk_properties(root)]
         kinds.append({"kind": kind, "title": root["title"], "description": root["description"],
                       "fields": fields})
     return kinds
+
+
+PUBLIC_TEXT = {"confidential": "不公开（保密）", "publishable": "原样公开", "code": "公开",
+               "withheld": "仅内部版"}
+
+
+def _public(root: dict[str, Any], node: dict[str, Any]) -> str:
+    """Whether the public build shows a field (schemas.field_class), for text fields only."""
+    from generator.schemas import field_class, resolve
+
+    items = node.get("items")
+    target = resolve(root, items) if isinstance(items, dict) else node
+    kinds = target.get("type")
+    text = "string" in (kinds if isinstance(kinds, list) else [kinds])
+    return PUBLIC_TEXT[field_class(target)] if text else ""
 
 
 def _dotted(path: tuple[str | int, ...]) -> str:
