@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.model import Census
-from generator.privacy import MIN_LENGTH
+from generator.privacy import significant
 from generator.redact import confidential_texts
 from generator.schemas import Schemas
 
@@ -75,11 +75,15 @@ def _texts(name: str, raw: bytes) -> Iterator[tuple[str, str]]:
 
 def scan(site: Path, values: Iterable[str]) -> list[Leak]:
     """Every (file, value) where a confidential value occurs in a file under ``site``."""
-    wanted = {v.strip() for v in values if len(v.strip()) >= MIN_LENGTH}
+    wanted = {v.strip() for v in values if significant(v.strip())}
     by_form = {f: v for v in sorted(wanted) for f in forms(v)}
     if not by_form:
         return []
-    pattern = re.compile("|".join(re.escape(f) for f in sorted(by_form, key=len, reverse=True)))
+    # a code or number (Latin letters and digits only) counts only where it stands alone,
+    # as validate decides (privacy.alone): an enumerator id 12345 is not in 0123456
+    pattern = re.compile("|".join(
+        rf"(?<![A-Za-z0-9]){re.escape(f)}(?![A-Za-z0-9])" if by_form[f].isascii()
+        else re.escape(f) for f in sorted(by_form, key=len, reverse=True)))
     leaks: set[Leak] = set()
     for path in sorted(p for p in site.rglob("*") if p.is_file()):
         for name, text in _texts(path.relative_to(site).as_posix(), path.read_bytes()):

@@ -4,8 +4,11 @@ A publishable text (``x-publishable: true``) goes into the public build word for
 validate refuses one that contains:
 
 - a confidential value of any record (``x-confidential``: object and enterprise names,
-  credit codes, enumerator ids, people, phones) of at least ``MIN_LENGTH`` characters;
-  two-character person names (杨帆) count, single characters cannot be told from words;
+  credit codes, enumerator ids, people, phones). A value with Chinese in it counts from
+  ``MIN_LENGTH`` (2) characters, so two-character names (杨帆) do, single characters cannot be
+  told from words. A value of Latin letters, digits and punctuation only (an enumerator id,
+  a phone) counts from ``MIN_CODE`` (5) characters and only where it stands alone, not inside
+  a longer code or number (an id ``-1`` must not catch every ``G106-1``);
 - a distinctive fragment of an object or enterprise name, of at least ``MIN_FRAGMENT``
   characters: the name without its leading place names (濮阳市华龙区昌达印染有限公司 →
   昌达印染有限公司), the part before its legal form (昌达印染) and the part after it
@@ -17,6 +20,7 @@ Texts and values are compared after NFKC normalisation (full-width digits are di
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -31,6 +35,7 @@ from generator.schemas import CONFIDENTIAL, PUBLISHABLE, Schemas, field_classes
 
 Path = tuple[str | int, ...]
 MIN_LENGTH = 2
+MIN_CODE = 5
 MIN_FRAGMENT = 4
 # Title words of confidential fields whose values are organisation names (fragments apply).
 NAMED_BY = ("普查对象名称", "涉及企业", "核查对象名称")
@@ -49,6 +54,17 @@ LOOKS_LIKE = (
 
 def normal(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
+
+
+def significant(value: str) -> bool:
+    """Whether a confidential value is long enough to be looked for (module docstring)."""
+    return len(value) >= (MIN_CODE if value.isascii() else MIN_LENGTH)
+
+
+def alone(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` has no Latin letter or digit right before or after it."""
+    return not any(0 <= i < len(text) and text[i].isascii() and text[i].isalnum()
+                   for i in (start - 1, end))
 
 
 def values_at(data: Any, path: Path) -> Iterator[tuple[Path, str]]:
@@ -75,7 +91,7 @@ def confidential_values(sources: Iterable[Source], schemas: Schemas) -> dict[str
                 continue
             for _, value in values_at(source.data, path):
                 value = normal(value).strip()
-                if len(value) >= MIN_LENGTH:
+                if significant(value):
                     found.setdefault(value, schemas.title(source.kind, path))
     return dict(sorted(found.items()))
 
@@ -101,15 +117,28 @@ class Needles:
 
     words: dict[str, str]
 
-    def found(self, text: str) -> Iterator[tuple[str, str]]:
-        text = normal(text)
-        for word, what in self.words.items():
-            if word in text:
-                yield what, word
-        for what, pattern in LOOKS_LIKE:
-            for match in pattern.finditer(text):
-                if match.group(0) not in self.words:
-                    yield what, match.group(0)
+    def found(self, text: str) -> list[tuple[str, str]]:
+        """(what, value) of each needle in ``text``. Every substring of ``text`` up to the
+        longest needle is looked up, rather than every needle searched for: the cost grows
+        with the text, not with the number of records (thousands of object names)."""
+        return _found(self.words, self.longest, normal(text))
+
+    @functools.cached_property
+    def longest(self) -> int:
+        return max(map(len, self.words), default=0)
+
+
+def _found(words: dict[str, str], longest: int, text: str) -> list[tuple[str, str]]:
+    hits: dict[str, str] = {}
+    for start in range(len(text)):
+        for end in range(start + MIN_LENGTH, min(len(text), start + longest) + 1):
+            piece = text[start:end]
+            if piece in words and (not piece.isascii() or alone(text, start, end)):
+                hits[piece] = words[piece]
+    found = [(what, word) for word, what in sorted(hits.items())]
+    for what, pattern in LOOKS_LIKE:
+        found += [(what, m.group(0)) for m in pattern.finditer(text) if m.group(0) not in words]
+    return found
 
 
 def needles(sources: list[Source], schemas: Schemas) -> Needles:
@@ -129,12 +158,15 @@ def check(valid: list[Source], schemas: Schemas) -> list[RecordError]:
     """rule.confidential_in_public_text for every publishable text of the valid records."""
     found = needles(valid, schemas)
     problems = []
+    seen: dict[str, list[tuple[str, str]]] = {}  # one indicator name, thousands of rows
     for source in valid:
         for path, cls in field_classes(schemas.documents[source.kind]).items():
             if cls != PUBLISHABLE:
                 continue
             for where, text in values_at(source.data, path):
-                for what, value in found.found(text):
+                if text not in seen:
+                    seen[text] = found.found(text)
+                for what, value in seen[text]:
                     problems.append(located(source, schemas, where,
                                             "rule.confidential_in_public_text",
                                             what=what, value=quote(value)))
