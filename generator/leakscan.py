@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.model import Census
-from generator.privacy import significant
+from generator.privacy import alone, significant
 from generator.redact import confidential_texts
 from generator.schemas import Schemas
 
@@ -77,18 +77,34 @@ def scan(site: Path, values: Iterable[str]) -> list[Leak]:
     """Every (file, value) where a confidential value occurs in a file under ``site``."""
     wanted = {v.strip() for v in values if significant(v.strip())}
     by_form = {f: v for v in sorted(wanted) for f in forms(v)}
-    if not by_form:
-        return []
-    # a code or number (Latin letters and digits only) counts only where it stands alone,
-    # as validate decides (privacy.alone): an enumerator id 12345 is not in 0123456
-    pattern = re.compile("|".join(
-        rf"(?<![A-Za-z0-9]){re.escape(f)}(?![A-Za-z0-9])" if by_form[f].isascii()
-        else re.escape(f) for f in sorted(by_form, key=len, reverse=True)))
     leaks: set[Leak] = set()
     for path in sorted(p for p in site.rglob("*") if p.is_file()):
         for name, text in _texts(path.relative_to(site).as_posix(), path.read_bytes()):
-            leaks |= {Leak(name, by_form[m.group(0)]) for m in pattern.finditer(text)}
+            leaks |= {Leak(name, value) for value in _found(text, by_form)}
     return sorted(leaks, key=lambda leak: (leak.file, leak.value))
+
+
+def _found(text: str, by_form: dict[str, str]) -> set[str]:
+    """The values (``by_form``: written form → value) whose forms occur in ``text``.
+
+    Thousands of values at city scale: rather than search for each (or one regex of them
+    all, which backtracks at every position), jump to the characters that begin some form
+    and look up the pieces of the lengths that begin there. A code or number (Latin letters
+    and digits only) counts only where it stands alone, as validate decides."""
+    lengths: dict[str, set[int]] = {}
+    for form in by_form:
+        lengths.setdefault(form[0], set()).add(len(form))
+    if not lengths:
+        return set()
+    starts = re.compile("[" + "".join(re.escape(c) for c in sorted(lengths)) + "]")
+    found = set()
+    for match in starts.finditer(text):
+        i = match.start()
+        for n in lengths[text[i]]:
+            value = by_form.get(text[i:i + n])
+            if value is not None and (not value.isascii() or alone(text, i, i + n)):
+                found.add(value)
+    return found
 
 
 def refuse_leaks(site: Path, census: Census, schemas: Schemas) -> None:
