@@ -289,6 +289,7 @@ class _Job:
 
 
 def _build_in(stage: Path, job: _Job) -> Outputs:
+    from generator import leakscan
     from generator.render import report
     from generator.render import site as site_pages
 
@@ -305,6 +306,8 @@ def _build_in(stage: Path, job: _Job) -> Outputs:
         _mkdocs(docs, stage / "site", site_pages.nav(job.census), int(job.when.timestamp()))
         site_pages.splice(stage / "site", deferred)
         write_mark(stage / "site", "site", job.profile)
+        if public:  # the last line: no confidential value in any file, or no swap
+            leakscan.refuse_leaks(stage / "site", job.census, job.schemas)
         swap(stage, job.outputs)
     except OSError as exc:
         raise BuildError(write_failed(exc, stage, job.outputs)) from None

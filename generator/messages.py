@@ -103,6 +103,10 @@ MESSAGES: dict[str, str] = {
         "是否放错了县（区）文件夹，或复制记录后忘了改文件名？"
     ),
     "rule.narrative_empty": "工作报告的“{part}”部分（{name}）还没有填写：报告中将显示（待填写）",
+    "rule.confidential_in_public_text": (
+        "这段文字会原样发布到公开版网站，却含有{what} {value}：请改写，"
+        "不要写出普查对象或企业名称、人员姓名、电话、统一社会信用代码和普查员号"
+    ),
     # Writing the outputs (render/excel.py)
     "render.cell_too_long": (
         "{book} 工作表“{sheet}”的 {cell} 单元格有 {length} 个字，超过 Excel 单元格的上限 {limit} 个字："

@@ -7,80 +7,92 @@ records always give the same outputs, whatever order the files were read in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from generator import domain
 from generator.load import Source
 
 
+def src(*path: str | int) -> Any:
+    """A model field read from ``path`` of its record (relative to the enclosing value;
+    ``0`` = each item, ``"{key}"`` = the item's ``key``). redact.py finds the field's privacy
+    class in the schemas by this path; a field without one is derived (ids, file names)."""
+    return field(metadata={"src": path})
+
+
+def record(kind: str) -> Any:
+    """A Census field holding records of ``kind`` (a schema in schemas/)."""
+    return field(metadata={"kind": kind})
+
+
 @dataclass(frozen=True)
 class Person:
-    name: str
-    unit: str
-    role: str
+    name: str = src("name")
+    unit: str = src("unit")
+    role: str = src("role")
 
 
 @dataclass(frozen=True)
 class City:
-    title: str
-    document_number: str
-    issuer: str
-    issued: str
-    period_start: str
-    period_end: str
-    leader: Person
-    members: tuple[Person, ...]
-    experience: tuple[str, ...]
-    problems: tuple[str, ...]
-    suggestions: tuple[str, ...]
-    field_verification_summary: str | None
+    title: str = src("title")
+    document_number: str = src("document_number")
+    issuer: str = src("issuer")
+    issued: str = src("issued")
+    period_start: str = src("period", "start")
+    period_end: str = src("period", "end")
+    leader: Person = src("team", "leader")
+    members: tuple[Person, ...] = src("team", "members", 0)
+    experience: tuple[str, ...] = src("experience", 0)
+    problems: tuple[str, ...] = src("problems", 0)
+    suggestions: tuple[str, ...] = src("suggestions", 0)
+    field_verification_summary: str | None = src("field_verification_summary")
 
 
 @dataclass(frozen=True)
 class Contact:
-    name: str
-    role: str
-    phone: str | None
+    name: str = src("name")
+    role: str = src("role")
+    phone: str | None = src("phone")
 
 
 @dataclass(frozen=True)
 class GuidanceDay:
-    date: str
-    activity: str
-    note: str | None
+    date: str = src("date")
+    activity: str = src("activity")
+    note: str | None = src("note")
 
 
 @dataclass(frozen=True)
 class Answer:
-    date: str
-    question: str
-    answer: str
-    by: str
+    date: str = src("date")
+    question: str = src("question")
+    answer: str = src("answer")
+    by: str = src("by")
 
 
 @dataclass(frozen=True)
 class County:
     slug: str
-    code: str | None
-    name: str
-    key_assistance: bool
-    owners: tuple[str, ...]
-    contacts: tuple[Contact, ...]
-    reviewed: dict[str, int | None]  # by source type (工业源 …)
-    guidance_days: tuple[GuidanceDay, ...]
-    qa: tuple[Answer, ...]
+    code: str | None = src("code")
+    name: str = src("name")
+    key_assistance: bool = src("key_assistance")
+    owners: tuple[str, ...] = src("owners", 0)
+    contacts: tuple[Contact, ...] = src("contacts", 0)
+    reviewed: dict[str, int | None] = src("reviewed")  # by source type (工业源 …)
+    guidance_days: tuple[GuidanceDay, ...] = src("guidance_days", 0)
+    qa: tuple[Answer, ...] = src("qa", 0)
 
 
 @dataclass(frozen=True)
 class FormError:
-    form: str
-    indicator_code: str
-    indicator_name: str
-    reason: str
-    status: str
-    date: str | None
-    note: str | None
+    form: str = src("form")
+    indicator_code: str = src("indicator_code")
+    indicator_name: str = src("indicator_name")
+    reason: str = src("reason")
+    status: str = src("rectification", "status")
+    date: str | None = src("rectification", "date")
+    note: str | None = src("rectification", "note")
 
 
 @dataclass(frozen=True)
@@ -88,13 +100,13 @@ class Finding:
     id: str
     county: str
     file: str
-    object_name: str
-    source_type: str
-    credit_code: str | None
-    reviewed_on: str
-    reviewer: str
-    errors: tuple[FormError, ...]
-    remark: str | None
+    object_name: str = src("object_name")
+    source_type: str = src("source_type")
+    credit_code: str | None = src("credit_code")
+    reviewed_on: str = src("reviewed_on")
+    reviewer: str = src("reviewer")
+    errors: tuple[FormError, ...] = src("errors", 0)
+    remark: str | None = src("remark")
 
 
 @dataclass(frozen=True)
@@ -102,34 +114,34 @@ class G106Problem:
     id: str
     county: str
     file: str
-    enterprise: str
-    credit_code: str | None
-    summary: str
-    industry_name: str
-    industry_code: str
-    product_name: str
-    product_code: str | None
-    product_unit: str
-    material_name: str
-    material_unit: str
-    process_name: str
-    scale: str
-    scale_unit: str
-    pollutant: str
-    pollutant_unit: str
-    treatment: str
-    enumerator_id: str
-    result: str
-    review_note: str | None
-    verification: str | None
+    enterprise: str = src("enterprise")
+    credit_code: str | None = src("credit_code")
+    summary: str = src("summary")
+    industry_name: str = src("industry_name")
+    industry_code: str = src("industry_code")
+    product_name: str = src("product_name")
+    product_code: str | None = src("product_code")
+    product_unit: str = src("product_unit")
+    material_name: str = src("material_name")
+    material_unit: str = src("material_unit")
+    process_name: str = src("process_name")
+    scale: str = src("scale")
+    scale_unit: str = src("scale_unit")
+    pollutant: str = src("pollutant")
+    pollutant_unit: str = src("pollutant_unit")
+    treatment: str = src("treatment")
+    enumerator_id: str = src("enumerator_id")
+    result: str = src("review", "result")
+    review_note: str | None = src("review", "note")
+    verification: str | None = src("verification")
 
 
 @dataclass(frozen=True)
 class Check:
     key: str
     title: str
-    ok: bool
-    note: str | None
+    ok: bool = src("ok")
+    note: str | None = src("note")
 
 
 @dataclass(frozen=True)
@@ -137,40 +149,40 @@ class Verification:
     id: str
     county: str
     file: str
-    object_name: str
-    date: str
-    team: tuple[str, ...]
-    about_g106: tuple[str, ...]
-    about_findings: tuple[str, ...]
-    materials: tuple[str, ...]
-    checks: tuple[Check, ...]
-    conclusion: str
-    follow_up: str | None
+    object_name: str = src("object_name")
+    date: str = src("date")
+    team: tuple[str, ...] = src("team", 0)
+    about_g106: tuple[str, ...] = src("about", "g106", 0)
+    about_findings: tuple[str, ...] = src("about", "findings", 0)
+    materials: tuple[str, ...] = src("materials", 0)
+    checks: tuple[Check, ...] = src("checks", "{key}")
+    conclusion: str = src("conclusion")
+    follow_up: str | None = src("follow_up")
 
 
 @dataclass(frozen=True)
 class Training:
-    date: str
-    form: str
-    topic: str
-    participants: int
+    date: str = src("date")
+    form: str = src("form")
+    topic: str = src("topic")
+    participants: int = src("participants")
 
 
 @dataclass(frozen=True)
 class Assistance:
     county: str
-    texts: dict[str, str | None]  # by the dotted keys of domain.ANNEX3_ROWS
-    capacity_building: tuple[Training, ...]
+    texts: dict[str, str | None] = src()  # by the dotted keys of domain.ANNEX3_ROWS (= paths)
+    capacity_building: tuple[Training, ...] = src("capacity_building", 0)
 
 
 @dataclass(frozen=True)
 class Census:
-    city: City
-    counties: tuple[County, ...]
-    findings: tuple[Finding, ...]
-    g106: tuple[G106Problem, ...]
-    verifications: tuple[Verification, ...]
-    assistance: dict[str, Assistance]  # by county slug
+    city: City = record("city")
+    counties: tuple[County, ...] = record("county")
+    findings: tuple[Finding, ...] = record("finding")
+    g106: tuple[G106Problem, ...] = record("g106")
+    verifications: tuple[Verification, ...] = record("verification")
+    assistance: dict[str, Assistance] = record("assistance")  # by county slug
 
     def county(self, slug: str) -> County:
         return next(c for c in self.counties if c.slug == slug)

@@ -134,3 +134,43 @@ def walk_properties(
     items = node.get("items")
     if isinstance(items, dict):
         yield from walk_properties(root, resolve(root, items), path + (0,))
+
+
+# Privacy classes of a text field (see field_class); the public build redacts by them.
+CONFIDENTIAL, PUBLISHABLE, CODE, WITHHELD = "confidential", "publishable", "code", "withheld"
+
+
+def field_class(node: Schema) -> str:
+    """How the public build treats a text field (``node``: its resolved schema).
+
+    ``x-confidential: true`` → confidential (never public); ``x-publishable: true`` →
+    publishable (public, and validate checks it names nobody); a closed or patterned value
+    (enum, format, pattern) → code, public as typed; any other text → withheld."""
+    if node.get("x-confidential") is True:
+        return CONFIDENTIAL
+    if node.get("x-publishable") is True:
+        return PUBLISHABLE
+    if any(key in node for key in ("enum", "format", "pattern")):
+        return CODE
+    return WITHHELD
+
+
+def _is_text(node: Schema) -> bool:
+    kinds = node.get("type")
+    return "string" in (kinds if isinstance(kinds, list) else [kinds])
+
+
+def string_fields(root: Schema) -> Iterator[tuple[tuple[str | int, ...], Schema]]:
+    """Every text field of a schema with its resolved node; a list of texts is given as its
+    items, at ``path + (0,)``."""
+    for path, node in walk_properties(root):
+        items = node.get("items")
+        if _is_text(node):
+            yield path, node
+        elif isinstance(items, dict) and _is_text(resolve(root, items)):
+            yield path + (0,), resolve(root, items)
+
+
+def field_classes(root: Schema) -> dict[tuple[str | int, ...], str]:
+    """Path of every text field (``0`` = any item) → its class (see field_class)."""
+    return {path: field_class(node) for path, node in string_fields(root)}

@@ -13,7 +13,7 @@ from typing import Any
 
 from jsonschema.exceptions import ValidationError
 
-from generator import messages, rules
+from generator import messages, privacy, rules
 from generator.errors import RecordError, sort_problems
 from generator.load import Loaded, Source
 from generator.located import located
@@ -129,6 +129,7 @@ def validate(loaded: Loaded, schemas: Schemas, strict: bool = False) -> list[Rec
         if not found:
             valid.append(source)
     problems.extend(rules.check(valid, loaded.sources, schemas))
+    problems.extend(privacy.check(valid, schemas))  # publishable text names nobody
     if strict:
         problems = [replace(p, severity="error") for p in problems]
     return sort_problems(problems)

@@ -7,6 +7,12 @@ change independently; same convention: a stable code, a ``str.format`` template.
 from __future__ import annotations
 
 MESSAGES: dict[str, str] = {
+    # build --profile public: the last-line scan (leakscan.py)
+    "build.leak": (
+        "公开版网站中发现 {count} 处保密内容，本次生成未发布，原有的公开版网站未被改动：{shown}。"
+        "请检查模板、页面和记录中可公开的文字"
+    ),
+    "build.leak_more": "；另有 {n} 处",
     # new
     "new.unknown_county": (
         "没有县（区）文件夹 {folder}。现有的县（区）：{known}。"

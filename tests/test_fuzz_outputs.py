@@ -27,14 +27,22 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.utils.escape import unescape
 
-from generator import yamlsafe
+from generator import privacy, yamlsafe
 from generator.aggregate import aggregate
 from generator.load import load
 from generator.model import build_census
 from generator.pipeline import Prepared, prepare
 from generator.render import excel, markup, report
 from generator.render import site as site_pages
-from generator.schemas import ecma_pattern, load_schemas, walk_properties
+from generator.schemas import (
+    CONFIDENTIAL,
+    PUBLISHABLE,
+    Schemas,
+    ecma_pattern,
+    field_classes,
+    load_schemas,
+    walk_properties,
+)
 from tests.conftest import MINIMAL, REPO
 
 Path_ = tuple[str | int, ...]
@@ -122,7 +130,34 @@ def field_texts(draw: st.DrawFn) -> dict[tuple[str, Path_], str]:
     for kind, path in FIELDS:
         text = draw(_text)
         out[(kind, path)] = text if _fits(path, text) else f"文本{len(out)}"
-    return out
+    return _private(out)
+
+
+@cache
+def _class(kind: str, path: Path_) -> str:
+    general = tuple(0 if isinstance(p, int) else p for p in path)
+    return field_classes(_schemas().documents[kind]).get(general, "")
+
+
+@cache
+def _schemas() -> Schemas:
+    return load_schemas()
+
+
+def _private(texts: dict[tuple[str, Path_], str]) -> dict[tuple[str, Path_], str]:
+    """Since rule.confidential_in_public_text, a publishable text may not contain a
+    confidential one of the records nor look like a phone number or a credit code: such a
+    text is replaced by plain text, as a text the schema refuses is."""
+    words: dict[str, str] = {}
+    for (kind, path), text in texts.items():
+        value = privacy.normal(text).strip()
+        if _class(kind, path) == CONFIDENTIAL and len(value) >= privacy.MIN_LENGTH:
+            words[value] = ""
+            words.update(dict.fromkeys(privacy.name_fragments(value, ()), ""))
+    needles = privacy.Needles(words)
+    return {(kind, path): f"文本{i}号" if _class(kind, path) == PUBLISHABLE
+            and any(needles.found(text)) else text
+            for i, ((kind, path), text) in enumerate(texts.items())}
 
 
 def write_tree(target: Path, texts: dict[tuple[str, Path_], str]) -> Path:
@@ -157,7 +192,7 @@ def pattern(texts: dict[tuple[str, Path_], str]) -> tuple[int, ...]:
 
 def plain(same: tuple[int, ...]) -> dict[tuple[str, Path_], str]:
     """Harmless texts, equal where the fuzzed ones are equal."""
-    return {key: f"文本{n}" for key, n in zip(FIELDS, same)}
+    return {key: f"文本{n}号" for key, n in zip(FIELDS, same)}  # 号: 文本1 is in 文本12
 
 
 # --- the site -------------------------------------------------------------------------------
@@ -232,7 +267,7 @@ def rotated(offset: int) -> dict[tuple[str, Path_], str]:
     for i, key in enumerate(FIELDS):
         text = HOSTILE[(i + offset) % len(HOSTILE)]
         texts[key] = text if _fits(key[1], text) else f"文本{i}"
-    return texts
+    return _private(texts)
 
 
 def check_site(texts: dict[tuple[str, Path_], str]) -> None:

@@ -62,6 +62,8 @@ def _placeholders(data: Any, path: tuple[str | int, ...] = ()) -> list[tuple[str
 
 def _fill_value(kind: str, path: tuple[str | int, ...]) -> Any:
     name = next(str(p) for p in reversed(path) if isinstance(p, str))
+    if path[:1] == ("contacts",) and name == "name":  # a person named like the county (新区)
+        return "测试员"  # would be refused by rule.confidential_in_public_text
     if name in FILL.get(kind, {}):
         return FILL[kind][name]
     node = SCHEMAS.node(kind, path) or {}

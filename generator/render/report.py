@@ -14,6 +14,7 @@ from pathlib import Path
 
 from generator.aggregate import Figures
 from generator.model import Census
+from generator.redact import public_view
 from generator.render import markup
 from generator.render import report_text as T
 from generator.render.report_blocks import cn_date
@@ -21,20 +22,24 @@ from generator.render.report_docx import save_report
 from generator.render.report_model import Block, Report, Section, Table, clean
 from generator.render.report_parts import field_section, key_section, lessons_section, next_section
 from generator.render.report_review import review_section
+from generator.schemas import Schemas, load_schemas
 
 TEMPLATE = "report.md.j2"
 # Markdown heading marks by section level: the page title is the only '#'.
 MD_HEADINGS = {1: "##", 2: "###", 3: "####", 4: "#####"}
 
 
-def report_sections(census: Census, figures: Figures, public: bool = False) -> Report:
+def report_sections(census: Census, figures: Figures, public: bool = False,
+                    schemas: Schemas | None = None) -> Report:
     """The report, every heading of 附件4 in order, every number from ``figures``.
 
-    ``public`` is the site's public profile: no census object is named (the list of open
-    errors, the typical reasons and the verifications' conclusions are left out); figures
-    and the written parts stay."""
+    ``public`` is the site's public profile: the report of the redacted census
+    (redact.public_view, by ``schemas``, default the shipped ones), so no census object or
+    person is named and only publishable text is quoted; figures stay."""
+    if public:
+        census, figures = public_view(census, figures, schemas or load_schemas())
     work = Section(T.H_WORK, 1, children=(
-        review_section(figures, public), field_section(census, figures, public),
+        review_section(figures), field_section(census, figures),
         key_section(census, figures)))
     city = census.city
     report = Report(city.title + T.TITLE_SUFFIX,

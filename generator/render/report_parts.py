@@ -34,11 +34,11 @@ ARCHIVE_KEYS = ("archives.chronicle", "archives.classification",
 TOP_SHOWN = 3  # forms and counties named in 二、(三)
 
 
-def _verification_table(census: Census, public: bool) -> Table:
+def _verification_table(census: Census) -> Table:
     """One row per verification; dates as recorded (2019-04-17), compact in a table. The
-    public profile leaves out the object's name."""
+    object's column only where objects are named (the public build names none)."""
     names = {c.slug: c.name for c in census.counties}
-    width = 2 if public else 3  # date, county[, object]
+    width = 3 if any(v.object_name for v in census.verifications) else 2  # date, county[, object]
     rows = tuple((*(v.date, names.get(v.county, v.county), v.object_name)[:width],
                   *(T.CHECK_OK if c.ok else T.CHECK_FAILED for c in v.checks))
                  for v in census.verifications)
@@ -65,9 +65,9 @@ def _materials(census: Census) -> list[str]:
     return sorted(seen, key=lambda m: order.get(m, len(order)))
 
 
-def field_section(census: Census, figures: Figures, public: bool = False) -> Section:
-    """（二）现场核实情况: how many, which objects, the materials, the four checks, conclusions
-    (the public profile keeps the counts, the checks and the materials, not the objects)."""
+def field_section(census: Census, figures: Figures) -> Section:
+    """（二）现场核实情况: how many, which objects, the materials, the four checks, and the
+    conclusions of the verifications whose object is named (none in the public build)."""
     city = figures.city
     blocks: list[Block] = []
     if census.verifications:
@@ -75,12 +75,11 @@ def field_section(census: Census, figures: Figures, public: bool = False) -> Sec
             count=num(city.verifications), objects=num(city.objects_verified),
             needing=num(city.needing_verification), verified=num(city.verified_share.num),
             share=num(city.verified_share), awaiting=num(city.awaiting_verification))))
-        blocks.append(_verification_table(census, public))
+        blocks.append(_verification_table(census))
         blocks.append(Paragraph(sentence(joined(_materials(census))), T.MATERIALS_LEAD))
-        if not public:
-            names = {c.slug: c.name for c in census.counties}
-            blocks += [_verification(v, names.get(v.county, v.county))
-                       for v in census.verifications]
+        names = {c.slug: c.name for c in census.counties}
+        blocks += [_verification(v, names.get(v.county, v.county))
+                   for v in census.verifications if v.object_name]
     else:
         blocks.append(Paragraph(T.NO_FIELD))
     if census.city.field_verification_summary:

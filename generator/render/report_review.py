@@ -6,7 +6,7 @@ Takes Figures only: every number here is one the site shows too.
 from __future__ import annotations
 
 from generator import domain
-from generator.aggregate import Figures, IndicatorCount, Review
+from generator.aggregate import Figures, IndicatorCount, OpenError, Review
 from generator.render import report_text as T
 from generator.render.markup import num
 from generator.render.report_blocks import (
@@ -36,10 +36,10 @@ def overall_section(figures: Figures) -> Section:
     return Section(T.H_OVERALL, 3, blocks)
 
 
-def _indicator(n: int, item: IndicatorCount, public: bool) -> Paragraph:
+def _indicator(n: int, item: IndicatorCount) -> Paragraph:
     text = T.INDICATOR_TEXT.format(errors=num(item.errors), objects=num(item.objects),
                                    counties=joined(item.counties))
-    if not public:  # the reasons describe single census objects
+    if item.reasons:  # none in the public build: the reasons describe single census objects
         reasons = T.CLAUSE_SEP.join(r.strip().rstrip("。；") for r in item.reasons)
         text += T.INDICATOR_REASONS.format(reasons=sentence(reasons))
     return Paragraph(text, T.INDICATOR_LEAD.format(n=n, form=item.form, code=item.code,
@@ -62,14 +62,14 @@ def _g106_blocks(figures: Figures) -> tuple[Block, ...]:
     return (Paragraph(T.G106_SUMMARY.format(**g106_results(figures.city))), table)
 
 
-def found_section(figures: Figures, public: bool) -> Section:
+def found_section(figures: Figures) -> Section:
     """2. 集中审核发现的问题: the forms and indicators with most errors, G106-1 by industry."""
     blocks: list[Block] = []
     if figures.city.total.errors:
-        blocks += [Paragraph(T.FORMS_INTRO), _forms_table(figures),
-                   Paragraph(T.INDICATORS_INTRO_PUBLIC if public else T.INDICATORS_INTRO)]
-        blocks += [_indicator(n, item, public)
-                   for n, item in enumerate(figures.by_indicator[:TOP_INDICATORS], start=1)]
+        top = figures.by_indicator[:TOP_INDICATORS]
+        intro = T.INDICATORS_INTRO if any(i.reasons for i in top) else T.INDICATORS_INTRO_PUBLIC
+        blocks += [Paragraph(T.FORMS_INTRO), _forms_table(figures), Paragraph(intro)]
+        blocks += [_indicator(n, item) for n, item in enumerate(top, start=1)]
     else:
         blocks.append(Paragraph(T.NO_ERRORS))
     blocks += _g106_blocks(figures)
@@ -88,33 +88,35 @@ def _rectified_table(figures: Figures) -> Table:
                  (False, True, True, True, True, True), total_row=True)
 
 
-def _open_table(figures: Figures) -> Table:
+def _open_table(errors: tuple[OpenError, ...]) -> Table:
     rows = tuple((e.county, e.object_name, e.form, e.indicator, e.status)
-                 for e in figures.open_errors[:T.OPEN_LIMIT])
+                 for e in errors[:T.OPEN_LIMIT])
     return Table(T.CAP_OPEN, T.COLS_OPEN, rows, (False, False, True, False, True))
 
 
-def _open_blocks(figures: Figures) -> list[Block]:
+def _open_blocks(errors: tuple[OpenError, ...]) -> list[Block]:
     """The open errors, at most OPEN_LIMIT of them: at city scale the list belongs in 附件2."""
-    blocks: list[Block] = [Paragraph(T.OPEN_INTRO), _open_table(figures)]
-    rest = len(figures.open_errors) - T.OPEN_LIMIT
+    blocks: list[Block] = [Paragraph(T.OPEN_INTRO), _open_table(errors)]
+    rest = len(errors) - T.OPEN_LIMIT
     if rest > 0:
         blocks.append(Paragraph(T.OPEN_MORE.format(shown=num(T.OPEN_LIMIT), rest=num(rest))))
     return blocks
 
 
-def solved_section(figures: Figures, public: bool) -> Section:
-    """3. 集中审核发现的问题解决情况: rectified / in progress / open, and what is still open."""
+def solved_section(figures: Figures) -> Section:
+    """3. 集中审核发现的问题解决情况: rectified / in progress / open, and what is still open
+    (listed by object where the objects are named; the public build names none)."""
     city = figures.city
     blocks: list[Block] = []
+    named = tuple(e for e in figures.open_errors if e.object_name)
     if city.total.errors:
         blocks += [rectified(T.RECTIFIED, T.CITY, city.total), _rectified_table(figures)]
         if not figures.open_errors:
             blocks.append(Paragraph(T.ALL_RECTIFIED))
-        elif public:  # the list names census objects
+        elif not named:
             blocks.append(Paragraph(T.OPEN_PUBLIC))
         else:
-            blocks += _open_blocks(figures)
+            blocks += _open_blocks(named)
     else:
         blocks.append(Paragraph(T.NO_ERRORS))
     province = city.g106_by_result.get(domain.REVIEW_RESULTS[2], 0)  # 报省级
@@ -125,6 +127,6 @@ def solved_section(figures: Figures, public: bool) -> Section:
     return Section(T.H_SOLVED, 3, tuple(blocks))
 
 
-def review_section(figures: Figures, public: bool = False) -> Section:
+def review_section(figures: Figures) -> Section:
     return Section(T.H_REVIEW, 2, children=(
-        overall_section(figures), found_section(figures, public), solved_section(figures, public)))
+        overall_section(figures), found_section(figures), solved_section(figures)))

@@ -18,6 +18,7 @@ from typing import Any
 from generator import domain
 from generator.aggregate import Area, Figures
 from generator.model import CHECK_TITLES, Census, County
+from generator.redact import public_view
 from generator.render import charts, markup, site_tables
 from generator.schemas import REPO, Schemas
 
@@ -69,27 +70,30 @@ def _form_chart(figures: Figures) -> str:
     return charts.figure(title, charts.bar_chart(title, bars))
 
 
-def _common(census: Census, figures: Figures, public: bool) -> dict[str, Any]:
-    return {"city": census.city, "census": census, "figures": figures, "public": public,
+def _common(census: Census, figures: Figures) -> dict[str, Any]:
+    return {"city": census.city, "census": census, "figures": figures,
             "types": domain.SOURCE_TYPES, "results": domain.REVIEW_RESULTS}
 
 
 def _verification_counts(census: Census) -> dict[str, Any]:
-    """What the public 现场核查 page may say: how checks came out and which materials were read."""
+    """The 现场核查 page: a section per named verification; for those whose object is not
+    named (the public build), how checks came out and which materials were read."""
     checks = [(title, sum(1 for v in census.verifications for c in v.checks
                           if c.key == key and c.ok),
                sum(1 for v in census.verifications for c in v.checks
                    if c.key == key and not c.ok))
               for key, title in CHECK_TITLES.items()]
     materials = Counter(m for v in census.verifications for m in v.materials)
-    return {"check_counts": checks,
+    return {"named": [v for v in census.verifications if v.object_name],
+            "unnamed": sum(1 for v in census.verifications if not v.object_name),
+            "check_counts": checks,
             "material_counts": sorted(materials.items(), key=lambda kv: (-kv[1], kv[0]))}
 
 
-def _index(census: Census, figures: Figures, public: bool) -> dict[str, Any]:
+def _index(census: Census, figures: Figures) -> dict[str, Any]:
     rows = [_area_row(a, f"counties/{a.slug}.md") for a in figures.counties]
     roles = Counter(m.role for m in census.city.members)
-    return {**_common(census, figures, public), "rows": rows,
+    return {**_common(census, figures), "rows": rows,
             "team_roles": [(r, roles[r]) for r in ("普查办人员", "第三方技术支持", "专家") if roles[r]], "total": _area_row(figures.city, None),
             "status_chart": _status_chart(figures), "type_chart": _type_chart(figures.city),
             "key_names": [a.name for a in figures.key_counties]}
@@ -105,29 +109,44 @@ def _defer(html: str, large: bool, page: str, name: str, deferred: Deferred | No
     return mark
 
 
-def _county(census: Census, figures: Figures, county: County, public: bool,
+def _county(census: Census, figures: Figures, county: County,
             deferred: Deferred | None) -> dict[str, Any]:
-    findings, g106, verifications = census.of_county(county.slug)
+    """A county page. A record whose name was redacted (the public build) gets no row: a
+    detail table only of records that have one, or none at all."""
+    all_findings, all_g106, all_verifications = census.of_county(county.slug)
+    findings = tuple(f for f in all_findings if f.object_name)
+    g106 = tuple(g for g in all_g106 if g.enterprise)
+    verifications = tuple(v for v in all_verifications if v.object_name)
+    hidden = (len(all_findings) - len(findings) + len(all_g106) - len(g106)
+              + len(all_verifications) - len(verifications))
     large = sum(len(f.errors) for f in findings) > SEARCH_LIMIT
     large_g106 = len(g106) > SEARCH_LIMIT
     page = f"counties/{county.slug}.html"
-    findings_html = g106_html = ""  # the public profile shows no record-level table
-    if not public:
+    findings_html = g106_html = ""
+    if findings or not hidden:  # an empty section says （无） only where nothing is hidden
         findings_html = _defer(site_tables.findings(findings, large), large, page, "findings",
                                deferred)
+    if g106 or not hidden:
         g106_html = _defer(site_tables.g106(g106, large_g106), large_g106, page, "g106",
                            deferred)
-    return {**_common(census, figures, public), "county": county, "area": figures.county(county.slug),
-            "findings_html": findings_html, "g106_html": g106_html,
+    return {**_common(census, figures), "county": county, "area": figures.county(county.slug),
+            "findings_html": findings_html, "g106_html": g106_html, "hidden": hidden,
             "verifications": verifications, "large": large,
+            "show_verifications": bool(verifications) or not hidden,
+            "contacts": [c for c in county.contacts if c.name],
+            "show_contacts": not county.contacts or any(c.name for c in county.contacts),
+            "notes": any(d.note for d in county.guidance_days),
+            "qa": [q for q in county.qa if q.question],
+            "show_qa": not county.qa or any(q.question for q in county.qa),
             "assistance": census.assistance.get(county.slug), "annex3": domain.ANNEX3_ROWS,
             "type_chart": _type_chart(figures.county(county.slug))}
 
 
-def _analysis(census: Census, figures: Figures, public: bool) -> dict[str, Any]:
+def _analysis(census: Census, figures: Figures) -> dict[str, Any]:
     matrix = [(a.name, [a.by_type[t].errors for t in domain.SOURCE_TYPES], a.total.errors)
               for a in figures.counties]
-    return {**_common(census, figures, public), "form_chart": _form_chart(figures), "matrix": matrix,
+    return {**_common(census, figures), "form_chart": _form_chart(figures), "matrix": matrix,
+            "reasons": any(i.reasons for i in figures.by_indicator),
             "county_names": {c.slug: c.name for c in census.counties}}
 
 
@@ -142,11 +161,26 @@ def schema_fields(schemas: Schemas) -> list[dict[str, Any]]:
         fields = [{"path": _dotted(path), "title": node.get("title", ""),
                    "description": node.get("description", ""), "type": _type_text(node),
                    "required": path in required, "allowed": _allowed(node),
-                   "example": _example(node)}
+                   "example": _example(node), "public": _public(root, node)}
                   for path, node in walk_properties(root)]
         kinds.append({"kind": kind, "title": root["title"], "description": root["description"],
                       "fields": fields})
     return kinds
+
+
+PUBLIC_TEXT = {"confidential": "不公开（保密）", "publishable": "原样公开", "code": "公开",
+               "withheld": "仅内部版"}
+
+
+def _public(root: dict[str, Any], node: dict[str, Any]) -> str:
+    """Whether the public build shows a field (schemas.field_class), for text fields only."""
+    from generator.schemas import field_class, resolve
+
+    items = node.get("items")
+    target = resolve(root, items) if isinstance(items, dict) else node
+    kinds = target.get("type")
+    text = "string" in (kinds if isinstance(kinds, list) else [kinds])
+    return PUBLIC_TEXT[field_class(target)] if text else ""
 
 
 def _dotted(path: tuple[str | int, ...]) -> str:
@@ -216,21 +250,24 @@ def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
                 defer: bool = True) -> Deferred:
     """Write every page and asset of the site into ``docs`` (an empty folder); returns the
     large tables that :func:`splice` must put into the built pages (none with ``defer``
-    False: every table inline, for ``mkdocs serve``). The public profile names no census
-    object and no person: figures and written parts only."""
+    False: every table inline, for ``mkdocs serve``). The public profile (``public``) renders
+    the redacted census (redact.public_view): no confidential value, no free text that is not
+    publishable; the templates only follow the data."""
+    if public:
+        census, figures = public_view(census, figures, schemas)
     env = markup.environment()
     deferred: Deferred = {}
-    verifications = {**_common(census, figures, public), **_verification_counts(census)}
+    verifications = {**_common(census, figures), **_verification_counts(census)}
     pages: dict[str, str] = {
-        "index.md": markup.render(env, "index.md.j2", **_index(census, figures, public)),
-        "analysis.md": markup.render(env, "analysis.md.j2", **_analysis(census, figures, public)),
+        "index.md": markup.render(env, "index.md.j2", **_index(census, figures)),
+        "analysis.md": markup.render(env, "analysis.md.j2", **_analysis(census, figures)),
         "verifications.md": markup.render(env, "verifications.md.j2", **verifications),
         "schema.md": markup.render(env, "schema.md.j2", kinds=schema_fields(schemas)),
         "report.md": report_md,
     }
     for county in census.counties:
         pages[f"counties/{county.slug}.md"] = markup.render(
-            env, "county.md.j2", **_county(census, figures, county, public, deferred if defer else None))
+            env, "county.md.j2", **_county(census, figures, county, deferred if defer else None))
     target = docs / "downloads"
     target.mkdir(parents=True, exist_ok=True)
     files = []
@@ -238,7 +275,7 @@ def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
         shutil.copyfile(path, target / path.name)
         files.append(Download(path.name, path.stem.replace("_", " "),
                               f"{max(1, round(path.stat().st_size / 1024))}"))
-    pages["downloads.md"] = markup.render(env, "downloads.md.j2", files=files, public=public)
+    pages["downloads.md"] = markup.render(env, "downloads.md.j2", files=files)
     pages["guide.md"] = GUIDE.read_text(encoding="utf-8") if GUIDE.exists() else "# 填报指南\n"
     pages["performance.md"] = markup.render(env, "performance.md.j2",
                                             results=_benchmark_results(BENCHMARK_RESULTS))
