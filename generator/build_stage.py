@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +31,7 @@ def new_stage(parent: Path, outputs: dict[str, Path], profile: str) -> Path:
     stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=parent))
     try:
         mark_stage(stage, outputs, profile)
-    except OSError:
+    except BaseException:  # an error, or SIGTERM / Ctrl-C before the mark is whole
         shutil.rmtree(stage, ignore_errors=True)
         raise
     return stage
@@ -177,6 +178,10 @@ def recover(parent: Path, outputs: dict[str, Path], profile: str) -> list[str]:
     for stale in sorted(parent.glob(STAGE_PREFIX + "*")):
         mark = _stage_mark(stale)
         if mark is None:
+            # a build killed between making its staging folder and marking it leaves it
+            # empty: an empty folder holds nothing of anyone's, so it goes; any other stays
+            with suppress(OSError):
+                stale.rmdir()
             continue
         notes += restore(stale, outputs, profile)
         left = [c for c in _copies(stale) if not _belongs(c, mark, outputs, profile)]

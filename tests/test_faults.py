@@ -407,6 +407,32 @@ def test_recovery_leaves_folders_it_did_not_make(outputs: Path) -> None:
     assert (mine / "keep.txt").is_file()
 
 
+def test_a_staging_folder_killed_before_its_mark_is_cleared(outputs: Path) -> None:
+    """Killed between making its staging folder and marking it, a build leaves an empty
+    unmarked ``.build-*``: it holds nothing of anyone's, so the next build removes it (a
+    person's non-empty folder with the prefix stays, as above)."""
+    for name in (".build-abc123", ".build-x"):
+        (outputs / name).mkdir()
+    done = run_cli(*_build_args(RECORDS, outputs), env=EPOCH)
+    assert done.returncode == 0, done.stderr
+    assert staging(outputs) == []
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt(), OSError(28, "No space left on device")])
+def test_a_stage_that_cannot_be_marked_is_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  stop: BaseException) -> None:
+    """SIGTERM (raised as KeyboardInterrupt) or a full disk while the mark is written."""
+    from generator import build_stage
+
+    def fail(*args: object) -> None:
+        raise stop
+
+    monkeypatch.setattr(build_stage, "mark_stage", fail)
+    with pytest.raises(type(stop)):
+        build_stage.new_stage(tmp_path, {"site": tmp_path / "site"}, "internal")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_interrupt_between_the_renames_puts_the_old_output_back(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch
                                                                 ) -> None:
