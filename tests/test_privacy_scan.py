@@ -109,3 +109,18 @@ def test_a_leaking_template_fails_the_public_build(tmp_path: Path,
         build(REPO / "records", CENSUS, FIGURES, SCHEMAS, tmp_path / "site-public", None,
               public=True)
     assert not (tmp_path / "site-public").exists()
+
+
+@pytest.mark.slow
+def test_values_the_tools_own_text_says_are_not_leaks(tmp_path: Path) -> None:
+    """The minimal tree's team unit is 市普查办技术组 and its credit code the documented
+    example: both stand in the 填报说明 and the schemas, so the public build must pass."""
+    from conftest import MINIMAL
+
+    prepared = prepare(MINIMAL)
+    assert prepared.census is not None and prepared.figures is not None
+    values = redact.confidential_texts(prepared.census, prepared.checked.schemas)
+    assert {"市普查办技术组", "91350100M000100Y43"} <= set(values)
+    build(MINIMAL, prepared.census, prepared.figures, prepared.checked.schemas,
+          tmp_path / "site-public", None, public=True)
+    assert (tmp_path / "site-public" / "index.html").is_file()
