@@ -156,6 +156,28 @@ def markers() -> dict[Key, str]:
     return {key: marker(n) for n, key in enumerate(fields())}
 
 
+def unrefused(texts: dict[Key, str]) -> dict[Key, str]:
+    """``texts`` with each publishable field that validate refuses for naming a confidential
+    value (every field may draw the same hostile text, a person's name among them) given
+    its marker instead: the privacy rule is tested elsewhere, syntax here."""
+    from generator.pipeline import check
+
+    numbers = {key: n for n, key in enumerate(fields())}
+    texts = dict(texts)
+    for _ in range(3):
+        with tempfile.TemporaryDirectory() as tmp:
+            records = write_tree(Path(tmp), texts)
+            problems = [p for p in check(records).problems
+                        if p.code == "rule.confidential_in_public_text"]
+            refused = {(kind, p.path) for p in problems for kind, name in FILES.items()
+                       if p.file.endswith("records/" + name)}
+        if not refused:
+            return texts
+        for key in refused & set(texts):
+            texts[key] = marker(numbers[key])
+    return texts
+
+
 @st.composite
 def field_texts(draw: st.DrawFn) -> dict[Key, str]:
     """A text for every field; where the schema refuses the drawn one, that field's marker."""
@@ -164,7 +186,7 @@ def field_texts(draw: st.DrawFn) -> dict[Key, str]:
         text = draw(TEXTS)
         # text with nothing visible in it may show as a dash: not a case of syntax
         out[key] = text if fits(key, text) and normal(text) else marker(n)
-    return out
+    return unrefused(out)
 
 
 def rotated(offset: int) -> dict[Key, str]:
@@ -173,7 +195,7 @@ def rotated(offset: int) -> dict[Key, str]:
     for n, key in enumerate(fields()):
         text = HOSTILE[(n + offset) % len(HOSTILE)]
         texts[key] = text if fits(key, text) else marker(n)
-    return texts
+    return unrefused(texts)
 
 
 def write_tree(target: Path, texts: dict[Key, str]) -> Path:
