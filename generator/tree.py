@@ -159,10 +159,11 @@ def add_clashes(tree: Tree, listed: Iterable[Place], show: Show) -> None:
     """The name clashes of every folder of a flat listing, added to the tree's problems."""
     below: dict[Place, set[str]] = defaultdict(set)
     for place in listed:
-        if hidden(place):
+        if hidden(place[:-1]):
             continue
-        for depth in range(len(place)):
-            below[place[:depth]].add(place[depth])
+        shown = place[:-1] if hidden(place[-1:]) else place  # a dot-file still has its folder
+        for depth in range(len(shown)):
+            below[shown[:depth]].add(shown[depth])
     for parts in sorted(below):
         tree.problems.extend(clashes(parts, sorted(below[parts]), show))
 
