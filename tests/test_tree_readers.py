@@ -44,6 +44,10 @@ def repo(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def no_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return refuse_temp(tmp_path, monkeypatch)
+
+
+def refuse_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """TMPDIR pointed at an empty folder, and creating anything temporary refused."""
     folder = tmp_path / "tmpdir"
     folder.mkdir()
@@ -138,3 +142,26 @@ def test_import_does_not_read_a_county_file_linked_outside(tmp_path: Path) -> No
 
     with pytest.raises(UsageError):
         _county(Options(county="hualong", records=records))
+
+
+def test_import_checks_its_records_in_memory_beside_the_tree(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from openpyxl import Workbook
+
+    from generator.importer import Options, import_workbook
+
+    records = tmp_path / "records"
+    shutil.copytree(MINIMAL, records)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["序号", "普查对象名称", "污染源类型", "普查表填报错误明细", None, None, None, "备注"])
+    sheet.append([None, None, None, "普查表号", "指标代码", "指标名称", "普查表填报错误的原因", None])
+    sheet.append([1, "新公司", "工业源", "G101-1", "03", "类别", "错", None])
+    book.save(tmp_path / "a2.xlsx")  # openpyxl writes through a temporary file
+    no_temp = refuse_temp(tmp_path, monkeypatch)
+    before = sorted(p for p in records.rglob("*"))
+    outcome = import_workbook(tmp_path / "a2.xlsx", Options(
+        county="hualong", records=records, reviewed_on="2019-03-11", reviewer="乙成员",
+        dry_run=True))
+    assert outcome.planned and not outcome.written, [str(p) for p in outcome.problems]
+    assert sorted(p for p in records.rglob("*")) == before and not any(no_temp.iterdir())
