@@ -1,10 +1,13 @@
 """The records folder → every file below it to be read, and a problem for everything else.
 
-Takes the records root and a function that turns a place in the tree into the path people see;
-gives a :class:`Tree`: the regular files (with the folder names leading to them, as the tree
+:class:`FolderSource`, the tree source of a folder on disk (see generator.tree): takes the
+records root and a function that turns a place in the tree into the path people see; gives a
+:class:`Tree`: the regular files (with the folder names leading to them, as the tree
 names them, not as links resolve), the names of the files in each folder, and a located
 problem for each entry that will not be read. Nothing is skipped silently (dot-entries such
-as ``.gitkeep`` excepted), nothing blocks, nothing raises.
+as ``.gitkeep`` excepted), nothing blocks, nothing raises. A file is read by
+:func:`read_file`, which never opens anything but a regular file and reads no more than the
+loader takes.
 
 Symbolic links: git keeps them, so a county may share a folder or a file through one. A link
 is followed when its target lies inside the records folder. It is refused when it leads
