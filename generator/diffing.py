@@ -4,17 +4,16 @@ Takes a git ref and a records folder in a git working tree; gives a :class:`Diff
 the records added, changed and removed, the validation problems that are new, and the form
 errors whose rectification became 已整改.
 
-The base version is read through git (``ls-tree`` and ``cat-file --batch``, one process for all
-files) and never checked out, so the working tree, uncommitted edits included, is left alone.
-Both versions are validated with the *current* schemas and rules, the base from a copy in a
-temporary folder, so "new problems" are the ones the changed records bring, not a rule change.
+Both versions are read through the one reader of the records tree: the base as a git
+revision (generator.tree_git: git objects, never checked out, so the working tree, uncommitted
+edits included, is left alone, and nothing is written to a temporary folder), the working
+tree as a folder, each file placed by generator.tree.classify. Both are validated with the
+*current* schemas and rules, so "new problems" are the ones the changed records bring, not a
+rule change.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,20 +21,20 @@ from typing import Any
 
 from generator import yamlsafe
 from generator.errors import RecordError
-from generator.load import COUNTY_FILES, RECORD_DIRS
+from generator.load import Loaded
+from generator.load_tree import FolderSource
 from generator.pipeline import check
+from generator.tree import Placed, TreeSource
+from generator.tree import classify as classify_place
+from generator.tree_git import GitError, GitSource
 
-Snapshot = dict[str, bytes]  # path relative to the records folder (posix) → file content
+Snapshot = dict[str, bytes | None]  # record file relative to the records folder → content
+#                                     (None: listed but unreadable; validation says why)
 RECTIFIED = "已整改"
 
 
-class DiffError(Exception):
-    """git is missing, the folder is not in a repository, or the ref does not exist."""
-
-    def __init__(self, code: str, **fields: object) -> None:
-        super().__init__(code)
-        self.code = code
-        self.fields = fields
+DiffError = GitError  # git is missing, the folder is not in a repository, or no such ref
+GIT_ONLY = ("load.git_link", "load.git_submodule")  # what only a revision refuses
 
 
 @dataclass(frozen=True)
@@ -90,95 +89,29 @@ class Diff:
         return sum(len(c.rectified) for c in self.counties)
 
 
-# --- git ------------------------------------------------------------------------------------
+# --- reading -------------------------------------------------------------------------------
 
 
-def _git(repo: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    try:
-        return subprocess.run(["git", *args], cwd=repo, input=stdin, capture_output=True,
-                              check=False, env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
-    except FileNotFoundError:
-        raise DiffError("diff.git_missing") from None
-
-
-def _git_ok(repo: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    result = _git(repo, *args, stdin=stdin)
-    if result.returncode != 0:
-        detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise DiffError("diff.git_failed", detail=detail[-1] if detail else " ".join(args))
-    return result.stdout
-
-
-def _repository(records: Path) -> tuple[Path, str]:
-    """The working tree's top folder and the records folder's path inside it ("" at the top)."""
-    where = records if records.is_dir() else records.parent
-    result = _git(where, "rev-parse", "--show-toplevel")
-    if result.returncode != 0 or not records.is_dir():
-        raise DiffError("diff.not_a_repo", folder=records.as_posix())
-    top = Path(result.stdout.decode("utf-8").strip()).resolve()
-    inside = records.resolve().relative_to(top).as_posix()
-    return top, "" if inside == "." else inside
-
-
-def _hidden(rel: str) -> bool:
-    """The loader skips dotfiles and dot-folders (.gitkeep); so does the comparison."""
-    return any(part.startswith(".") for part in rel.split("/"))
-
-
-def read_base(records: Path, ref: str) -> Snapshot:
-    """The records folder as it is at ``ref``, read from git objects."""
-    top, inside = _repository(records)
-    if ref.startswith("-") or _git(top, "rev-parse", "--verify", "--quiet",
-                                   f"{ref}^{{commit}}").returncode != 0:
-        raise DiffError("diff.bad_ref", ref=ref)
-    listing = _git_ok(top, "ls-tree", "-r", "-z", "--full-tree", ref, "--", inside or ".")
-    blobs: list[tuple[str, str]] = []
-    for entry in filter(None, listing.split(b"\0")):
-        meta, path = entry.decode("utf-8").split("\t", 1)
-        mode, kind, sha = meta.split()
-        rel = path[len(inside) + 1:] if inside else path
-        if kind == "blob" and mode != "120000" and not _hidden(rel):  # no symlinks, no submodules
-            blobs.append((rel, sha))
-    return dict(zip((rel for rel, _ in blobs), _cat_blobs(top, [sha for _, sha in blobs])))
-
-
-def _cat_blobs(top: Path, shas: list[str]) -> list[bytes]:
-    """Contents of many blobs through one ``git cat-file --batch``: ``<sha> blob <size>\\n…\\n``."""
-    if not shas:
-        return []
-    out = _git_ok(top, "cat-file", "--batch", stdin="".join(s + "\n" for s in shas).encode())
-    contents, at = [], 0
-    for _ in shas:
-        header_end = out.index(b"\n", at)
-        size = int(out[at:header_end].split()[2])
-        contents.append(out[header_end + 1:header_end + 1 + size])
-        at = header_end + 1 + size + 1
-    return contents
-
-
-def read_tree(records: Path) -> Snapshot:
-    """The records folder as it is on disk now."""
-    snapshot: Snapshot = {}
-    for path in sorted(p for p in records.rglob("*") if p.is_file()):
-        rel = path.relative_to(records).as_posix()
-        if not _hidden(rel):
-            snapshot[rel] = path.read_bytes()
-    return snapshot
+def snapshot(source: TreeSource, loaded: Loaded) -> Snapshot:
+    """The content of every record file the source listed when ``loaded`` was read from it,
+    by its path in the tree (a git revision has it in memory already; a folder is read again,
+    through the same reader)."""
+    found: Snapshot = {}
+    for entry in loaded.tree.files:
+        if classify_place(entry.place) is None:
+            continue
+        raw = source.read(entry, loaded.show(entry.place))
+        found["/".join(entry.place)] = None if isinstance(raw, RecordError) else raw
+    return found
 
 
 # --- comparing ------------------------------------------------------------------------------
 
 
-def classify(rel: str) -> tuple[str, str | None, str] | None:
-    """(kind, county, id) of a record file, as generator.load places it; None for other files."""
-    parts = rel.split("/")
-    if parts == ["city.yaml"]:
-        return "city", None, "city"
-    if len(parts) == 2 and parts[1] in COUNTY_FILES:
-        return COUNTY_FILES[parts[1]], parts[0], parts[0]
-    if len(parts) == 3 and parts[1] in RECORD_DIRS and parts[2].endswith(".yaml"):
-        return RECORD_DIRS[parts[1]], parts[0], parts[2][: -len(".yaml")]
-    return None
+def classify(rel: str) -> Placed | None:
+    """(kind, county, id) of a record file by its path relative to the records folder: the
+    loader's own placement (generator.tree.classify); None for other files."""
+    return classify_place(tuple(rel.split("/")))
 
 
 def parse(raw: bytes | None) -> Any:
@@ -259,30 +192,21 @@ def _county_of(rel: str) -> str | None:
     return None if not first or "." in first else first  # slugs have no dots, files do
 
 
-def _validate_base(base: Snapshot) -> list[RecordError]:
-    with tempfile.TemporaryDirectory(prefix="generator-diff-") as tmp:
-        root = Path(tmp) / "records"
-        root.mkdir()
-        for rel, raw in base.items():
-            target = root.joinpath(*rel.split("/"))
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(raw)
-        problems = check(root).problems
-        for p in problems:  # positions relative to the base copy, which is about to go
-            p.file = _relative(p.file, root)
-        return problems
-
-
 def compare(records: Path, ref: str) -> Diff:
     """Everything that changes between the records at ``ref`` and the working tree."""
-    base, now = read_base(records, ref), read_tree(records)
-    checked = check(records)
+    base_source, now_source = GitSource(records, ref), FolderSource(records)
+    base_checked = check(base_source)  # first: a wrong ref stops before any work
+    checked = check(now_source)
+    base = snapshot(base_source, base_checked.loaded)
+    now = snapshot(now_source, checked.loaded)
     counties: dict[str | None, CountyDiff] = {}
 
     def county(slug: str | None) -> CountyDiff:
         return counties.setdefault(slug, CountyDiff(slug, slug or ""))
 
     for rel in sorted(set(base) | set(now)):
+        if base.get(rel, b"") is None or now.get(rel, b"") is None:
+            continue  # unreadable: its problem says so, whether it changed is unknown
         place, what = classify(rel), _change(base.get(rel), now.get(rel))
         if place is None or what is None:
             continue
@@ -291,7 +215,8 @@ def compare(records: Path, ref: str) -> Diff:
         county(slug).changes.append(Change(what, kind, record_id, rel, _label(new or old)))
         if kind == "finding" and what == "changed":
             county(slug).rectified.extend(rectified(rel, record_id, old, new))
-    before = Counter(_key(p.file, p) for p in _validate_base(base))
+    before = Counter(_key(_relative(p.file, records), p) for p in base_checked.problems
+                     if p.code not in GIT_ONLY)
     for problem in checked.problems:
         key = _key(_relative(problem.file, records), problem)
         if before[key] > 0:

@@ -2,9 +2,10 @@
 
 Takes the workbook, the county's slug and :class:`Options`; gives an :class:`Outcome`: notes
 for people, the records planned (id, path, YAML), every problem located in the workbook
-(sheet!cell, row, column, header) or in the tree, and the files written. The new records are
-validated together with the whole tree in a temporary copy first, so the real records/ is
-written only when everything is clean (or, with ``force``, only the clean records). Nothing
+(sheet!cell, row, column, header) or in the tree, and the files written. The tree is read
+through generator.load like every command's; the new records are validated together with it
+in memory (laid over the folder, nothing copied), so the real records/ is written only when
+everything is clean (or, with ``force``, only the clean records). Nothing
 existing is ever overwritten, and rows already recorded are skipped, so a second import of
 the same workbook changes nothing.
 """
@@ -21,8 +22,9 @@ from generator import import_yaml as Y
 from generator.domain import is_county_slug
 from generator.errors import RecordError, sort_problems
 from generator.import_read import REQUIRED, RawRow, Table, norm, problem, read_workbook
-from generator.load import Source, display_path, load, read_source
+from generator.load import Loaded, Source, display_path, load
 from generator.schemas import load_schemas
+from generator.tree import classify
 
 OPTION_FIELDS = {"reviewed_on": "--reviewed-on", "reviewer": "--reviewer",
                  "rectification": "--status", "review": "--result"}
@@ -70,20 +72,23 @@ class Outcome:
         return not any(p.severity == "error" for p in self.problems)
 
 
-def _county(options: Options) -> tuple[str, list[Source]]:
-    """The county's name, and the tree's sources (to recognise rows and ids already there).
-    The slug is checked as ``new`` checks it: ``../../x`` would write outside records/."""
+def _county(options: Options) -> tuple[str, Loaded]:
+    """The county's name, and the tree as loaded (its sources recognise rows and ids already
+    there), read through the one reader of the records tree: a county.yaml the loader
+    refuses (a link leading outside, a FIFO, bad YAML) is no county here either. The slug is
+    checked as ``new`` checks it: ``../../x`` would write outside records/."""
     if not is_county_slug(options.county):
         shown = json.dumps(options.county, ensure_ascii=False)
         raise UsageError(M.render("usage.bad_slug", county=shown,
                                   records=display_path(options.records)))
-    path = options.records / options.county / "county.yaml"
-    source, failed = read_source(path, "county", options.county, options.county) \
-        if path.is_file() else (None, None)
-    if source is None or failed or not isinstance(source.data.get("name"), str):
+    loaded = load(options.records)
+    file = loaded.show((options.county, "county.yaml"))
+    county = next((s for s in loaded.sources if s.kind == "county" and s.file == file), None)
+    failed = any(p.file == file for p in loaded.problems)
+    if county is None or failed or not isinstance(county.data.get("name"), str):
         raise UsageError(M.render("usage.county", county=options.county,
                                   records=display_path(options.records)))
-    return source.data["name"], load(options.records).sources
+    return county.data["name"], loaded
 
 
 def _select(tables: list[Table], name: str) -> tuple[Table, bool] | None:
@@ -169,17 +174,23 @@ def _new_rows(table: Table, rows: list[tuple[RawRow, dict[str, str | None]]],
     return fresh
 
 
-def _on_disk(records: Path, kind: str) -> set[str]:
-    """Ids of every file of ``kind`` in any county, read or not: a file the loader could not
-    read is no source, but its name is still taken."""
-    return {p.stem for p in records.glob(f"*/{Y.FOLDERS[kind]}/*.yaml")}
+def _on_disk(loaded: Loaded) -> dict[str, set[str]]:
+    """kind → ids of every file of that kind the tree lists, read or not: a file the loader
+    could not read is no source, but its name is still taken."""
+    taken: dict[str, set[str]] = {kind: set() for kind in Y.FOLDERS}
+    for entry in loaded.tree.files:
+        placed = classify(entry.place)
+        if placed is not None and placed[0] in taken:
+            taken[placed[0]].add(placed[2])
+    return taken
 
 
-def _plan(drafts: list[R.Draft], options: Options, sources: list[Source]) -> list[Planned]:
+def _plan(drafts: list[R.Draft], options: Options, loaded: Loaded) -> list[Planned]:
+    sources = loaded.sources
     mine = [s.id for s in sources if s.county == options.county]
     prefix = Y.county_prefix(options.county, mine)
     planned: list[Planned] = []
-    on_disk = {kind: _on_disk(options.records, kind) for kind in Y.FOLDERS}
+    on_disk = _on_disk(loaded)
     for draft in drafts:
         taken = {s.id for s in sources if s.kind == draft.kind} | on_disk[draft.kind]
         taken |= {p.id for p in planned if p.draft.kind == draft.kind}
@@ -265,7 +276,7 @@ def import_workbook(workbook: Path, options: Options) -> Outcome:
     UsageError (exit 2) and :class:`generator.exits.Refused` (exit 3); every other problem is
     in the outcome."""
     _readable(workbook)
-    name, sources = _county(options)
+    name, loaded = _county(options)
     out = Outcome()
     tables, out.problems = read_workbook(workbook)
     chosen = _select(tables, name) if tables else None
@@ -283,10 +294,11 @@ def import_workbook(workbook: Path, options: Options) -> Outcome:
     out.problems += _missing_columns(table)
     if out.problems:
         return out
-    rows = _new_rows(table, _rows(table, own_sheet, name, out), sources, options.county, out)
+    rows = _new_rows(table, _rows(table, own_sheet, name, out), loaded.sources, options.county,
+                     out)
     drafts = (R.findings(table, rows, defaults, out.problems) if table.kind == "finding"
               else R.g106_problems(table, rows, defaults))
-    out.planned = _plan(drafts, options, sources)
+    out.planned = _plan(drafts, options, loaded)
     if out.planned:
         out.problems += _check(out.planned, options)
     out.problems = sort_problems(out.problems)

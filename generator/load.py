@@ -1,18 +1,12 @@
-"""records/ on disk → :class:`Source` values (data plus a way to find positions) and problems.
+"""A records tree → :class:`Source` values (data plus a way to find positions) and problems.
 
-The only module of the validation side that reads files. The tree's shape decides each
-file's kind::
-
-    city.yaml                         city
-    <county>/county.yaml              county
-    <county>/assistance.yaml          assistance
-    <county>/findings/<id>.yaml       finding
-    <county>/g106/<id>.yaml           g106
-    <county>/verifications/<id>.yaml  verification
-
-Anything else is reported, never skipped silently (dotfiles excepted: .gitkeep and the like).
-Which entries are read at all (symbolic links, FIFOs, unreadable folders, names equal but for
-case) is load_tree's policy; here each file is placed, named, read and parsed. A file whose
+Takes a :class:`generator.tree.TreeSource` (a folder on disk, a git revision, a mapping in
+memory, or a folder with files laid over it) or, as before, a folder and the files to lay
+over it; gives a :class:`Loaded`. The tree's shape decides each file's kind
+(:func:`generator.tree.classify`); anything else is reported, never skipped silently
+(dotfiles excepted: .gitkeep and the like). Which entries are read at all (symbolic links,
+FIFOs, unreadable folders, names equal but for case) is each source's policy; here each file
+is placed, named, read and parsed. A file whose
 YAML still gives a record (a repeated key, a key that is not text) keeps its record, so that
 validation reports all its problems at once.
 """
@@ -21,9 +15,7 @@ from __future__ import annotations
 
 import gc
 import json
-import os
-import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,11 +26,25 @@ import yaml
 from generator import messages, yamlsafe
 from generator.domain import RECORD_ID_RE, is_county_slug, is_record_id
 from generator.errors import RecordError
-from generator.load_tree import Entry, Place, Show, Tree, name_key, walk
+from generator.load_tree import FolderSource, read_file
+from generator.tree import (
+    COUNTY_FILES,
+    MAX_BYTES,
+    RECORD_DIRS,
+    Entry,
+    MemorySource,
+    Overlay,
+    Place,
+    Placed,
+    Show,
+    Tree,
+    TreeSource,
+    classify,
+    name_key,
+)
 
-MAX_BYTES = 1024 * 1024
-RECORD_DIRS = {"findings": "finding", "g106": "g106", "verifications": "verification"}
-COUNTY_FILES = {"county.yaml": "county", "assistance.yaml": "assistance"}
+__all__ = ["COUNTY_FILES", "MAX_BYTES", "RECORD_DIRS", "FolderSource", "Loaded", "MemorySource",
+           "Source", "TreeSource", "load", "read_source", "source_of"]
 ID_RE = RECORD_ID_RE  # kept for callers that match ids; prefer domain.is_record_id
 
 
@@ -76,6 +82,8 @@ class Loaded:
     problems: list[RecordError]
     counties: list[str]
     n_files: int
+    tree: Tree = field(repr=False)  # what the source listed, the entries it refused too
+    show: Show = field(repr=False)  # a place in the tree → the file as shown
 
 
 def display_path(path: Path) -> str:
@@ -118,25 +126,6 @@ def _decode(raw: bytes, file: str) -> str | RecordError:
         return _problem(file, "yaml.encoding", line, column, guess=guess)
 
 
-def _read_bytes(path: Path, file: str) -> bytes | RecordError:
-    """The file's bytes, up to one more than MAX_BYTES. Opened without blocking and refused
-    unless it is a regular file: open() of a FIFO waits for a writer forever, and a device
-    such as /dev/zero never ends."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        handle = open(os.open(path, flags), "rb")  # noqa: SIM115 - closed just below
-    except OSError as exc:
-        return _problem(file, "yaml.read", reason=messages.os_reason(exc))
-    with handle:
-        try:
-            mode = os.fstat(handle.fileno()).st_mode
-            if not stat.S_ISREG(mode):
-                return _problem(file, "load.not_regular", what=messages.file_kind(mode))
-            return handle.read(MAX_BYTES + 1)
-        except OSError as exc:
-            return _problem(file, "yaml.read", reason=messages.os_reason(exc))
-
-
 def _parse(source: Source, text: str) -> list[RecordError]:
     """Parse ``text`` into ``source.data``; the located problems. ``data`` stays None when
     no record could be read at all."""
@@ -160,18 +149,29 @@ def read_source(
     path: Path, kind: str, county: str | None, record_id: str, file: str | None = None,
     content: bytes | None = None,
 ) -> tuple[Source, list[RecordError]]:
-    """Read and parse one file: the source and its located problems. ``source.data`` is the
-    record when one could be read, even with problems (a repeated key, say), else None.
-    ``file`` is the path as shown, when the caller already knows it; ``content``, the file's
-    bytes when they are not on disk (yet)."""
+    """Read and parse one file on disk (or ``content``, its bytes when they are not on disk
+    yet): the source and its located problems. ``file`` is the path as shown, when the
+    caller already knows it. See :func:`parse_source`."""
     file = file or display_path(path)
+    raw = read_file(path, file) if content is None else content
+    if not isinstance(raw, RecordError) and len(raw) > MAX_BYTES:
+        raw = too_large_problem(file, len(raw))
+    return parse_source(raw, file, (kind, county, record_id))
+
+
+def too_large_problem(file: str, size: int) -> RecordError:
+    return _problem(file, "yaml.too_large", size=size, limit=MAX_BYTES)
+
+
+def parse_source(raw: bytes | RecordError, file: str, placed: Placed
+                 ) -> tuple[Source, list[RecordError]]:
+    """The bytes of a record file (or why they could not be read) → its source and located
+    problems. ``source.data`` is the record when one could be read, even with problems (a
+    repeated key, say), else None."""
+    kind, county, record_id = placed
     source = Source(file=file, kind=kind, county=county, id=record_id)
-    raw = _read_bytes(path, file) if content is None else content
     if isinstance(raw, RecordError):
         return source, [raw]
-    if len(raw) > MAX_BYTES:
-        size = path.stat().st_size
-        return source, [_problem(file, "yaml.too_large", size=size, limit=MAX_BYTES)]
     text = _decode(raw, file)
     if isinstance(text, RecordError):
         return source, [text]
@@ -189,7 +189,7 @@ def _place(tree: Tree, show: Show) -> tuple[list[Found], list[RecordError]]:
     problems: list[RecordError] = []
     for entry in tree.files:
         where = entry.place
-        placed = _classify(entry.parts, entry.name)
+        placed = classify(where)
         if placed is None:
             code = "rule.yml_extension" if entry.name.endswith(".yml") else "rule.stray_file"
             problems.append(_problem(show(where), code))
@@ -233,19 +233,6 @@ def _id_case_problems(found: list[Found], show: Show) -> list[RecordError]:
     return problems
 
 
-def _classify(parts: tuple[str, ...], name: str) -> tuple[str, str | None, str] | None:
-    if not name.endswith(".yaml"):
-        return None
-    stem = name[: -len(".yaml")]
-    if not parts:
-        return ("city", None, "city") if name == "city.yaml" else None
-    if len(parts) == 1 and name in COUNTY_FILES:
-        return COUNTY_FILES[name], parts[0], parts[0]
-    if len(parts) == 2 and parts[1] in RECORD_DIRS:
-        return RECORD_DIRS[parts[1]], parts[0], stem
-    return None
-
-
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """No cyclic garbage collection while records are read (and, in pipeline, checked and
@@ -281,41 +268,37 @@ def _shower(root: Path) -> Show:
     return show
 
 
-def _overlay(tree: Tree, root: Path, extra: Mapping[Place, bytes]) -> None:
-    """Files that are not on disk yet (``import`` checks what it would write beside the
-    tree, without copying records/) added to the walked tree as if they were."""
-    if not extra:
-        return
-    tree.files[:] = [e for e in tree.files if e.place not in extra]  # the given text wins
-    for place in sorted(extra):
-        *parts, name = place
-        for depth in range(len(parts) + 1):
-            tree.names.setdefault(tuple(parts[:depth]), set())
-        tree.names[tuple(parts)].add(name)
-        tree.files.append(Entry(tuple(parts), name, root.joinpath(*place)))
+def source_of(root: Path | TreeSource, extra: Mapping[Place, bytes] | None = None
+              ) -> TreeSource:
+    """The tree source of a folder (with ``extra``, place → content, laid over it) or the
+    source itself."""
+    source: TreeSource = FolderSource(root) if isinstance(root, Path) else root
+    return Overlay(source, extra) if extra else source
 
 
-def load(root: Path, extra: Mapping[Place, bytes] | None = None) -> Loaded:
-    """Read every record under ``root``, and the files ``extra`` gives (place below the root
-    → content) as if they were there. Problems are collected, never raised."""
-    if not root.is_dir():
-        problem = _problem(display_path(root), "yaml.read", reason="不是文件夹或不存在")
-        return Loaded(root, [], [problem], [], 0)
-    show = _shower(root)
-    tree = walk(root, show)
-    extra = extra or {}
-    _overlay(tree, root, extra)
+def load(root: Path | TreeSource, extra: Mapping[Place, bytes] | None = None,
+         kinds: Collection[str] | None = None) -> Loaded:
+    """Read every record of a tree: a folder (with the files ``extra`` gives, place below
+    the root → content, as if they were there) or any :class:`TreeSource`. With ``kinds``,
+    only the records of those kinds are read (the tree is still listed and checked whole).
+    Problems are collected, never raised."""
+    source = source_of(root, extra)
+    show = _shower(source.root)
+    tree = source.scan(show)
     entries, problems = _place(tree, show)
     counties, county_problems = _county_problems(tree, show)
     problems = tree.problems + problems + county_problems + _id_case_problems(entries, show)
     sources: list[Source] = []
     with collector_paused():
         for entry, kind, county, record_id in entries:
-            source, found = read_source(entry.path, kind, county, record_id, show(entry.place),
-                                        extra.get(entry.place))
+            if kinds is not None and kind not in kinds:
+                continue
+            file = show(entry.place)
+            source_, found = parse_source(source.read(entry, file), file,
+                                          (kind, county, record_id))
             problems.extend(found)
-            if source.data is not None:
-                sources.append(source)
+            if source_.data is not None:
+                sources.append(source_)
     if "city.yaml" not in tree.names.get((), {"city.yaml"}):  # unlisted root: said already
         problems.append(_problem(show(("city.yaml",)), "rule.city_missing"))
-    return Loaded(root, sources, problems, counties, len(entries))
+    return Loaded(source.root, sources, problems, counties, len(entries), tree, show)

@@ -1,10 +1,13 @@
 """The records folder → every file below it to be read, and a problem for everything else.
 
-Takes the records root and a function that turns a place in the tree into the path people see;
-gives a :class:`Tree`: the regular files (with the folder names leading to them, as the tree
+:class:`FolderSource`, the tree source of a folder on disk (see generator.tree): takes the
+records root and a function that turns a place in the tree into the path people see; gives a
+:class:`Tree`: the regular files (with the folder names leading to them, as the tree
 names them, not as links resolve), the names of the files in each folder, and a located
 problem for each entry that will not be read. Nothing is skipped silently (dot-entries such
-as ``.gitkeep`` excepted), nothing blocks, nothing raises.
+as ``.gitkeep`` excepted), nothing blocks, nothing raises. A file is read by
+:func:`read_file`, which never opens anything but a regular file and reads no more than the
+loader takes.
 
 Symbolic links: git keeps them, so a county may share a folder or a file through one. A link
 is followed when its target lies inside the records folder. It is refused when it leads
@@ -22,37 +25,24 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import unicodedata
-from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator import messages
 from generator.errors import RecordError
+from generator.tree import (
+    MAX_BYTES,
+    Entry,
+    Place,
+    Show,
+    Tree,
+    clashes,
+    name_key,
+    problem,
+    too_large,
+)
 
-Place = tuple[str, ...]  # folder names from the root, then the entry's own name
-Show = Callable[[Place], str]
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A regular file to read: ``parts`` are its folders below the root, ``path`` as reached."""
-
-    parts: Place
-    name: str
-    path: Path
-
-    @property
-    def place(self) -> Place:
-        return (*self.parts, self.name)
-
-
-@dataclass
-class Tree:
-    files: list[Entry] = field(default_factory=list)
-    names: dict[Place, set[str]] = field(default_factory=dict)  # folder → its readable files
-    problems: list[RecordError] = field(default_factory=list)
+__all__ = ["Entry", "FolderSource", "Place", "Show", "Tree", "name_key", "read_file", "walk"]
 
 
 @dataclass(frozen=True)
@@ -63,15 +53,6 @@ class _Folder:
     above: frozenset[str]  # resolved paths of the folders on the way down, itself included
 
 
-def _problem(show: Show, place: Place, code: str, **fields: object) -> RecordError:
-    return RecordError(file=show(place), code=code, message=messages.render(code, **fields))
-
-
-def name_key(name: str) -> str:
-    """One spelling per name as case-insensitive, normalising file systems see it."""
-    return name.lower() if name.isascii() else unicodedata.normalize("NFKC", name).casefold()
-
-
 def _listing(folder: _Folder, show: Show, tree: Tree) -> list[os.DirEntry[str]] | None:
     """The folder's entries but dot-entries, sorted by name; None (and a problem) when the
     folder cannot be listed."""
@@ -79,21 +60,10 @@ def _listing(folder: _Folder, show: Show, tree: Tree) -> list[os.DirEntry[str]] 
         with os.scandir(folder.path) as found:
             return sorted((e for e in found if not e.name.startswith(".")), key=lambda e: e.name)
     except OSError as exc:
-        tree.problems.append(_problem(show, folder.parts, "load.dir_unreadable",
-                                      reason=messages.os_reason(exc)))
+        tree.problems.append(problem(show, folder.parts, "load.dir_unreadable",
+                                     reason=messages.os_reason(exc)))
+        tree.refused.append(folder.parts)
         return None
-
-
-def _clashes(parts: Place, names: list[str], show: Show) -> list[RecordError]:
-    """Every name of the folder that another one equals but for case or Unicode spelling."""
-    groups: dict[str, list[str]] = defaultdict(list)
-    for name in names:
-        groups[name_key(name)].append(name)
-    return [
-        _problem(show, (*parts, name), "load.name_clash",
-                 other="、".join(messages.quote(n) for n in group if n != name))
-        for group in groups.values() if len(group) > 1 for name in group
-    ]
 
 
 def _followed(entry: os.DirEntry[str], folder: _Folder, real_root: str) -> tuple[str, str]:
@@ -136,7 +106,7 @@ def _visit(folder: _Folder, real_root: str, show: Show, tree: Tree) -> list[_Fol
     entries = _listing(folder, show, tree)
     if entries is None:
         return []
-    tree.problems.extend(_clashes(folder.parts, [e.name for e in entries], show))
+    tree.problems.extend(clashes(folder.parts, [e.name for e in entries], show))
     files: set[str] = set()
     below: list[_Folder] = []
     for entry in entries:
@@ -149,9 +119,11 @@ def _visit(folder: _Folder, real_root: str, show: Show, tree: Tree) -> list[_Fol
             tree.files.append(Entry(folder.parts, entry.name, Path(entry.path)))
         elif kind in ("load.not_regular", "load.entry_unreadable"):
             field_name = "what" if kind == "load.not_regular" else "reason"
-            tree.problems.append(_problem(show, place, kind, **{field_name: detail}))
+            tree.problems.append(problem(show, place, kind, **{field_name: detail}))
+            tree.refused.append(place)
         else:
-            tree.problems.append(_problem(show, place, kind))
+            tree.problems.append(problem(show, place, kind))
+            tree.refused.append(place)
     tree.names[folder.parts] = files
     return below
 
@@ -165,3 +137,44 @@ def walk(root: Path, show: Show) -> Tree:
     while stack:
         stack.extend(reversed(_visit(stack.pop(), real_root, show, tree)))
     return tree
+
+
+def read_file(path: Path, file: str) -> bytes | RecordError:
+    """The file's bytes, up to one more than MAX_BYTES. Opened without blocking and refused
+    unless it is a regular file: open() of a FIFO waits for a writer forever, and a device
+    such as /dev/zero never ends."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        handle = open(os.open(path, flags), "rb")  # noqa: SIM115 - closed just below
+    except OSError as exc:
+        return _unread(file, "yaml.read", reason=messages.os_reason(exc))
+    with handle:
+        try:
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                return _unread(file, "load.not_regular", what=messages.file_kind(status.st_mode))
+            raw = handle.read(MAX_BYTES + 1)
+        except OSError as exc:
+            return _unread(file, "yaml.read", reason=messages.os_reason(exc))
+    return too_large(file, status.st_size) if len(raw) > MAX_BYTES else raw
+
+
+def _unread(file: str, code: str, **fields: object) -> RecordError:
+    return RecordError(file=file, code=code, message=messages.render(code, **fields))
+
+
+class FolderSource:
+    """The records tree as a folder on disk: walked as described in the module docstring."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def scan(self, show: Show) -> Tree:
+        """The walked tree; a folder that is missing or no folder is one problem, and then
+        the root is not listed (so no file is said to be missing from it)."""
+        if not self.root.is_dir():
+            return Tree(problems=[_unread(show(()), "yaml.read", reason="不是文件夹或不存在")])
+        return walk(self.root, show)
+
+    def read(self, entry: Entry, file: str) -> bytes | RecordError:
+        return read_file(entry.path, file)

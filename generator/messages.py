@@ -42,6 +42,8 @@ MESSAGES: dict[str, str] = {
     ),
     "load.link_loop": "这个符号链接形成循环（指回所在的文件夹或它的上级）：不读取，请删除它",
     "load.link_broken": "这个符号链接指向的文件或文件夹不存在：请删除它，或换成实际文件",
+    "load.git_link": "在 git 版本中这是一个符号链接：比较时不读取它指向的内容，请换成实际文件",
+    "load.git_submodule": "在 git 版本中这是一个子模块（submodule）：记录只能是普通的 .yaml 文件，请删除它",
     "load.name_clash": (
         "名称与同一文件夹里的 {other} 只差大小写或字符写法（如全角、半角）：在 Windows、macOS "
         "上它们是同一个名字，会丢失其中一个；请改名"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from generator.aggregate import Figures, aggregate
 from generator.errors import RecordError, count
-from generator.load import Loaded, collector_paused, load
+from generator.load import Loaded, TreeSource, collector_paused, load
 from generator.load_tree import Place
 from generator.model import Census, build_census
 from generator.schemas import Schemas, load_schemas
@@ -26,10 +26,11 @@ class Checked:
         return count(self.problems)[0] == 0
 
 
-def check(records: Path, strict: bool = False,
+def check(records: Path | TreeSource, strict: bool = False,
           extra: Mapping[Place, bytes] | None = None) -> Checked:
-    """Load and validate a records tree, with the files ``extra`` adds in memory (place below
-    the root → content); every problem of the run, sorted."""
+    """Load and validate a records tree (a folder, or any tree source: a git revision, a
+    mapping in memory), with the files ``extra`` adds in memory (place below the root →
+    content); every problem of the run, sorted."""
     schemas = load_schemas()
     with collector_paused():
         loaded = load(records, extra)

@@ -1,6 +1,7 @@
 """``python -m generator codeowners [--records DIR] [--write | --check] [--output FILE]``.
 
-.github/CODEOWNERS from the ``owners`` of every county.yaml: a pull request that touches
+.github/CODEOWNERS from the ``owners`` of every county.yaml (read, like every record, through
+generator.load and its tree source): a pull request that touches
 ``records/<county>/`` asks that county's team for review; the city technical team (city.yaml
 ``owners``, CITY_TEAM when absent) owns the record format, the program, the site templates,
 the workflows, city.yaml and anything not listed. Without options the file is printed;
@@ -15,9 +16,13 @@ import difflib
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeGuard
 
 from generator.domain import is_county_slug
 from generator.workflow_messages import render
+
+if TYPE_CHECKING:
+    from generator.load import Loaded
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 CITY_TEAM = "@puyang-census/city-team"
@@ -29,59 +34,77 @@ class OwnersError(Exception):
         super().__init__(render(code, file=file, detail=detail))
 
 
-def _read(path: Path) -> object:
-    """A county.yaml or city.yaml through the loader's reader (which never blocks on a FIFO
-    and says in Chinese what is wrong); any problem refuses the whole file."""
-    from generator.load import read_source
+def _owner_files(records: Path) -> tuple[dict[str, object], Loaded]:
+    """city.yaml and every county.yaml, read through the one reader of the records tree (no
+    FIFO opened, no link leading outside followed, dot-folders skipped): place shown → data.
+    A problem with one of those files, or with a county folder itself, refuses the whole run."""
+    from generator.load import load
 
-    source, problems = read_source(path, "county", None, path.parent.name)
-    if problems:
-        raise OwnersError(path.as_posix(), problems[0].message)
-    return source.data
+    loaded = load(records, kinds=("city", "county"))
+    shown = {loaded.show(p) for p in loaded.tree.refused  # a county folder, or its file
+             if len(p) == 1 or p[1:] == ("county.yaml",)}
+    for slug in loaded.counties:
+        if "county.yaml" in loaded.tree.names.get((slug,), set()):
+            if not is_county_slug(slug):  # "zz\n" would write a line "/ @team"
+                raise OwnersError(json.dumps(slug, ensure_ascii=False), code="codeowners.bad_slug")
+            shown.add(loaded.show((slug, "county.yaml")))
+    shown.add(loaded.show(("city.yaml",)))
+    for problem in loaded.problems:
+        if problem.file in shown and problem.code.split(".")[0] in ("yaml", "load"):
+            raise OwnersError(problem.file, problem.message)
+    return {s.file: s.data for s in loaded.sources}, loaded
+
+
+def _valid(owners: object) -> TypeGuard[list[str]]:
+    return isinstance(owners, list) and all(
+        isinstance(o, str) and o.startswith("@") and " " not in o for o in owners)
 
 
 def county_owners(records: Path) -> dict[str, list[str]]:
     """slug → owners, for every county folder that has a county.yaml, sorted by slug."""
-    found: dict[str, list[str]] = {}
-    for path in sorted(records.glob("*/county.yaml")):
-        if path.parent.name.startswith("."):
-            continue
-        if not is_county_slug(path.parent.name):  # "zz\n" would write a line "/ @team"
-            shown = json.dumps(path.parent.name, ensure_ascii=False)
-            raise OwnersError(shown, code="codeowners.bad_slug")
-        data = _read(path)
-        owners = data.get("owners", []) if isinstance(data, dict) else None
-        if not isinstance(owners, list) or not all(
-                isinstance(o, str) and o.startswith("@") and " " not in o for o in owners):
-            raise OwnersError(path.as_posix(), "owners")
-        found[path.parent.name] = list(owners)
-    return found
+    return _county_owners(*_owner_files(records))
 
 
 def city_owners(records: Path) -> str:
     """The city team's accounts from city.yaml ``owners``, space-separated; CITY_TEAM when
     the file does not name any."""
-    path = records / "city.yaml"
-    if not path.is_file():
-        return CITY_TEAM
-    data = _read(path)
-    owners = data.get("owners") if isinstance(data, dict) else None
+    return _city_owners(*_owner_files(records))
+
+
+def _county_owners(data: dict[str, object], loaded: Loaded) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for slug in loaded.counties:
+        file = loaded.show((slug, "county.yaml"))
+        if file not in data:
+            continue
+        county = data[file]
+        owners = county.get("owners", []) if isinstance(county, dict) else None
+        if not _valid(owners):
+            raise OwnersError(file, "owners")
+        found[slug] = list(owners)
+    return found
+
+
+def _city_owners(data: dict[str, object], loaded: Loaded) -> str:
+    file = loaded.show(("city.yaml",))
+    city = data.get(file)
+    owners = city.get("owners") if isinstance(city, dict) else None
     if owners is None:
         return CITY_TEAM
-    if not isinstance(owners, list) or not owners or not all(
-            isinstance(o, str) and o.startswith("@") and " " not in o for o in owners):
-        raise OwnersError(path.as_posix(), "owners")
+    if not _valid(owners) or not owners:
+        raise OwnersError(file, "owners")
     return " ".join(owners)
 
 
 def generate(records: Path, city_team: str | None = None) -> str:
     """The CODEOWNERS text. Later lines win in CODEOWNERS, so the catch-all comes first."""
-    city_team = city_team or city_owners(records)
+    data, loaded = _owner_files(records)
+    city_team = city_team or _city_owners(data, loaded)
     folder = records.resolve().name
     lines = [render("codeowners.header"), "", render("codeowners.city"), f"* {city_team}"]
     lines += [f"{path} {city_team}" for path in CITY_PATHS]
     lines += [f"/{folder}/city.yaml {city_team}", "", render("codeowners.counties")]
-    for slug, owners in county_owners(records).items():
+    for slug, owners in _county_owners(data, loaded).items():
         if not owners:  # an entry without owners would let anyone approve; keep the city team
             lines.append(render("codeowners.no_owners", slug=slug))
         lines.append(f"/{folder}/{slug}/ {' '.join(owners or [city_team])}")
