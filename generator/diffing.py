@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import yamlsafe
-from generator.errors import RecordError
+from generator.errors import EXIT_USAGE, GeneratorError, RecordError
 from generator.load import COUNTY_FILES, RECORD_DIRS
 from generator.pipeline import check
 
@@ -29,13 +29,12 @@ Snapshot = dict[str, bytes]  # path relative to the records folder (posix) → f
 RECTIFIED = "已整改"
 
 
-class DiffError(Exception):
-    """git is missing, the folder is not in a repository, or the ref does not exist."""
+class DiffError(GeneratorError):
+    """git is missing, the folder is not in a repository, or the ref does not exist (exit 2;
+    the message stands alone, without the usage prefix)."""
 
-    def __init__(self, code: str, **fields: object) -> None:
-        super().__init__(code)
-        self.code = code
-        self.fields = fields
+    exit_code = EXIT_USAGE
+    usage_prefix = False
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from generator import import_messages as M
 from generator import import_records as R
 from generator import import_yaml as Y
 from generator.domain import is_county_slug
-from generator.errors import RecordError, sort_problems
+from generator.errors import EXIT_USAGE, GeneratorError, RecordError, sort_problems
 from generator.import_read import REQUIRED, RawRow, Table, norm, problem, read_workbook
 from generator.load import Source, display_path, load, read_source
 from generator.schemas import load_schemas
@@ -28,8 +28,11 @@ OPTION_FIELDS = {"reviewed_on": "--reviewed-on", "reviewer": "--reviewer",
                  "rectification": "--status", "review": "--result"}
 
 
-class UsageError(Exception):
-    """Wrong use of the command (exit code 2): the message says what to change."""
+class UsageError(GeneratorError):
+    """Wrong use of the command (exit code 2): the message (``usage.…`` in
+    :mod:`generator.text.imports`) says what to change."""
+
+    exit_code = EXIT_USAGE
 
 
 @dataclass(frozen=True)
@@ -75,14 +78,13 @@ def _county(options: Options) -> tuple[str, list[Source]]:
     The slug is checked as ``new`` checks it: ``../../x`` would write outside records/."""
     if not is_county_slug(options.county):
         shown = json.dumps(options.county, ensure_ascii=False)
-        raise UsageError(M.render("usage.bad_slug", county=shown,
-                                  records=display_path(options.records)))
+        raise UsageError("usage.bad_slug", county=shown, records=display_path(options.records))
     path = options.records / options.county / "county.yaml"
     source, failed = read_source(path, "county", options.county, options.county) \
         if path.is_file() else (None, None)
     if source is None or failed or not isinstance(source.data.get("name"), str):
-        raise UsageError(M.render("usage.county", county=options.county,
-                                  records=display_path(options.records)))
+        raise UsageError("usage.county", county=options.county,
+                         records=display_path(options.records))
     return source.data["name"], load(options.records).sources
 
 
@@ -105,8 +107,8 @@ def _require(kind: str, options: Options) -> R.Defaults:
                               ("--reviewer", options.reviewer if kind == "finding" else "-"))
                if not v]
     if missing or options.reviewed_on is None:
-        annex = "附件2" if kind == "finding" else "附件1"
-        raise UsageError(M.render("usage.required", annex=annex, options=" 和 ".join(missing)))
+        raise UsageError("usage.required", annex=M.render(f"annex.{kind}"),
+                         options=M.render("usage.and").join(missing))
     return R.Defaults(options.reviewed_on, options.reviewer, options.status, options.result)
 
 
@@ -251,9 +253,9 @@ def _readable(workbook: Path) -> None:
     from generator.exits import Refused, os_reason, shown
 
     if workbook.is_dir():
-        raise UsageError(M.render("usage.workbook_folder", path=shown(workbook)))
+        raise UsageError("usage.workbook_folder", path=shown(workbook))
     if not workbook.is_file():
-        raise UsageError(M.render("usage.workbook", path=shown(workbook)))
+        raise UsageError("usage.workbook", path=shown(workbook))
     try:
         workbook.open("rb").close()
     except OSError as exc:

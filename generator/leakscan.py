@@ -111,10 +111,10 @@ def refuse_leaks(site: Path, census: Census, schemas: Schemas) -> None:
     """Raise BuildError naming the files when the built public ``site`` contains any
     confidential value of ``census``; the caller then keeps the previous site."""
     from generator.build import BuildError  # build.py calls this module: import late
-    from generator.workflow_messages import MESSAGES
+    from generator.text import render
 
     leaks = scan(site, confidential_texts(census, schemas))
     if leaks:
         shown = "；".join(f"{leak.file}（{leak.value}）" for leak in leaks[:SHOWN])
-        more = MESSAGES["build.leak_more"].format(n=len(leaks) - SHOWN) if len(leaks) > SHOWN else ""
-        raise BuildError(MESSAGES["build.leak"].format(count=len(leaks), shown=shown + more))
+        more = render("build.leak_more", n=len(leaks) - SHOWN) if len(leaks) > SHOWN else ""
+        raise BuildError("build.leak", count=len(leaks), shown=shown + more)
