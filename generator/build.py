@@ -44,6 +44,7 @@ from generator.build_stage import (
 )
 from generator.model import Census
 from generator.schemas import REPO, Schemas
+from generator.text import render
 
 __all__ = ["MARK", "MKDOCS_YML", "STAGE_MARK", "STAGE_PREFIX", "BuildError", "BuildUsageError",
            "Outputs", "build", "check_outputs", "parse_source_date", "recover_outputs",
@@ -129,7 +130,7 @@ def _mkdocs(docs: Path, site: Path, nav: list[dict[str, object]], epoch: int) ->
             finally:
                 config.plugins.on_shutdown()
     except (Abort, ConfigurationError) as exc:
-        detail = "；".join(collected.messages[:10]) or str(exc)
+        detail = render("build.detail_sep").join(collected.messages[:10]) or str(exc)
         raise BuildError("build.mkdocs_failed", detail=detail) from None
     finally:
         logging.getLogger("mkdocs").removeHandler(collected)
@@ -179,7 +180,7 @@ def _exclusive(parents: list[Path]) -> Iterator[list[str]]:
                 _lock(handle.fileno())
             except OSError as exc:
                 if exc.errno not in _LOCKED:
-                    notes.append(f"{parent} 所在的文件系统不支持加锁：请勿同时运行两个生成")
+                    notes.append(render("build.no_lock", parent=parent))
                     continue
                 raise BuildError("build.busy", parent=parent) from None
             stack.callback(_unlock, handle.fileno())
@@ -227,7 +228,7 @@ def _annexes(census: Census, figures: Figures, out: Path, when: datetime) -> lis
 
     out.mkdir()
     files = excel.write_annexes(census, figures, out, when=when)
-    docx = out / "工作报告.docx"
+    docx = out / render("build.report_file")
     report.write_docx(census, figures, docx, when=when)
     write_mark(out, "dist", "internal")
     return [*files, docx]

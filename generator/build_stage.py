@@ -193,10 +193,10 @@ def recover(parent: Path, outputs: dict[str, Path], profile: str) -> list[str]:
 
 
 def _left_note(stale: Path, mark: _StageMark, left: list[Path]) -> str:
-    copies = "、".join(c.name for c in left)
+    copies = text("build.list_sep").join(c.name for c in left)
     if mark.profile is None or any(c.name.removeprefix("old-") not in mark.targets for c in left):
         return render("build.left_unknown", stale=stale, copies=copies)
-    targets = "、".join(f"{ROLES.get(r, r)} {t}" for r, t in sorted(mark.targets.items()))
+    targets = text("build.list_sep").join(f"{ROLES.get(r, r)} {t}" for r, t in sorted(mark.targets.items()))
     return render("build.left_other", profile=PROFILES.get(mark.profile, mark.profile),
                   outputs=targets, stale=stale, copies=copies)
 

@@ -42,7 +42,7 @@ class GeneratorError(Exception):
     # class says its message stands alone.
     usage_prefix: ClassVar[bool] = True
 
-    def __init__(self, code: str, *, exit_code: int | None = None, **fields: object) -> None:
+    def __init__(self, code: str, /, *, exit_code: int | None = None, **fields: object) -> None:
         super().__init__(code)
         self.code = code
         self.fields = fields

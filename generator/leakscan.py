@@ -115,6 +115,7 @@ def refuse_leaks(site: Path, census: Census, schemas: Schemas) -> None:
 
     leaks = scan(site, confidential_texts(census, schemas))
     if leaks:
-        shown = "；".join(f"{leak.file}（{leak.value}）" for leak in leaks[:SHOWN])
+        shown = render("build.leak_sep").join(render("build.leak_item", file=leak.file,
+                                                    value=leak.value) for leak in leaks[:SHOWN])
         more = render("build.leak_more", n=len(leaks) - SHOWN) if len(leaks) > SHOWN else ""
         raise BuildError("build.leak", count=len(leaks), shown=shown + more)

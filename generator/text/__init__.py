@@ -40,12 +40,12 @@ TEMPLATES: dict[str, str] = _merged()
 TAGGED: frozenset[str] = frozenset(build.MESSAGES) | {"render.cell_too_long"}
 
 
-def render(code: str, **fields: object) -> str:
+def render(code: str, /, **fields: object) -> str:
     """The template of ``code`` with ``fields`` filled in (a fragment: no code appended)."""
     return TEMPLATES[code].format(**fields)
 
 
-def message(code: str, **fields: object) -> str:
+def message(code: str, /, **fields: object) -> str:
     """The whole message of ``code``: its text, followed by `` [code]`` for a TAGGED code."""
     shown = render(code, **fields)
     return f"{shown} [{code}]" if code in TAGGED else shown

@@ -51,6 +51,7 @@ MESSAGES: dict[str, str] = {
     "build.write_failed": "写出文件失败{where}：{reason}；{outcome}",
     "build.where": "（{file}）",
     "build.outcome_sep": "，",
+    "build.list_sep": "、",
     "build.unchanged_all": "原有的网站和附件未被改动",
     "build.updated": "{role} {target} 已更新",
     "build.unchanged": "{role} {target} 未改动",
@@ -80,6 +81,9 @@ PLAIN: dict[str, str] = {
         "网站 {site} 和附件 {dist} 的输出文件夹须在同一磁盘上（生成完成后一次性替换，跨磁盘做不到），"
         "请换一个位置"),
     "build.reason_other": "系统错误 {detail}",
+    "build.detail_sep": "；",
+    "build.no_lock": "{parent} 所在的文件系统不支持加锁：请勿同时运行两个生成",
+    "build.report_file": "工作报告.docx",
     # the build command's own lines (commands/build.py)
     "build.usage_line": "用法错误：{line}",
     "build.note": "提示：{note}",

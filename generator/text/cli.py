@@ -5,6 +5,7 @@ from __future__ import annotations
 
 MESSAGES: dict[str, str] = {
     "cli.description": "普查质量提升指导：校验记录，生成网站、附件表格和工作报告。",
+    "cli.metavar": "命令",
     "cli.terminated": "已终止。",
     "cli.interrupted": "已中断。",
     "cli.bug": (

@@ -13,6 +13,8 @@ MESSAGES: dict[str, str] = {
         "请检查模板、页面和记录中可公开的文字"
     ),
     "build.leak_more": "；另有 {n} 处",
+    "build.leak_item": "{file}（{value}）",
+    "build.leak_sep": "；",
     # new
     "new.unknown_county": (
         "没有县（区）文件夹 {folder}。现有的县（区）：{known}。"
