@@ -93,6 +93,8 @@ class RecordError(Exception):
     field: str = ""
     severity: Severity = "error"
     path: tuple[str | int, ...] = dataclasses.field(default_factory=tuple)
+    # the fields the message was rendered from, for a reader that words it differently
+    fields: dict[str, object] = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     def __str__(self) -> str:
         where = self.file

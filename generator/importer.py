@@ -23,6 +23,7 @@ from generator.errors import EXIT_USAGE, GeneratorError, RecordError, sort_probl
 from generator.import_read import REQUIRED, RawRow, Table, norm, problem, read_workbook
 from generator.load import Source, display_path, load, read_source
 from generator.schemas import load_schemas
+from generator.text import render
 
 OPTION_FIELDS = {"reviewed_on": "--reviewed-on", "reviewer": "--reviewer",
                  "rectification": "--status", "review": "--result"}
@@ -202,8 +203,8 @@ def _relocate(p: RecordError, planned: Planned) -> RecordError:
         column, label = None, f"{draft.table.sheet}!{row}（{OPTION_FIELDS[name]}）"
     else:
         column, label = R.where(draft.table, row, name)
-    # the schema's hints speak of YAML quoting, which means nothing in a worksheet cell
-    message = p.message.replace("（请加引号）", "")
+    # the schema's advice to quote means nothing in a worksheet cell: said without it
+    message = render(p.code, **{**p.fields, "quote": ""}) if p.fields.get("quote") else p.message
     return replace(p, file=draft.table.path, line=row, column=column, field=label,
                    message=message)
 

@@ -56,7 +56,9 @@ MESSAGES: dict[str, str] = {
     "schema.type": "应为{expected}，这里是{actual} {value}{hint}",
     "schema.enum": "{value} 不是允许的取值；可选：{allowed}",
     "schema.const": "应为 {expected}，这里是 {value}",
-    "schema.pattern": "{value} 格式不符：{hint}",
+    "schema.pattern": "{value} 格式不符：{hint}{quote}{width}",
+    # for a schema property marked "x-quote": true (codes, numbers people type with zeros)
+    "schema.quote": "（请加引号）",
     "schema.format": "{value} 不是有效的{format}",
     "schema.minLength": "不能为空",
     "schema.maxLength": "{value} 太长：有 {length} 个字，最多 {limit} 个字",
