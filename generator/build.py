@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from generator.aggregate import Figures
-from generator.build_messages import render
 from generator.build_outputs import (
     MARK,
     BuildError,
@@ -45,6 +44,7 @@ from generator.build_stage import (
 )
 from generator.model import Census
 from generator.schemas import REPO, Schemas
+from generator.text import render
 
 __all__ = ["MARK", "MKDOCS_YML", "STAGE_MARK", "STAGE_PREFIX", "BuildError", "BuildUsageError",
            "Outputs", "build", "check_outputs", "parse_source_date", "recover_outputs",
@@ -70,7 +70,7 @@ def parse_source_date(given: str | None) -> int | None:
         return None
     value = given.strip()
     if not value.isascii() or not value.isdigit() or int(value) > LAST_EPOCH:
-        raise BuildUsageError(render("build.source_date", value=given))
+        raise BuildUsageError("build.source_date", value=given)
     return int(value)
 
 
@@ -130,8 +130,8 @@ def _mkdocs(docs: Path, site: Path, nav: list[dict[str, object]], epoch: int) ->
             finally:
                 config.plugins.on_shutdown()
     except (Abort, ConfigurationError) as exc:
-        detail = "；".join(collected.messages[:10]) or str(exc)
-        raise BuildError(f"MkDocs 生成网站失败：{detail}") from None
+        detail = render("build.detail_sep").join(collected.messages[:10]) or str(exc)
+        raise BuildError("build.mkdocs_failed", detail=detail) from None
     finally:
         logging.getLogger("mkdocs").removeHandler(collected)
 
@@ -175,14 +175,14 @@ def _exclusive(parents: list[Path]) -> Iterator[list[str]]:
             try:
                 handle = stack.enter_context(open(parent / LOCK_NAME, "a+b"))
             except OSError as exc:
-                raise BuildError(f"无法在 {parent} 建立临时文件夹和锁文件：{reason(exc)}") from None
+                raise BuildError("build.lock_failed", parent=parent, reason=reason(exc)) from None
             try:
                 _lock(handle.fileno())
             except OSError as exc:
                 if exc.errno not in _LOCKED:
-                    notes.append(f"{parent} 所在的文件系统不支持加锁：请勿同时运行两个生成")
+                    notes.append(render("build.no_lock", parent=parent))
                     continue
-                raise BuildError(f"另一个生成正在向 {parent} 输出，请等它结束后再试") from None
+                raise BuildError("build.busy", parent=parent) from None
             stack.callback(_unlock, handle.fileno())
         yield notes
 
@@ -220,7 +220,7 @@ def recover_outputs(site: Path, dist: Path | None, profile: str = "internal") ->
         try:
             return notes + recover(parent, _outputs(site, dist), profile)
         except OSError as exc:
-            raise BuildError(f"无法清理 {parent} 中上一次生成留下的文件：{reason(exc)}") from None
+            raise BuildError("build.cleanup_failed", parent=parent, reason=reason(exc)) from None
 
 
 def _annexes(census: Census, figures: Figures, out: Path, when: datetime) -> list[Path]:
@@ -228,7 +228,7 @@ def _annexes(census: Census, figures: Figures, out: Path, when: datetime) -> lis
 
     out.mkdir()
     files = excel.write_annexes(census, figures, out, when=when)
-    docx = out / "工作报告.docx"
+    docx = out / render("build.report_file")
     report.write_docx(census, figures, docx, when=when)
     write_mark(out, "dist", "internal")
     return [*files, docx]
@@ -253,7 +253,7 @@ def build(records: Path, census: Census, figures: Figures, schemas: Schemas,
             notes += recover(parent, outputs, profile)
             stage = new_stage(parent, outputs, profile)
         except OSError as exc:
-            raise BuildError(f"无法在 {site.parent} 建立临时文件夹：{reason(exc)}") from None
+            raise BuildError("build.stage_failed", parent=site.parent, reason=reason(exc)) from None
         built = _build_in(stage, _Job(census, figures, schemas, outputs, profile, when))
     built.notes[:0] = notes
     return built
@@ -268,11 +268,10 @@ def _parents(outputs: dict[str, Path]) -> list[Path]:
         for target in outputs.values():
             target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BuildError(f"无法建立输出文件夹 {site.parent}：{reason(exc)}") from None
+        raise BuildError("build.mkdir_failed", parent=site.parent, reason=reason(exc)) from None
     parents = [t.parent.resolve() for t in outputs.values()]
     if len(parents) > 1 and os.stat(parents[1]).st_dev != os.stat(parents[0]).st_dev:
-        raise BuildError(f"网站 {site} 和附件 {outputs['dist']} 的输出文件夹须在同一磁盘上"
-                         "（生成完成后一次性替换，跨磁盘做不到），请换一个位置")
+        raise BuildError("build.other_disk", site=site, dist=outputs["dist"])
     return parents
 
 
@@ -310,7 +309,7 @@ def _build_in(stage: Path, job: _Job) -> Outputs:
             leakscan.refuse_leaks(stage / "site", job.census, job.schemas)
         swap(stage, job.outputs)
     except OSError as exc:
-        raise BuildError(write_failed(exc, stage, job.outputs)) from None
+        raise write_failed(exc, stage, job.outputs) from None
     finally:
         clear_stage(stage, job.outputs, job.profile)  # an old output is never deleted with it
     out = job.outputs.get("dist", job.outputs["site"])

@@ -11,41 +11,43 @@ How the outputs are swapped in and recovered after a kill is build_stage's part.
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 from contextlib import suppress
 from pathlib import Path
+from typing import Any
 
-from generator.build_messages import PROFILES, ROLES, render, text
+from generator.errors import EXIT_USAGE, GeneratorError
 from generator.schemas import REPO
+from generator.text import render
+from generator.text.build import PROFILES, ROLES, WRITE_REASONS
 
 MARK = ".census-output"  # in every output folder this tool writes
 TOOL = "python -m generator build"
 
 
-class BuildError(Exception):
-    """A build that could not finish; the message is Chinese and says what to do."""
+class BuildError(GeneratorError):
+    """A build that could not finish (exit 1); its code (:mod:`generator.text.build`) keys a
+    Chinese message that says what to do."""
 
 
 class BuildUsageError(BuildError):
-    """A build refused before it began (output folders, settings): a usage error, exit 2."""
+    """A build refused before it began (output folders, settings): a usage error, exit 2,
+    each problem shown on its own line after "用法错误："."""
+
+    exit_code = EXIT_USAGE
+
+    def show(self, prog: str) -> str:
+        lines = self.format_message().splitlines()
+        return "\n".join(render("build.usage_line", line=line) for line in lines)
 
 
-_ERRNO_REASONS = {
-    errno.ENOSPC: "磁盘空间不足，请清理磁盘后重试",
-    errno.EDQUOT: "磁盘配额已用完，请清理后重试",
-    errno.EACCES: "没有写入权限，请换一个输出文件夹或检查权限",
-    errno.EPERM: "没有写入权限，请换一个输出文件夹或检查权限",
-    errno.EROFS: "文件夹是只读的，请换一个输出文件夹",
-    errno.ENOTDIR: "路径中有一个同名的文件挡住了文件夹，请换一个输出位置",
-    errno.EEXIST: "路径中有一个同名的文件挡住了文件夹，请换一个输出位置",
-}
 
 
 def reason(exc: OSError) -> str:
     """Why a write failed, in Chinese; the system's own words only for rare errors."""
-    return _ERRNO_REASONS.get(exc.errno or 0, f"系统错误 {exc.strerror or exc}")
+    known = WRITE_REASONS.get(exc.errno or 0)
+    return known or render("build.reason_other", detail=exc.strerror or exc)
 
 
 # --- marks -----------------------------------------------------------------------------------
@@ -81,7 +83,7 @@ def check_outputs(records: Path, outputs: dict[str, Path], profile: str) -> None
         found = _protected(role, path, guarded)
         problems += found or _replaceable(role, path, profile)
     if problems:
-        raise BuildUsageError("\n".join(problems))
+        raise BuildUsageError.joined(problems)
 
 
 def full_path(path: Path) -> Path:
@@ -93,14 +95,15 @@ def full_path(path: Path) -> Path:
         return Path(os.path.abspath(path))
 
 
-def _overlap(outputs: dict[str, Path]) -> list[str]:
+def _overlap(outputs: dict[str, Path]) -> list[BuildUsageError]:
     if "dist" not in outputs:
         return []
     site, dist = full_path(outputs["site"]), full_path(outputs["dist"])
     if site == dist:
-        return [render("build.output_same", site=outputs["site"], dist=outputs["dist"])]
+        return [BuildUsageError("build.output_same", site=outputs["site"], dist=outputs["dist"])]
     if site in dist.parents or dist in site.parents:
-        return [render("build.output_nested", site=outputs["site"], dist=outputs["dist"])]
+        return [BuildUsageError("build.output_nested", site=outputs["site"],
+                                dist=outputs["dist"])]
     return []
 
 
@@ -131,7 +134,8 @@ def _guarded(records: Path) -> list[tuple[Path, str, bool]]:
     return guarded
 
 
-def _protected(role: str, path: Path, guarded: list[tuple[Path, str, bool]]) -> list[str]:
+def _protected(role: str, path: Path,
+               guarded: list[tuple[Path, str, bool]]) -> list[BuildUsageError]:
     full = full_path(path)
     for folder, what, both_ways in guarded:
         if full == folder:
@@ -142,30 +146,30 @@ def _protected(role: str, path: Path, guarded: list[tuple[Path, str, bool]]) -> 
             relation = "build.inside"
         else:
             continue
-        return [render("build.output_protected", role=ROLES[role], path=path,
-                       relation=text(relation), what=text(what), protected=folder)]
+        return [BuildUsageError("build.output_protected", role=ROLES[role], path=path,
+                                relation=render(relation), what=render(what), protected=folder)]
     return []
 
 
-def _replaceable(role: str, path: Path, profile: str) -> list[str]:
+def _replaceable(role: str, path: Path, profile: str) -> list[BuildUsageError]:
     """Missing, empty, or marked as this role's output of this profile: nothing else."""
-    where = {"role": ROLES[role], "path": path}
+    where: dict[str, Any] = {"role": ROLES[role], "path": path}  # the fields of every message
     try:
         if path.is_symlink():
-            return [render("build.output_symlink", **where)]
+            return [BuildUsageError("build.output_symlink", **where)]
         if not path.exists():
             return []
         if not path.is_dir():
-            return [render("build.output_not_folder", **where)]
+            return [BuildUsageError("build.output_not_folder", **where)]
         empty = next(path.iterdir(), None) is None
     except OSError:  # a folder on the way, or the output itself, that may not be looked into
-        return [render("build.output_unreadable", **where)]
+        return [BuildUsageError("build.output_unreadable", **where)]
     mark = read_mark(path)
     if empty or mark == (role, profile):
         return []
     if mark is None:
-        return [render("build.output_foreign", mark=MARK, **where)]
+        return [BuildUsageError("build.output_foreign", mark=MARK, **where)]
     their_role, their_profile = mark
-    return [render("build.output_other", their_role=ROLES.get(their_role, their_role),
-                   their_profile=PROFILES.get(their_profile, their_profile),
-                   profile=PROFILES[profile], **where)]
+    return [BuildUsageError("build.output_other", their_role=ROLES.get(their_role, their_role),
+                            their_profile=PROFILES.get(their_profile, their_profile),
+                            profile=PROFILES[profile], **where)]

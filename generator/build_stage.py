@@ -68,7 +68,7 @@ def swap(stage: Path, outputs: dict[str, Path]) -> None:
     except BaseException as exc:
         _undo(stage, outputs, moves)
         if isinstance(exc, OSError):
-            raise BuildError(write_failed(exc, stage, outputs, moves)) from None
+            raise write_failed(exc, stage, outputs, moves) from None
         raise
 
 
@@ -91,9 +91,9 @@ def _undo(stage: Path, outputs: dict[str, Path], moves: _Moves) -> None:
 
 
 def write_failed(exc: OSError, stage: Path, outputs: dict[str, Path],
-                 moves: _Moves | None = None) -> str:
-    """The message of a failed write: why, and what became of each output."""
-    where = f"（{exc.filename}）" if exc.filename else ""
+                 moves: _Moves | None = None) -> BuildError:
+    """The error of a failed write: why, and what became of each output."""
+    where = text("build.where", file=exc.filename) if exc.filename else ""
     moves = moves or _Moves()
     if not moves.placed and not moves.aside:
         outcome = text("build.unchanged_all")
@@ -107,8 +107,8 @@ def write_failed(exc: OSError, stage: Path, outputs: dict[str, Path],
                 parts.append(text("build.kept_aside", stale=stage, **fields))
             else:
                 parts.append(text("build.unchanged", **fields))
-        outcome = "，".join(parts)
-    return render("build.write_failed", where=where, reason=reason(exc), outcome=outcome)
+        outcome = text("build.outcome_sep").join(parts)
+    return BuildError("build.write_failed", where=where, reason=reason(exc), outcome=outcome)
 
 
 # --- after a build killed outright -----------------------------------------------------------
@@ -193,10 +193,10 @@ def recover(parent: Path, outputs: dict[str, Path], profile: str) -> list[str]:
 
 
 def _left_note(stale: Path, mark: _StageMark, left: list[Path]) -> str:
-    copies = "、".join(c.name for c in left)
+    copies = text("build.list_sep").join(c.name for c in left)
     if mark.profile is None or any(c.name.removeprefix("old-") not in mark.targets for c in left):
         return render("build.left_unknown", stale=stale, copies=copies)
-    targets = "、".join(f"{ROLES.get(r, r)} {t}" for r, t in sorted(mark.targets.items()))
+    targets = text("build.list_sep").join(f"{ROLES.get(r, r)} {t}" for r, t in sorted(mark.targets.items()))
     return render("build.left_other", profile=PROFILES.get(mark.profile, mark.profile),
                   outputs=targets, stale=stale, copies=copies)
 

@@ -1,19 +1,84 @@
-"""The one problem type of the project, and the reporters that print lists of them.
+"""The two problem types of the project, the exit codes, and the reporters of problem lists.
 
 Load and validate return lists of :class:`RecordError`; the CLI hands them to a reporter.
 A problem knows its file, line, column (1-based, ``None`` when a whole file is meant),
 field path, a stable code for tests and tools, and the Chinese message for people.
+
+Anything else a user can cause stops a command with a :class:`GeneratorError` (click's
+``ClickException`` is the model): it carries a stable code, the fields of the code's template
+in :mod:`generator.text` and the exit code it stands for, and formats itself; the CLI
+(generator/cli.py) catches the base, prints :meth:`GeneratorError.show` and exits with
+``exit_code``. Tests and callers branch on ``code``, never on the text.
+
+Exit codes: 0 success (warnings allowed), 1 problems in the records or a failed build,
+2 wrong usage (arguments), 3 the environment (a path that is not a records folder, an
+unreadable file, an unwritable folder, a busy port), 70 an internal error (a bug),
+130 interrupted.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Literal, Self
+
+from generator import text
 
 Severity = Literal["error", "warning"]
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
+EXIT_BUG, EXIT_INTERRUPTED = 70, 130
+
+
+class GeneratorError(Exception):
+    """A command that cannot go on: ``code`` keys the template in :mod:`generator.text`,
+    ``fields`` fill it, ``exit_code`` (the class's, unless given) is what the CLI exits with.
+    ``also`` holds further problems of the same refusal, reported with it (all at once)."""
+
+    exit_code: int = EXIT_PROBLEMS
+    # A usage error (exit 2) is shown after "python -m generator COMMAND: 用法错误：" unless a
+    # class says its message stands alone.
+    usage_prefix: ClassVar[bool] = True
+
+    def __init__(self, code: str, /, *, exit_code: int | None = None, **fields: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.fields = fields
+        if exit_code is not None:
+            self.exit_code = exit_code
+        self.also: list[GeneratorError] = []
+
+    @classmethod
+    def joined(cls, problems: Sequence[Self]) -> Self:
+        """One error reporting every one of ``problems`` (not empty), in order."""
+        first = problems[0]
+        first.also = [*first.also, *problems[1:]]
+        return first
+
+    def codes(self) -> list[str]:
+        """The code of this problem and of every one reported with it."""
+        return [self.code, *(code for p in self.also for code in p.codes())]
+
+    def format_message(self) -> str:
+        """The Chinese message: one line per problem (a TAGGED code ends in ``[code]``)."""
+        own = text.message(self.code, **self.fields)
+        return "\n".join([own, *(p.format_message() for p in self.also)])
+
+    def message(self) -> str:
+        """The same as :meth:`format_message` (the name older callers use)."""
+        return self.format_message()
+
+    def show(self, prog: str) -> str:
+        """What the CLI prints for ``prog`` (``python -m generator build``), without newline."""
+        shown = self.format_message()
+        if self.exit_code == EXIT_USAGE and self.usage_prefix:
+            return f"{prog}: " + text.render("usage.prefix", message=shown)
+        return shown
+
+    def __str__(self) -> str:
+        return self.format_message()
 
 
 @dataclass
@@ -28,13 +93,15 @@ class RecordError(Exception):
     field: str = ""
     severity: Severity = "error"
     path: tuple[str | int, ...] = dataclasses.field(default_factory=tuple)
+    # the fields the message was rendered from, for a reader that words it differently
+    fields: dict[str, object] = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     def __str__(self) -> str:
         where = self.file
         if self.line is not None:
             where += f":{self.line}:{self.column or 1}"
         subject = f" {self.field}:" if self.field else ""
-        label = "警告：" if self.severity == "warning" else ""
+        label = text.render("report.warning") if self.severity == "warning" else ""
         return f"{where}:{subject} {label}{self.message} [{self.code}]"
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
@@ -73,8 +140,8 @@ def count(problems: Iterable[RecordError]) -> tuple[int, int]:
 def summary_line(problems: list[RecordError], n_files: int) -> str:
     errors, warnings = count(problems)
     if not errors and not warnings:
-        return f"检查了 {n_files} 个文件：全部通过。"
-    return f"检查了 {n_files} 个文件：{errors} 个错误，{warnings} 个警告。"
+        return text.render("report.passed", files=n_files)
+    return text.render("report.summary", files=n_files, errors=errors, warnings=warnings)
 
 
 def report_text(problems: list[RecordError], n_files: int) -> str:

@@ -1,9 +1,10 @@
 """Exit codes, and the refusal a command raises when its arguments or its surroundings are wrong.
 
 Takes what a command was pointed at (a records folder, an OSError it met); gives a
-:class:`Refused` carrying a message code of :mod:`generator.workflow_messages` and the exit
-code it stands for. The CLI (generator/cli.py) prints it and exits with that code, so that
-70 is left for our own bugs:
+:class:`Refused` (a :class:`generator.errors.GeneratorError`) carrying a message code of
+:mod:`generator.text.workflow` and the exit code it stands for. The CLI (generator/cli.py)
+prints it and exits with that code, so that 70 is left for our own bugs (the codes are
+defined in generator/errors.py and repeated here for the commands that import them):
 
     0 success (warnings allowed)   1 problems in the records or a failed build
     2 wrong usage (arguments)      3 the environment: a path that is not a records folder,
@@ -17,10 +18,19 @@ import errno
 import os
 from pathlib import Path
 
-from generator.workflow_messages import render
+from generator.errors import (
+    EXIT_BUG,
+    EXIT_ENVIRONMENT,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    GeneratorError,
+)
+from generator.text import render
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
-EXIT_BUG, EXIT_INTERRUPTED = 70, 130
+__all__ = ["EXIT_BUG", "EXIT_ENVIRONMENT", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_PROBLEMS",
+           "EXIT_USAGE", "Refused", "create_exclusive", "os_reason", "require_records", "shown"]
 
 # errno → the key of its Chinese reason in workflow_messages ("reason.EACCES" …)
 _REASONS = {errno.EACCES: "EACCES", errno.EPERM: "EACCES", errno.EROFS: "EROFS",
@@ -30,17 +40,14 @@ _REASONS = {errno.EACCES: "EACCES", errno.EPERM: "EACCES", errno.EROFS: "EROFS",
             errno.EBUSY: "EBUSY"}
 
 
-class Refused(Exception):
-    """A command that cannot run as asked; ``code`` keys its Chinese message."""
+class Refused(GeneratorError):
+    """A command that cannot run as asked, by default because of its surroundings (exit 3);
+    ``code`` keys its Chinese message, ``exit_code`` may say 2 for wrong arguments."""
+
+    exit_code = EXIT_ENVIRONMENT
 
     def __init__(self, code: str, exit_code: int = EXIT_ENVIRONMENT, **fields: object) -> None:
-        super().__init__(code)
-        self.code = code
-        self.exit_code = exit_code
-        self.fields = fields
-
-    def message(self) -> str:
-        return render(self.code, **self.fields)
+        super().__init__(code, exit_code=exit_code, **fields)
 
 
 def os_reason(exc: OSError) -> str:

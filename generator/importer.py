@@ -20,18 +20,22 @@ from generator import import_messages as M
 from generator import import_records as R
 from generator import import_yaml as Y
 from generator.domain import is_county_slug
-from generator.errors import RecordError, sort_problems
+from generator.errors import EXIT_USAGE, GeneratorError, RecordError, sort_problems
 from generator.import_read import REQUIRED, RawRow, Table, norm, problem, read_workbook
 from generator.load import Loaded, Source, display_path, load
 from generator.schemas import load_schemas
+from generator.text import render
 from generator.tree import classify
 
 OPTION_FIELDS = {"reviewed_on": "--reviewed-on", "reviewer": "--reviewer",
                  "rectification": "--status", "review": "--result"}
 
 
-class UsageError(Exception):
-    """Wrong use of the command (exit code 2): the message says what to change."""
+class UsageError(GeneratorError):
+    """Wrong use of the command (exit code 2): the message (``usage.…`` in
+    :mod:`generator.text.imports`) says what to change."""
+
+    exit_code = EXIT_USAGE
 
 
 @dataclass(frozen=True)
@@ -79,15 +83,14 @@ def _county(options: Options) -> tuple[str, Loaded]:
     checked as ``new`` checks it: ``../../x`` would write outside records/."""
     if not is_county_slug(options.county):
         shown = json.dumps(options.county, ensure_ascii=False)
-        raise UsageError(M.render("usage.bad_slug", county=shown,
-                                  records=display_path(options.records)))
+        raise UsageError("usage.bad_slug", county=shown, records=display_path(options.records))
     loaded = load(options.records)
     file = loaded.show((options.county, "county.yaml"))
     county = next((s for s in loaded.sources if s.kind == "county" and s.file == file), None)
     failed = any(p.file == file for p in loaded.problems)
     if county is None or failed or not isinstance(county.data.get("name"), str):
-        raise UsageError(M.render("usage.county", county=options.county,
-                                  records=display_path(options.records)))
+        raise UsageError("usage.county", county=options.county,
+                         records=display_path(options.records))
     return county.data["name"], loaded
 
 
@@ -110,8 +113,8 @@ def _require(kind: str, options: Options) -> R.Defaults:
                               ("--reviewer", options.reviewer if kind == "finding" else "-"))
                if not v]
     if missing or options.reviewed_on is None:
-        annex = "附件2" if kind == "finding" else "附件1"
-        raise UsageError(M.render("usage.required", annex=annex, options=" 和 ".join(missing)))
+        raise UsageError("usage.required", annex=M.render(f"annex.{kind}"),
+                         options=M.render("usage.and").join(missing))
     return R.Defaults(options.reviewed_on, options.reviewer, options.status, options.result)
 
 
@@ -211,8 +214,8 @@ def _relocate(p: RecordError, planned: Planned) -> RecordError:
         column, label = None, f"{draft.table.sheet}!{row}（{OPTION_FIELDS[name]}）"
     else:
         column, label = R.where(draft.table, row, name)
-    # the schema's hints speak of YAML quoting, which means nothing in a worksheet cell
-    message = p.message.replace("（请加引号）", "")
+    # the schema's advice to quote means nothing in a worksheet cell: said without it
+    message = render(p.code, **{**p.fields, "quote": ""}) if p.fields.get("quote") else p.message
     return replace(p, file=draft.table.path, line=row, column=column, field=label,
                    message=message)
 
@@ -262,9 +265,9 @@ def _readable(workbook: Path) -> None:
     from generator.exits import Refused, os_reason, shown
 
     if workbook.is_dir():
-        raise UsageError(M.render("usage.workbook_folder", path=shown(workbook)))
+        raise UsageError("usage.workbook_folder", path=shown(workbook))
     if not workbook.is_file():
-        raise UsageError(M.render("usage.workbook", path=shown(workbook)))
+        raise UsageError("usage.workbook", path=shown(workbook))
     try:
         workbook.open("rb").close()
     except OSError as exc:

@@ -130,7 +130,7 @@ def refuse_leaks(site: Path, census: Census, schemas: Schemas) -> None:
     """Raise BuildError naming the files when the built public ``site`` contains any
     confidential value of ``census``; the caller then keeps the previous site."""
     from generator.build import BuildError  # build.py calls this module: import late
-    from generator.workflow_messages import MESSAGES
+    from generator.text import render
 
     values = confidential_texts(census, schemas)
     leaks = scan(site, values)
@@ -138,6 +138,7 @@ def refuse_leaks(site: Path, census: Census, schemas: Schemas) -> None:
         own = _own_words(values)
         leaks = [leak for leak in leaks if leak.value not in own]
     if leaks:
-        shown = "；".join(f"{leak.file}（{leak.value}）" for leak in leaks[:SHOWN])
-        more = MESSAGES["build.leak_more"].format(n=len(leaks) - SHOWN) if len(leaks) > SHOWN else ""
-        raise BuildError(MESSAGES["build.leak"].format(count=len(leaks), shown=shown + more))
+        shown = render("build.leak_sep").join(render("build.leak_item", file=leak.file,
+                                                    value=leak.value) for leak in leaks[:SHOWN])
+        more = render("build.leak_more", n=len(leaks) - SHOWN) if len(leaks) > SHOWN else ""
+        raise BuildError("build.leak", count=len(leaks), shown=shown + more)

@@ -41,4 +41,5 @@ def located(
         field=field_label(schemas, source.kind, path),
         severity=severity,
         path=path,
+        fields=fields,
     )

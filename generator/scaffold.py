@@ -27,9 +27,10 @@ from datetime import date
 from pathlib import Path
 
 from generator.domain import is_county_slug
+from generator.errors import GeneratorError
 from generator.load import RECORD_DIRS
 from generator.schemas import Schema, resolve
-from generator.workflow_messages import render
+from generator.text import render
 
 KINDS = ("finding", "g106", "verification", "assistance", "county")
 FOLDERS = {kind: folder for folder, kind in RECORD_DIRS.items()}  # finding → findings
@@ -50,16 +51,9 @@ ACTIVE: dict[str, set[tuple[str, ...]]] = {
 }
 
 
-class ScaffoldError(Exception):
-    """A refusal with its message code (workflow_messages) and the fields of the template."""
-
-    def __init__(self, code: str, **fields: object) -> None:
-        super().__init__(code)
-        self.code = code
-        self.fields = fields
-
-    def message(self) -> str:
-        return render(self.code, **self.fields)
+class ScaffoldError(GeneratorError):
+    """A refusal of ``new`` (the file exists, an unknown county): exit 1, its message code in
+    :mod:`generator.text.workflow`."""
 
 
 # --- the text -------------------------------------------------------------------------------

@@ -16,21 +16,19 @@ import subprocess
 from pathlib import Path
 
 from generator import messages
-from generator.errors import RecordError
+from generator.errors import EXIT_USAGE, GeneratorError, RecordError
 from generator.tree import MAX_BYTES, Entry, Place, Show, Tree, add_clashes, problem, tree_of
 from generator.tree import too_large as too_large_problem
 
 LINK_MODE, SUBMODULE_KIND = "120000", "commit"
 
 
-class GitError(Exception):
-    """git is missing, the folder is not in a repository, or the ref does not exist; ``code``
-    keys the message in generator.workflow_messages."""
+class GitError(GeneratorError):
+    """git is missing, the folder is not in a repository, or the ref does not exist (exit 2;
+    the message stands alone, without the usage prefix)."""
 
-    def __init__(self, code: str, **fields: object) -> None:
-        super().__init__(code)
-        self.code = code
-        self.fields = fields
+    exit_code = EXIT_USAGE
+    usage_prefix = False
 
 
 def git(repo: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:

@@ -95,7 +95,10 @@ def _translate(error: ValidationError, schemas: Schemas, source: Source) -> list
     elif keyword == "const":
         fields["expected"] = quote(rule_value)
     elif keyword == "pattern":
-        fields["hint"] = (error.schema.get("x-hint") or f"应符合 {rule_value}") + _width_hint(value)
+        fields["hint"] = error.schema.get("x-hint") or f"应符合 {rule_value}"
+        # said apart, so that a reader where quoting means nothing (import) can leave it out
+        fields["quote"] = messages.render("schema.quote") if error.schema.get("x-quote") else ""
+        fields["width"] = _width_hint(value)
     elif keyword == "format":
         fields["format"] = messages.FORMAT_NAMES.get(str(rule_value), str(rule_value))
     elif keyword in ("maxLength", "minItems", "maxItems", "minimum", "maximum"):

@@ -24,23 +24,24 @@ import yaml
 from yaml._yaml import CParser
 from yaml.resolver import BaseResolver
 
-from generator import messages
-from generator.messages import TYPE_NAMES, quote
+from generator.errors import GeneratorError
+from generator.text import records as messages
+from generator.text.records import TYPE_NAMES, quote
 
 MAX_DEPTH = 20
 MAX_DIGITS = 1000  # digits of a plain integer; no census figure comes near
 _INFINITIES = (float("inf"), float("-inf"))
 
 
-class YamlProblem(Exception):
-    """A problem found while parsing: message code, fields for its template, and position."""
+class YamlProblem(GeneratorError):
+    """A problem found while parsing: message code, fields for its template, and position.
+    The loader turns it into a located :class:`generator.errors.RecordError`."""
 
     def __init__(self, code: str, line: int | None, column: int | None, **fields: object):
         super().__init__(code)
-        self.code = code
+        self.fields = fields
         self.line = line
         self.column = column
-        self.fields = fields
 
 
 class _Resolver(BaseResolver):

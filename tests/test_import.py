@@ -300,10 +300,12 @@ def test_not_an_annex(tmp_path: Path) -> None:
 def test_usage_errors(tmp_path: Path) -> None:
     target = empty_copy(MINIMAL, tmp_path / "records")
     book = rough_annex2(tmp_path / "a2.xlsx", [[1, "公司", "工业源", "G101-1", "03", "类别", "错", None]])
-    with pytest.raises(UsageError, match="--reviewer"):
+    with pytest.raises(UsageError, match="--reviewer") as raised:
         import_workbook(book, options(target, reviewer=None))
-    with pytest.raises(UsageError, match="nope"):
+    assert raised.value.code == "usage.required"
+    with pytest.raises(UsageError, match="nope") as raised:
         import_workbook(book, options(target, county="nope"))
+    assert raised.value.code == "usage.county"
 
 
 def test_cli_exit_codes(tmp_path: Path) -> None:

@@ -103,8 +103,9 @@ def test_a_real_workbook_is_read_whatever_its_name(tmp_path: Path, name: str) ->
 
 def test_a_folder_is_no_workbook(tmp_path: Path) -> None:
     target = empty_copy(MINIMAL, tmp_path / "records")
-    with pytest.raises(UsageError, match="是文件夹"):
+    with pytest.raises(UsageError) as raised:
         import_workbook(tmp_path, options(target))
+    assert raised.value.code == "usage.workbook_folder"
     code, _, err = main_in_process(["import", str(tmp_path), "--county", "hualong", "--records",
                                     str(target), "--reviewed-on", "2019-03-11", "--reviewer", "乙"])
     assert code == 2 and "是文件夹，不是工作簿" in err

@@ -17,7 +17,7 @@ from generator.schemas import KINDS, SCHEMA_DIR, load_schemas, walk_properties
 SCHEMAS = load_schemas()
 HAN = re.compile(r"[\u4e00-\u9fff]")
 KEYWORDS_WITHOUT_MESSAGES = {"$schema", "title", "description", "examples", "properties",
-                             "items", "definitions", "allOf", "$ref", "x-hint", "x-confidential",
+                             "items", "definitions", "allOf", "$ref", "x-hint", "x-quote", "x-confidential",
                              "x-publishable"}
 
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from generator.commands.validate import add_checking_arguments
 from generator.errors import REPORTERS
+from generator.text import render
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS = 0, 1
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -27,27 +28,29 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=run)
 
 
-def _refusals(records: Path, site: Path, dist: Path | None,
-              profile: str) -> tuple[int | None, list[str]]:
+def _refusals(records: Path, site: Path, dist: Path | None, profile: str) -> int | None:
     """SOURCE_DATE_EPOCH (read here, and only here) and the output folders, checked before
-    anything else: the date given, and every usage problem found."""
+    anything else: the date given; every usage problem found is raised at once
+    (BuildUsageError, exit 2)."""
     from generator.build import BuildUsageError, check_outputs, parse_source_date
 
     problems, given = [], None
     try:
         given = parse_source_date(os.environ.get("SOURCE_DATE_EPOCH"))
     except BuildUsageError as exc:
-        problems.append(str(exc))
+        problems.append(exc)
     try:
         check_outputs(records, {"site": site} if dist is None else {"site": site, "dist": dist},
                       profile)
     except BuildUsageError as exc:
-        problems.append(str(exc))
-    return given, problems
+        problems.append(exc)
+    if problems:
+        raise BuildUsageError.joined(problems)
+    return given
 
 
 def run(args: argparse.Namespace) -> int:
-    from generator.build import BuildError, BuildUsageError, build, recover_outputs, source_date
+    from generator.build import BuildError, build, recover_outputs, source_date
     from generator.exits import require_records
     from generator.pipeline import prepare
 
@@ -57,33 +60,26 @@ def run(args: argparse.Namespace) -> int:
     site = Path(args.site or ("site-public" if public else "site"))
     dist = None if public else Path(args.dist)
     records = Path(args.records)
-    given, problems = _refusals(records, site, dist, args.profile)
-    if problems:
-        lines = [line for problem in problems for line in problem.splitlines()]
-        sys.stderr.write("".join(f"用法错误：{line}\n" for line in lines))
-        return EXIT_USAGE
+    given = _refusals(records, site, dist, args.profile)
     try:  # first, so that records with errors do not keep a killed build's outputs hidden
         notes = recover_outputs(site, dist, args.profile)
     except BuildError:
         notes = []  # locked or not writable: build() says so, if the records get that far
     for note in notes:
-        sys.stderr.write(f"提示：{note}\n")
+        sys.stderr.write(render("build.note", note=note) + "\n")
     prepared = prepare(records, strict=args.strict)
     checked = prepared.checked
     if checked.problems or not checked.ok:
         sys.stdout.write(REPORTERS[args.format](checked.problems, checked.loaded.n_files))
     if prepared.census is None or prepared.figures is None:
-        sys.stderr.write("记录有错误，未生成网站和附件；原有输出保持不变。\n")
+        sys.stderr.write(render("build.blocked") + "\n")
         return EXIT_PROBLEMS
-    try:
-        outputs = build(records, prepared.census, prepared.figures, checked.schemas, site, dist,
-                        public=public, epoch=source_date(records, prepared.census, given))
-    except BuildError as exc:
-        sys.stderr.write(f"{exc}\n")
-        return EXIT_USAGE if isinstance(exc, BuildUsageError) else EXIT_PROBLEMS
+    # a BuildError (exit 1, or 2 for BuildUsageError) is printed by cli.py
+    outputs = build(records, prepared.census, prepared.figures, checked.schemas, site, dist,
+                    public=public, epoch=source_date(records, prepared.census, given))
     for note in outputs.notes:
-        sys.stderr.write(f"提示：{note}\n")
-    sys.stdout.write(f"网站：{outputs.site / 'index.html'}\n")
+        sys.stderr.write(render("build.note", note=note) + "\n")
+    sys.stdout.write(render("build.site", path=outputs.site / "index.html") + "\n")
     for path in outputs.files:
-        sys.stdout.write(f"下载：{path}\n")
+        sys.stdout.write(render("build.download", path=path) + "\n")
     return EXIT_OK

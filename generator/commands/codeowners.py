@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeGuard
 
 from generator.domain import is_county_slug
+from generator.errors import GeneratorError
 from generator.workflow_messages import render
 
 if TYPE_CHECKING:
@@ -29,9 +30,11 @@ CITY_TEAM = "@puyang-census/city-team"
 CITY_PATHS = ("/schemas/", "/generator/", "/site_templates/", "/.github/")
 
 
-class OwnersError(Exception):
+class OwnersError(GeneratorError):
+    """A county.yaml or city.yaml whose owners cannot be written into CODEOWNERS (exit 1)."""
+
     def __init__(self, file: str, detail: str = "", code: str = "codeowners.bad_county") -> None:
-        super().__init__(render(code, file=file, detail=detail))
+        super().__init__(code, file=file, detail=detail)
 
 
 def _owner_files(records: Path) -> tuple[dict[str, object], Loaded]:
@@ -132,11 +135,7 @@ def run(args: argparse.Namespace) -> int:
     records = Path(args.records)
     require_records(records)  # else exit 3: a missing folder would give an empty CODEOWNERS
     output = Path(args.output) if args.output else records.resolve().parent / ".github" / "CODEOWNERS"
-    try:
-        wanted = generate(records)
-    except OwnersError as exc:
-        sys.stderr.write(f"{exc}\n")
-        return EXIT_PROBLEMS
+    wanted = generate(records)  # OwnersError: exit 1, printed by cli.py
     shown = _shown(output)
     if args.check:
         current = output.read_text(encoding="utf-8") if output.is_file() else ""

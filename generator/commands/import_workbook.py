@@ -22,7 +22,7 @@ from generator.load import display_path
 if TYPE_CHECKING:
     from generator.importer import Outcome
 
-from generator.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from generator.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_PROBLEMS
 
 
 def _date(value: str) -> str:
@@ -78,17 +78,13 @@ def _finish(outcome: Outcome, dry_run: bool) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from generator.exits import require_records
-    from generator.importer import Options, UsageError, import_workbook
+    from generator.importer import Options, import_workbook
 
     require_records(Path(args.records))  # else exit 3
     options = Options(county=args.county, records=Path(args.records),
                       reviewed_on=args.reviewed_on, reviewer=args.reviewer, status=args.status,
                       result=args.result, dry_run=args.dry_run, force=args.force)
-    try:
-        outcome = import_workbook(Path(args.workbook), options)
-    except UsageError as exc:
-        sys.stderr.write(f"python -m generator import: 用法错误：{exc}\n")
-        return EXIT_USAGE
+    outcome = import_workbook(Path(args.workbook), options)  # UsageError: exit 2 (cli.py)
     lines = list(outcome.notes)
     written = set(outcome.written)
     for item in outcome.planned:

@@ -16,7 +16,7 @@ from pathlib import Path
 from generator.domain import DATE_RE
 from generator.workflow_messages import render
 
-EXIT_OK, EXIT_PROBLEMS = 0, 1
+EXIT_OK = 0
 
 
 def _day(text: str) -> date:
@@ -50,17 +50,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     from generator.exits import require_records
     from generator.load import display_path
-    from generator.scaffold import ScaffoldError, write_new
+    from generator.scaffold import write_new
     from generator.schemas import load_schemas
 
     require_records(Path(args.records))  # else exit 3: not a records folder
     schema = load_schemas().documents[args.kind]
-    try:
-        path = write_new(Path(args.records), args.kind, args.county, schema,
-                         args.date or date.today())
-    except ScaffoldError as exc:
-        sys.stderr.write(exc.message() + "\n")
-        return EXIT_PROBLEMS
+    # a refusal (ScaffoldError, exit 1; Refused, exit 3) is printed by cli.py
+    path = write_new(Path(args.records), args.kind, args.county, schema, args.date or date.today())
     shown = display_path(path)
     sys.stdout.write(shown + "\n")
     sys.stderr.write(render("new.written", file=shown) + "\n")

@@ -40,7 +40,6 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from generator import messages
 from generator.aggregate import Figures
 from generator.build import BuildError
 from generator.model import Census
@@ -433,12 +432,12 @@ def write_annexes(census: Census, figures: Figures, out_dir: Path,
         save(book, path, stamp)
         written.append(path)
     if too_long:
-        raise BuildError(_too_long_message(too_long))
+        raise _too_long_error(too_long)
     return written
 
 
-def _too_long_message(cells: list[tuple[str, str, str, int]]) -> str:
-    """One Chinese line per cell whose text the workbook cannot hold (code render.cell_too_long)."""
-    return "\n".join(messages.render("render.cell_too_long", book=book, sheet=sheet, cell=cell,
-                                      length=length, limit=MAX_TEXT) + " [render.cell_too_long]"
-                     for book, sheet, cell, length in cells)
+def _too_long_error(cells: list[tuple[str, str, str, int]]) -> BuildError:
+    """One problem (code render.cell_too_long) per cell whose text the workbook cannot hold."""
+    return BuildError.joined([BuildError("render.cell_too_long", book=book, sheet=sheet,
+                                         cell=cell, length=length, limit=MAX_TEXT)
+                              for book, sheet, cell, length in cells])

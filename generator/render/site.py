@@ -21,6 +21,7 @@ from generator.model import CHECK_TITLES, Census, County
 from generator.redact import public_view
 from generator.render import charts, markup, site_tables
 from generator.schemas import REPO, Schemas
+from generator.text import render as render_text
 
 ASSETS = markup.TEMPLATES / "assets"
 GUIDE = markup.TEMPLATES / "guide.md"
@@ -220,7 +221,8 @@ def _allowed(node: dict[str, Any]) -> str:
         if source.get("format") == "date":
             return "日期 YYYY-MM-DD"
         if "x-hint" in source:
-            return str(source["x-hint"])
+            quote = render_text("schema.quote") if source.get("x-quote") else ""
+            return str(source["x-hint"]) + quote
     return ""
 
 

@@ -1,0 +1,77 @@
+"""Every Chinese text the ``import`` command prints, keyed by a stable code.
+
+Kept apart from records.py so the validator's messages and the importer's can change
+independently. Placeholders are ``str.format`` fields.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # problems (RecordError codes), located in the workbook
+    "import.too_large": "工作簿太大（{size} 字节，上限 {limit} 字节）：请只保留附件1或附件2 的表格后再导入",
+    "import.unpacked_too_large": "工作簿解压后超过 {limit} 字节，不像附件表格：请只保留附件1或附件2 的表格后再导入",
+    "import.too_many_rows": (
+        "工作表“{sheet}”超过 {limit} 行，不像附件表格（可能有大量重复的行，或只设了格式的空行）："
+        "请删去多余的行后再导入"
+    ),
+    "import.too_many_cells": "工作簿超过 {limit} 个单元格，不像附件表格：请只保留附件1或附件2 的表格后再导入",
+    "import.empty": "文件是空的（0 字节）：请选择填好的附件1或附件2（.xlsx）",
+    "import.encrypted": "工作簿设置了打开密码（已加密），无法读取：请在 Excel 或 WPS 中取消密码，另存为 .xlsx 后再导入",
+    "import.xls": "这是旧版 Excel 97–2003 工作簿（.xls）：请在 Excel 或 WPS 中“另存为”Excel 工作簿（.xlsx）后再导入",
+    "import.xlsb": "这是 Excel 二进制工作簿（.xlsb）：请在 Excel 中“另存为”Excel 工作簿（.xlsx）后再导入",
+    "import.ods": "这是 OpenDocument 表格（.ods）：请在 WPS 或 LibreOffice 中“另存为”Excel 工作簿（.xlsx）后再导入",
+    "import.text": (
+        "这是文本文件（如 .csv、.txt，或网页导出的“.xls”），不是 Excel 工作簿："
+        "请在 Excel 或 WPS 中打开后“另存为”Excel 工作簿（.xlsx）再导入"
+    ),
+    "import.zip": "这是 zip 压缩包或其他 Office 文档，不是 Excel 工作簿（.xlsx）：请选择填好的附件1或附件2",
+    "import.not_workbook": "无法识别这个文件，它不是 Excel 工作簿（.xlsx）：请选择填好的附件1或附件2",
+    "import.damaged": "工作簿已损坏，无法读取（{detail}）：请在 Excel 或 WPS 中打开，确认内容后重新另存为 .xlsx",
+    "import.exists": "{file} 在导入过程中被别人创建了，没有覆盖：请重新导入，已有的记录会被跳过",
+    "import.unwritable": "无法写入 {file}：{reason}",
+    "import.not_annex": "没有找到附件1（无法填报 G106-1 问题表）或附件2（集中审核普查表情况明细表）的表头：请用本系统导出的表格填写，不要改动表头",
+    "import.no_sheet": "工作簿里没有“{county}”的工作表，也没有带“县（区）”列的全市表：请按县（区）名称命名工作表",
+    "import.column_missing": "表头里找不到“{header}”列",
+    "import.cell_type": "单元格是{kind}，这里应填文字{hint}",
+    "import.county_blank": "全市表中此行的“县（区）”未填",
+    "import.object_conflict": "同一普查对象（序号 {seq}）各行的“{header}”不一致：{first} 与 {other}",
+    "import.duplicate_row": "与第 {row} 行重复，已忽略",
+    "detail.zip": "文件不完整，或压缩结构损坏",
+    "detail.content": "工作簿内部的内容格式有误",
+    # notes: printed, not problems
+    "note.sheet": "读取工作表“{sheet}”（{kind}），第 {rows} 行",
+    "note.other_county": "跳过其他县（区）的 {n} 行：{counties}",
+    "note.exists": "{where}：{what}：已存在（{record}），跳过",
+    "note.ignored_column": "工作表“{sheet}”的“{header}”列不属于附件表头，已忽略",
+    "note.plan": "写入 {path}（{what}）",
+    "note.plan_dry": "将写入 {path}（{what}）",
+    "note.nothing": "没有需要导入的新记录。",
+    "note.written": "导入完成：写入 {n} 个文件，跳过已有的 {skipped} 行。",
+    "note.dry_run": "试运行（--dry-run）：以上 {n} 个文件没有写入。",
+    "note.blocked": "有错误，没有写入任何文件。改正工作簿后重新导入，或用 --force 只写入没有错误的记录。",
+    "note.unwritable": (
+        "有 {bad} 个文件无法写入（见上），写入了 {n} 个：请检查文件夹权限和磁盘空间后重新导入，"
+        "已写入的行会被跳过。"
+    ),
+    "note.forced": "有错误（--force）：写入了 {n} 个没有错误的记录，{bad} 个有错误的记录没有写入。",
+    "what.finding": "{name}，{n} 处错误，第 {rows} 行",
+    "what.g106": "{name}，第 {rows} 行",
+    # usage errors (exit code 2)
+    "usage.bad_slug": "县（区）代号 {county} 不合规：只能用小写字母、数字和“-”，如 hualong（是 {records} 下的文件夹名）",
+    "usage.county": "找不到县（区）“{county}”：{records} 下没有 {county}/county.yaml",
+    "usage.workbook": "找不到工作簿 {path}",
+    "usage.workbook_folder": "{path} 是文件夹，不是工作簿：请写填好的附件1或附件2（.xlsx）文件的路径",
+    "usage.required": "导入{annex}需要 {options}（附件表格里没有这些内容）",
+    "usage.and": " 和 ",
+    "annex.finding": "附件2",
+    "annex.g106": "附件1",
+    "usage.date": "{value} 不是有效日期：请写成 YYYY-MM-DD，如 2019-03-11",
+}
+
+KIND_NAMES = {"finding": "附件2 集中审核普查表情况明细表", "g106": "附件1 无法填报 G106-1 问题表"}
+TYPE_NAMES = {"datetime": "日期或时间", "bool": "逻辑值（TRUE/FALSE）", "formula": "公式"}
+DATE_HINT = "。Excel 把输入当成了日期：请先把单元格设为“文本”格式再输入"
+
+
+def render(code: str, **fields: object) -> str:
+    return MESSAGES[code].format(**fields)
