@@ -1,16 +1,29 @@
-"""``python -m generator build [RECORDS_DIR] [--site DIR] [--dist DIR] [--strict]``."""
+"""``python -m generator build [RECORDS_DIR] [--site DIR] [--dist DIR] [--strict] [--as-of DATE]``.
+
+The settings of the build are decided here, once (arguments, SOURCE_DATE_EPOCH), and passed
+to pipeline.build, which does the work in order.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 from generator.commands.validate import add_checking_arguments
 from generator.errors import REPORTERS
+from generator.settings import Settings, SettingsError, for_records, parse_as_of, today_from
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _as_of(value: str) -> date:
+    try:
+        return parse_as_of(value)
+    except SettingsError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -24,66 +37,66 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--site", default=None,
                    help="网站输出文件夹（默认 内部版 site，公开版 site-public）")
     p.add_argument("--dist", default="dist", help="附件和报告输出文件夹（默认 dist）")
+    p.add_argument("--as-of", type=_as_of, default=None, metavar="YYYY-MM-DD",
+                   help="数据截至日期，即各输出文件标注的日期（默认取 git 中 records/ 最后一次提交的日期，"
+                        "没有 git 时取工作结束日；设置了环境变量 SOURCE_DATE_EPOCH 时以它为准）")
     p.set_defaults(func=run)
 
 
-def _refusals(records: Path, site: Path, dist: Path | None,
-              profile: str) -> tuple[int | None, list[str]]:
-    """SOURCE_DATE_EPOCH (read here, and only here) and the output folders, checked before
-    anything else: the date given, and every usage problem found."""
-    from generator.build import BuildUsageError, check_outputs, parse_source_date
+def settings_from(args: argparse.Namespace) -> tuple[Settings | None, list[str]]:
+    """The build's settings from its arguments and SOURCE_DATE_EPOCH (read here, and only
+    here), and the output folders checked before anything else: the settings, or None and
+    every usage problem found."""
+    from generator.build import BuildUsageError, check_outputs
 
-    problems, given = [], None
+    problems, today = [], None
     try:
-        given = parse_source_date(os.environ.get("SOURCE_DATE_EPOCH"))
+        today = today_from(os.environ)
+    except SettingsError as exc:
+        problems.append(str(exc))
+    settings = for_records(Path(args.records), profile=args.profile,
+                           site=Path(args.site) if args.site else None, dist=Path(args.dist),
+                           strict=args.strict, as_of=args.as_of, today=today)
+    try:
+        check_outputs(settings.paths.records, settings.outputs(), settings.profile)
     except BuildUsageError as exc:
         problems.append(str(exc))
-    try:
-        check_outputs(records, {"site": site} if dist is None else {"site": site, "dist": dist},
-                      profile)
-    except BuildUsageError as exc:
-        problems.append(str(exc))
-    return given, problems
+    return (None if problems else settings), problems
 
 
 def run(args: argparse.Namespace) -> int:
-    from generator.build import BuildError, BuildUsageError, build, recover_outputs, source_date
+    from generator import pipeline
+    from generator.build import BuildError, BuildUsageError, recover_outputs
     from generator.exits import require_records
-    from generator.pipeline import prepare
 
     require_records(Path(args.records))  # else exit 3 before any output folder is touched
-
-    public = args.profile == "public"
-    site = Path(args.site or ("site-public" if public else "site"))
-    dist = None if public else Path(args.dist)
-    records = Path(args.records)
-    given, problems = _refusals(records, site, dist, args.profile)
-    if problems:
+    settings, problems = settings_from(args)
+    if settings is None:
         lines = [line for problem in problems for line in problem.splitlines()]
         sys.stderr.write("".join(f"用法错误：{line}\n" for line in lines))
         return EXIT_USAGE
     try:  # first, so that records with errors do not keep a killed build's outputs hidden
-        notes = recover_outputs(site, dist, args.profile)
+        notes = recover_outputs(settings.paths.site, settings.paths.dist, settings.profile)
     except BuildError:
-        notes = []  # locked or not writable: build() says so, if the records get that far
+        notes = []  # locked or not writable: the build says so, if the records get that far
     for note in notes:
         sys.stderr.write(f"提示：{note}\n")
-    prepared = prepare(records, strict=args.strict)
-    checked = prepared.checked
-    if checked.problems or not checked.ok:
-        sys.stdout.write(REPORTERS[args.format](checked.problems, checked.loaded.n_files))
-    if prepared.census is None or prepared.figures is None:
-        sys.stderr.write("记录有错误，未生成网站和附件；原有输出保持不变。\n")
-        return EXIT_PROBLEMS
+
+    def report(checked: pipeline.Checked) -> None:
+        if checked.problems or not checked.ok:
+            sys.stdout.write(REPORTERS[args.format](checked.problems, checked.loaded.n_files))
+
     try:
-        outputs = build(records, prepared.census, prepared.figures, checked.schemas, site, dist,
-                        public=public, epoch=source_date(records, prepared.census, given))
+        built = pipeline.build(settings, report)
     except BuildError as exc:
         sys.stderr.write(f"{exc}\n")
         return EXIT_USAGE if isinstance(exc, BuildUsageError) else EXIT_PROBLEMS
-    for note in outputs.notes:
+    if built.outputs is None:
+        sys.stderr.write("记录有错误，未生成网站和附件；原有输出保持不变。\n")
+        return EXIT_PROBLEMS
+    for note in built.outputs.notes:
         sys.stderr.write(f"提示：{note}\n")
-    sys.stdout.write(f"网站：{outputs.site / 'index.html'}\n")
-    for path in outputs.files:
+    sys.stdout.write(f"网站：{built.outputs.site / 'index.html'}\n")
+    for path in built.outputs.files:
         sys.stdout.write(f"下载：{path}\n")
     return EXIT_OK

@@ -104,7 +104,7 @@ def _say(line: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from generator.build import MKDOCS_YML, _quiet_logs
+    from generator.build import MKDOCS_YML, mkdocs_logging
     from generator.exits import require_records
     from generator.preview import Preview
     from generator.render.markup import TEMPLATES
@@ -114,8 +114,7 @@ def run(args: argparse.Namespace) -> int:
     require_records(records)
     if exposed(args.host):
         sys.stderr.write(render("serve.exposed", host=args.host) + "\n")
-    _quiet_logs()
-    with tempfile.TemporaryDirectory(prefix="census-preview-") as tmp:
+    with mkdocs_logging(), tempfile.TemporaryDirectory(prefix="census-preview-") as tmp:
         url = _url(args.host, args.port)
         preview = Preview(records, Path(tmp) / "docs", Path(tmp) / "site", url, say=_say)
         server = _server(args.host, args.port, preview)

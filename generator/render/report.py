@@ -70,11 +70,12 @@ def _number_tables(report: Report) -> Report:
 
 
 def report_markdown(census: Census, figures: Figures, public: bool = False,
-                    templates: Path = markup.TEMPLATES) -> str:
-    """The report as Markdown for the site's 工作报告 page (record text escaped)."""
+                    templates: Path = markup.TEMPLATES, schemas: Schemas | None = None) -> str:
+    """The report as Markdown for the site's 工作报告 page (record text escaped), through
+    ``templates`` (site_templates/); ``schemas`` decide what the public profile shows."""
     env = markup.environment(templates)
-    return env.get_template(TEMPLATE).render(report=report_sections(census, figures, public),
-                                             headings=MD_HEADINGS)
+    report = report_sections(census, figures, public, schemas)
+    return env.get_template(TEMPLATE).render(report=report, headings=MD_HEADINGS)
 
 
 def write_docx(census: Census, figures: Figures, path: Path, public: bool = False,
