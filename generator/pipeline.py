@@ -9,6 +9,10 @@
   profile), the site's pages, the site through MkDocs, into a staging folder; for the public
   profile, the leak scan; then the swap (build.py). What a build is told comes in one
   :class:`~generator.settings.Settings`.
+- :func:`refresh` — what ``serve`` does on a change: the same stages, incrementally (only the
+  changed files re-read, the cross-record rules re-run in memory, only the pages whose text
+  changed rebuilt by MkDocs; preview_site holds the state between calls and does the
+  page-level work).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from generator.validate import validate
 
 if TYPE_CHECKING:
     from generator.build import Outputs, Stage
+    from generator.preview_site import Session
 
 
 @dataclass
@@ -150,3 +155,21 @@ def _render_site(settings: Settings, census: Census, figures: Figures, schemas: 
                paths.mkdocs_yml)
     site_pages.splice(site, deferred)
     write_mark(site, "site", settings.profile)
+
+
+def refresh(session: Session, changed: set[Path] | None) -> Prepared:
+    """serve's rebuild: the records re-read (only the files in ``changed`` when that is
+    enough; all of them when ``changed`` is None), validated in memory, and, when clean,
+    typed, counted and rendered into the preview's site, rebuilding only the pages whose
+    text changed. Returns the records as checked (problems included)."""
+    from generator import preview_site
+
+    schemas = session.the_schemas()
+    with collector_paused():
+        loaded = preview_site.reload(session, changed)  # load (or re-read the changed files)
+        checked = Checked(loaded, schemas, validate(loaded, schemas,  # validate
+                                                    schema_pass=session.schema_pass))
+    prepared = typed(checked)  # model, aggregate
+    if prepared.census is not None and prepared.figures is not None:
+        preview_site.render(session, prepared.census, prepared.figures)  # render, MkDocs
+    return prepared

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from generator import domain
 from generator.aggregate import Area, Figures
 from generator.model import CHECK_TITLES, Census, County
@@ -246,17 +248,18 @@ def nav(census: Census) -> list[dict[str, Any]]:
 def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
                 downloads: list[Path], report_md: str, public: bool = False,
                 defer: bool = True, templates: Path = markup.TEMPLATES,
-                benchmarks: Path | None = None) -> Deferred:
+                benchmarks: Path | None = None, env: jinja2.Environment | None = None) -> Deferred:
     """Write every page and asset of the site into ``docs`` (an empty folder); returns the
     large tables that :func:`splice` must put into the built pages (none with ``defer``
     False: every table inline, for ``mkdocs serve``). The public profile (``public``) renders
     the redacted census (redact.public_view): no confidential value, no free text that is not
     publishable; the templates only follow the data. ``templates`` is site_templates/ (the
     Jinja2 templates, guide.md and the assets); ``benchmarks``, the results the 性能 page
-    shows (default BENCHMARK_RESULTS)."""
+    shows (default BENCHMARK_RESULTS); ``env``, a Jinja2 environment of ``templates`` made
+    before (the preview keeps one: its compiled templates are reused)."""
     if public:
         census, figures = public_view(census, figures, schemas)
-    env = markup.environment(templates)
+    env = env or markup.environment(templates)
     deferred: Deferred = {}
     verifications = {**_common(census, figures), **_verification_counts(census)}
     pages: dict[str, str] = {
