@@ -148,6 +148,7 @@ def test_file_events_say_which_records_changed_or_that_anything_may_have(tmp_pat
     changes.dispatch(_event(finding, "modified"))
     changes.dispatch(_event(finding.parent, "modified", directory=True))
     changes.dispatch(_event(settings.paths.mkdocs_yml.parent / "README.md", "modified"))
+    changes.dispatch(_event(finding.with_name(".hl-20190311-aaa.yaml.swp"), "created"))
     assert changes.take() == ({finding}, False)
     assert changes.take() == (set(), False)
     for kind in ("created", "deleted", "moved"):

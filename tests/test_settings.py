@@ -21,11 +21,11 @@ from hypothesis import strategies as st
 from tests.conftest import MINIMAL, REPO, run_cli
 
 PACKAGE = REPO / "generator"
-# Only the command line reads the environment: the entry point (GENERATOR_DEBUG, which
-# decides whether a bug shows a traceback), validate's --format default (GITHUB_ACTIONS)
-# and build's SOURCE_DATE_EPOCH; build.py sets MkDocs' variables around its call and
+# Only the command line reads the environment: the entry point and serve (GENERATOR_DEBUG,
+# which decides whether a bug shows a traceback), validate's --format default
+# (GITHUB_ACTIONS) and build's SOURCE_DATE_EPOCH; build.py sets MkDocs' variables around its call and
 # restores them; diffing passes git an environment of its own.
-ENVIRON_ALLOWED = {"cli.py", "preview.py", "commands/validate.py", "commands/build.py",
+ENVIRON_ALLOWED = {"cli.py", "commands/serve.py", "commands/validate.py", "commands/build.py",
                    "build.py", "diffing.py"}
 
 

@@ -107,6 +107,8 @@ class Changes:
         if not inside and not (where == self.config
                                or any(d == where or d in where.parents for d in self.others)):
             return  # mkdocs.yml's folder is watched for mkdocs.yml alone
+        if inside and any(part.startswith(".") for part in where.relative_to(self.records).parts):
+            return  # an editor's swap or backup file: the loader skips dot-entries too
         with self._lock:
             if not inside:
                 self.outside = self._all = True
