@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
@@ -52,7 +52,7 @@ class Settings:
     strict: bool = False
     as_of: date | None = None  # None: the last commit touching the records (see as_of_date)
     today: int | None = None  # SOURCE_DATE_EPOCH, seconds; None: the as-of date
-    preview_downloads: bool = field(default=False)  # serve: also the workbooks and report
+    preview_downloads: bool = False  # serve: also the workbooks and report
 
     @property
     def public(self) -> bool:
@@ -65,7 +65,9 @@ class Settings:
 
 
 def for_records(records: Path, *, profile: str = "internal", site: Path | None = None,
-                dist: Path | None = Path("dist"), **given: object) -> Settings:
+                dist: Path | None = Path("dist"), strict: bool = False,
+                as_of: date | None = None, today: int | None = None,
+                preview_downloads: bool = False) -> Settings:
     """Settings with the default paths: ``site`` (or ``site-public``) and ``dist`` in the
     working folder, the checkout's mkdocs.yml, schemas/ and site_templates/."""
     if profile not in PROFILES:
@@ -73,7 +75,7 @@ def for_records(records: Path, *, profile: str = "internal", site: Path | None =
     public = profile == "public"
     paths = Paths(records, site or Path("site-public" if public else "site"),
                   None if public else dist)
-    return replace(Settings(paths, profile), **given)  # type: ignore[arg-type]
+    return Settings(paths, profile, strict, as_of, today, preview_downloads)
 
 
 def parse_source_date(given: str | None) -> int | None:
