@@ -8,6 +8,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import MINIMAL
 
@@ -179,3 +181,36 @@ def test_the_preview_watches_file_events_not_by_rescanning(tmp_path: Path) -> No
         assert not isinstance(server.observer, PollingObserver)
     finally:
         server.server_close()
+
+
+@pytest.mark.slow
+@settings(max_examples=6, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.sampled_from(range(len(EDITS))), min_size=2, max_size=4))
+def test_any_sequence_of_saves_ends_where_a_full_rebuild_starts(
+        tmp_path_factory: pytest.TempPathFactory, steps: list[int]) -> None:
+    """Edits applied and undone in any order, each followed by an incremental rebuild (a
+    problem in between included): the last state is the one a fresh preview shows."""
+    from generator import pipeline
+
+    tmp_path = tmp_path_factory.mktemp("seq")
+    records = _records(tmp_path)
+    session = _session(tmp_path, records)
+    pipeline.refresh(session, None)  # type: ignore[arg-type]
+    applied: set[int] = set()
+    for step in steps:
+        old, new = EDITS[step]
+        if step in applied:
+            old, new = new, old
+        text = (records / FINDING).read_text(encoding="utf-8")
+        if old not in text:
+            continue  # another edit changed the same text
+        (records / FINDING).write_text(text.replace(old, new, 1), encoding="utf-8")
+        applied ^= {step}
+        pipeline.refresh(session, {records / FINDING})  # type: ignore[arg-type]
+    fresh = _session(tmp_path, records, "fresh")
+    full = pipeline.refresh(fresh, None)  # type: ignore[arg-type]
+    mine = pipeline.refresh(session, set())  # type: ignore[arg-type]
+    assert _codes(mine) == _codes(full)
+    if full.census is not None:
+        assert session.pages == fresh.pages  # type: ignore[attr-defined]
