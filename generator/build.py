@@ -1,12 +1,14 @@
-"""Checked records → site/ and dist/, built in a staging folder and swapped in at the end.
+"""The publish stage: checked output folders, a staging folder swapped in at the end, MkDocs.
 
-Everything is gathered and written first; only a complete build replaces the previous
-output, so a failed or interrupted build leaves the last good site and workbooks in place.
-Only folders this tool made (or empty ones) are replaced (build_outputs.check_outputs);
-site and dist are replaced together or not at all. One build at a time per output folder (a
-lock file); a build that finds the leftovers of one of the same profile that was killed
-outright (SIGKILL, a power cut) puts back what it had moved aside before it starts.
-The date stamped into every output is decided once (source_date) and passed down.
+Takes the outputs of a build (Settings) and what the render stage writes into the staging
+folder; pipeline.py calls it in order (see pipeline.publish). Everything is gathered and
+written first; only a complete build replaces the previous output, so a failed or
+interrupted build leaves the last good site and workbooks in place. Only folders this tool
+made (or empty ones) are replaced (build_outputs.check_outputs); site and dist are replaced
+together or not at all. One build at a time per output folder (a lock file); a build that
+finds the leftovers of one of the same profile that was killed outright (SIGKILL, a power
+cut) puts back what it had moved aside before it starts. Process-wide state that MkDocs
+needs (an environment variable, its loggers) is set only around the MkDocs call and restored.
 """
 
 from __future__ import annotations
@@ -14,17 +16,15 @@ from __future__ import annotations
 import errno
 import logging
 import os
-import subprocess
 import sys
 import warnings
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from generator.aggregate import Figures
 from generator.build_outputs import (
     MARK,
     BuildError,
@@ -42,17 +42,20 @@ from generator.build_stage import (
     swap,
     write_failed,
 )
-from generator.model import Census
-from generator.schemas import REPO, Schemas
+from generator.settings import CHECKOUT, Settings, parse_source_date
 from generator.text import render
 
-__all__ = ["MARK", "MKDOCS_YML", "STAGE_MARK", "STAGE_PREFIX", "BuildError", "BuildUsageError",
-           "Outputs", "build", "check_outputs", "parse_source_date", "recover_outputs",
-           "source_date"]
+if TYPE_CHECKING:
+    from generator.aggregate import Figures
+    from generator.model import Census
+    from generator.schemas import Schemas
 
-MKDOCS_YML = REPO / "mkdocs.yml"
+__all__ = ["MARK", "MKDOCS_YML", "STAGE_MARK", "STAGE_PREFIX", "BuildError", "BuildUsageError",
+           "Outputs", "Stage", "build", "check_outputs", "parse_source_date", "recover_outputs",
+           "run_mkdocs", "staging", "write_mark"]
+
+MKDOCS_YML = CHECKOUT / "mkdocs.yml"
 LOCK_NAME = ".build.lock"
-LAST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last second a datetime can hold
 
 
 @dataclass
@@ -61,33 +64,6 @@ class Outputs:
     dist: Path
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what was found and repaired, in Chinese
-
-
-def parse_source_date(given: str | None) -> int | None:
-    """SOURCE_DATE_EPOCH as the caller found it (None or "" when unset) → seconds, or None.
-    A value that is not a whole number of seconds is refused (BuildUsageError)."""
-    if given is None or not given.strip():
-        return None
-    value = given.strip()
-    if not value.isascii() or not value.isdigit() or int(value) > LAST_EPOCH:
-        raise BuildUsageError("build.source_date", value=given)
-    return int(value)
-
-
-def source_date(records: Path, census: Census, given: int | None) -> int:
-    """The one date of a build, in seconds: ``given`` (SOURCE_DATE_EPOCH), else the last
-    commit touching the records, else the end of the period."""
-    if given is not None:
-        return given
-    try:
-        done = subprocess.run(["git", "log", "-1", "--format=%ct", "--", "."], cwd=records,
-                              capture_output=True, text=True, timeout=20, check=False)
-        if done.returncode == 0 and done.stdout.strip().isdigit():
-            return int(done.stdout.strip())
-    except (OSError, subprocess.SubprocessError):
-        pass
-    end = datetime.fromisoformat(census.city.period_end).replace(tzinfo=UTC)
-    return int(end.timestamp())
 
 
 @contextmanager
@@ -106,34 +82,55 @@ def _environ(**values: str) -> Iterator[None]:
                 os.environ[name] = old
 
 
-def _mkdocs_build(config: Any) -> None:
+def _mkdocs_build(config: Any, serve_url: str | None = None, dirty: bool = False) -> None:
     from mkdocs.commands.build import build as mkdocs_build
 
-    mkdocs_build(config)
+    mkdocs_build(config, serve_url=serve_url, dirty=dirty)
 
 
-def _mkdocs(docs: Path, site: Path, nav: list[dict[str, object]], epoch: int) -> None:
+def _fresh_plugins() -> None:
+    """MkDocs keeps every plugin that has on_startup in one cache for the whole process (for
+    `mkdocs serve`), so Material's search plugin carries the index of a dirty (preview) build
+    into the next build: a public build after an internal preview would index internal pages.
+    A full build starts from new plugin instances."""
+    from mkdocs.config.config_options import Plugins
+    from mkdocs.config.defaults import MkDocsConfig
+
+    option = MkDocsConfig.plugins
+    if isinstance(option, Plugins):
+        option.plugin_cache.clear()
+
+
+def run_mkdocs(docs: Path, site: Path, nav: list[dict[str, object]], when: datetime,
+               mkdocs_yml: Path = MKDOCS_YML, *, serve_url: str | None = None,
+               dirty: bool = False) -> None:
+    """The pages in ``docs`` → the site in ``site`` through MkDocs, dated ``when``. A build
+    (``serve_url`` None) is strict: any MkDocs warning fails it (BuildError, in Chinese).
+    The preview passes its address, and ``dirty`` to rebuild only pages newer than their
+    HTML. The environment and MkDocs' loggers are as before once it returns."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
-    _quiet_logs()
     collected = _WarningCollector()
-    logging.getLogger("mkdocs").addHandler(collected)
     quiet = {"NO_MKDOCS_2_WARNING": os.environ.get("NO_MKDOCS_2_WARNING", "1")}
     try:
-        with _environ(SOURCE_DATE_EPOCH=str(epoch), **quiet):
-            config = load_config(str(MKDOCS_YML), docs_dir=str(docs), site_dir=str(site),
-                                 nav=nav, strict=True)
-            config.plugins.on_startup(command="build", dirty=False)
+        with mkdocs_logging(collected), _environ(SOURCE_DATE_EPOCH=str(int(when.timestamp())),
+                                                 **quiet):
+            if not dirty:
+                _fresh_plugins()
+            config = load_config(str(mkdocs_yml), docs_dir=str(docs), site_dir=str(site),
+                                 nav=nav, strict=serve_url is None)
+            if serve_url is not None:
+                config.site_url = serve_url
+            config.plugins.on_startup(command="build" if serve_url is None else "serve",
+                                      dirty=dirty)
             try:
-                _mkdocs_build(config)
+                _mkdocs_build(config, serve_url=serve_url, dirty=dirty)
             finally:
                 config.plugins.on_shutdown()
     except (Abort, ConfigurationError) as exc:
         detail = render("build.detail_sep").join(collected.messages[:10]) or str(exc)
         raise BuildError("build.mkdocs_failed", detail=detail) from None
-    finally:
-        logging.getLogger("mkdocs").removeHandler(collected)
 
 
 class _WarningCollector(logging.Handler):
@@ -145,17 +142,29 @@ class _WarningCollector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def _quiet_logs() -> None:
-    logging.getLogger("mkdocs").setLevel(logging.WARNING)
-    logging.getLogger("mkdocs").propagate = False
+@contextmanager
+def mkdocs_logging(handler: logging.Handler | None = None) -> Iterator[None]:
+    """MkDocs' (and jieba's, which its search plugin imports) loggers quiet, and ``handler``
+    collecting MkDocs' warnings, for the duration of a block; then as they were."""
     with warnings.catch_warnings():  # jieba imports pkg_resources where setuptools exists
         warnings.simplefilter("ignore")
-        try:
-            import jieba
-
-            jieba.setLogLevel(logging.WARNING)
-        except ImportError:
-            pass
+        with suppress(ImportError):
+            import jieba  # noqa: F401  (it sets its logger up on import: do that first)
+    loggers = [logging.getLogger(name) for name in ("mkdocs", "jieba")]
+    before = [(log, log.level, log.propagate) for log in loggers]
+    for log in loggers:
+        log.setLevel(max(log.getEffectiveLevel(), logging.WARNING))
+        log.propagate = False
+    if handler is not None:
+        loggers[0].addHandler(handler)
+    try:
+        yield
+    finally:
+        if handler is not None:
+            loggers[0].removeHandler(handler)
+        for log, level, propagate in before:
+            log.setLevel(level)
+            log.propagate = propagate
 
 
 def _outputs(site: Path, dist: Path | None) -> dict[str, Path]:
@@ -223,40 +232,63 @@ def recover_outputs(site: Path, dist: Path | None, profile: str = "internal") ->
             raise BuildError("build.cleanup_failed", parent=parent, reason=reason(exc)) from None
 
 
-def _annexes(census: Census, figures: Figures, out: Path, when: datetime) -> list[Path]:
-    from generator.render import excel, report
+@dataclass
+class Stage:
+    """A staging folder being filled: ``folder/site`` (built by MkDocs from ``folder/docs``)
+    and, for the internal profile, ``folder/dist``; swapped in by :meth:`publish`."""
 
-    out.mkdir()
-    files = excel.write_annexes(census, figures, out, when=when)
-    docx = out / render("build.report_file")
-    report.write_docx(census, figures, docx, when=when)
-    write_mark(out, "dist", "internal")
-    return [*files, docx]
+    folder: Path
+    outputs: dict[str, Path]
+    profile: str
+    notes: list[str]
+
+    def publish(self) -> None:
+        """Every output replaced by its new copy, together (build_stage.swap)."""
+        swap(self.folder, self.outputs)
+
+    def result(self, files: list[Path]) -> Outputs:
+        """Where the outputs now are; ``files``, the downloads as written into the stage."""
+        out = self.outputs.get("dist", self.outputs["site"])
+        return Outputs(self.outputs["site"], out, [out / f.name for f in files], self.notes)
+
+
+@contextmanager
+def staging(settings: Settings) -> Iterator[Stage]:
+    """The output folders checked (BuildUsageError before anything is made or moved), locked,
+    cleared of a killed build's leftovers; an empty marked staging folder beside them, removed
+    afterwards whatever happens (an old output in it is never deleted with it). A write that
+    fails inside the block becomes a BuildError saying what became of each output."""
+    outputs = settings.outputs()
+    check_outputs(settings.paths.records, outputs, settings.profile)
+    parents = _parents(outputs)
+    with _exclusive(parents) as notes:
+        try:
+            notes += recover(parents[0], outputs, settings.profile)
+            folder = new_stage(parents[0], outputs, settings.profile)
+        except OSError as exc:
+            raise BuildError("build.stage_failed", parent=settings.paths.site.parent,
+                             reason=reason(exc)) from None
+        try:
+            yield Stage(folder, outputs, settings.profile, notes)
+        except OSError as exc:
+            raise write_failed(exc, folder, outputs) from None
+        finally:
+            clear_stage(folder, outputs, settings.profile)
 
 
 def build(records: Path, census: Census, figures: Figures, schemas: Schemas,
           site: Path, dist: Path | None, public: bool = False,
           epoch: int | None = None) -> Outputs:
-    """Build the site into ``site`` and, for the internal profile, the downloads into ``dist``.
-    The public profile (``public=True``) names no census object and no person anywhere, and
-    makes no annex workbook. ``epoch`` is the date stamped into every output (seconds; see
-    source_date, which decides it when None). Refuses (BuildUsageError) output folders that
-    check_outputs does not allow, before anything is made or moved."""
-    profile = "public" if public else "internal"
-    outputs = _outputs(site, None if public else dist)
-    check_outputs(records, outputs, profile)
-    parents = _parents(outputs)
-    parent = parents[0]
-    when = datetime.fromtimestamp(source_date(records, census, epoch), tz=UTC)
-    with _exclusive(parents) as notes:
-        try:
-            notes += recover(parent, outputs, profile)
-            stage = new_stage(parent, outputs, profile)
-        except OSError as exc:
-            raise BuildError("build.stage_failed", parent=site.parent, reason=reason(exc)) from None
-        built = _build_in(stage, _Job(census, figures, schemas, outputs, profile, when))
-    built.notes[:0] = notes
-    return built
+    """The render and publish stages for records already checked and typed (pipeline.publish
+    with default paths): the site into ``site`` and, for the internal profile, the downloads
+    into ``dist``; ``epoch``, the date stamped into every output (seconds), else the as-of
+    date. Kept for callers that hold a census already (tests, benchmarks)."""
+    from generator import pipeline
+    from generator.settings import for_records
+
+    settings = for_records(records, profile="public" if public else "internal", site=site,
+                           dist=dist, today=epoch)
+    return pipeline.publish(settings, census, figures, schemas)
 
 
 def _parents(outputs: dict[str, Path]) -> list[Path]:
@@ -273,44 +305,3 @@ def _parents(outputs: dict[str, Path]) -> list[Path]:
     if len(parents) > 1 and os.stat(parents[1]).st_dev != os.stat(parents[0]).st_dev:
         raise BuildError("build.other_disk", site=site, dist=outputs["dist"])
     return parents
-
-
-@dataclass(frozen=True)
-class _Job:
-    """What one build makes: from the census, into these outputs, for this profile and date."""
-
-    census: Census
-    figures: Figures
-    schemas: Schemas
-    outputs: dict[str, Path]
-    profile: str
-    when: datetime
-
-
-def _build_in(stage: Path, job: _Job) -> Outputs:
-    from generator import leakscan
-    from generator.render import report
-    from generator.render import site as site_pages
-
-    files: list[Path] = []
-    public = job.profile == "public"
-    try:
-        if "dist" in job.outputs:
-            files = _annexes(job.census, job.figures, stage / "dist", job.when)
-        docs = stage / "docs"
-        deferred = site_pages.write_pages(job.census, job.figures, job.schemas, docs, files,
-                                          report.report_markdown(job.census, job.figures,
-                                                                 public=public),
-                                          public=public)
-        _mkdocs(docs, stage / "site", site_pages.nav(job.census), int(job.when.timestamp()))
-        site_pages.splice(stage / "site", deferred)
-        write_mark(stage / "site", "site", job.profile)
-        if public:  # the last line: no confidential value in any file, or no swap
-            leakscan.refuse_leaks(stage / "site", job.census, job.schemas)
-        swap(stage, job.outputs)
-    except OSError as exc:
-        raise write_failed(exc, stage, job.outputs) from None
-    finally:
-        clear_stage(stage, job.outputs, job.profile)  # an old output is never deleted with it
-    out = job.outputs.get("dist", job.outputs["site"])
-    return Outputs(job.outputs["site"], out, [out / f.name for f in files])

@@ -1,18 +1,40 @@
-"""The one place that knows the order of the stages: load → validate → model → aggregate → render."""
+"""The order of work, in one place. Every command that checks or builds calls these:
+
+    load → validate → model → aggregate → render (site pages, annexes, report) → publish
+
+- :func:`check` — load and validate: every problem of the records tree (``validate``).
+- :func:`prepare` — and, when there is no error, model and aggregate (the typed census and
+  the figures every output shares).
+- :func:`build` — prepare, then :func:`publish`: render the annexes and the report (internal
+  profile), the site's pages, the site through MkDocs, into a staging folder; for the public
+  profile, the leak scan; then the swap (build.py). What a build is told comes in one
+  :class:`~generator.settings.Settings`.
+- :func:`refresh` — what ``serve`` does on a change: the same stages, incrementally (only the
+  changed files re-read, the cross-record rules re-run in memory, only the pages whose text
+  changed rebuilt by MkDocs; preview_site holds the state between calls and does the
+  page-level work).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.aggregate import Figures, aggregate
 from generator.errors import RecordError, count
 from generator.load import Loaded, TreeSource, collector_paused, load
 from generator.load_tree import Place
 from generator.model import Census, build_census
-from generator.schemas import Schemas, load_schemas
+from generator.schemas import SCHEMA_DIR, Schemas, load_schemas
+from generator.settings import Settings, stamp
+from generator.text import render
 from generator.validate import validate
+
+if TYPE_CHECKING:
+    from generator.build import Outputs, Stage
+    from generator.preview_site import Session
 
 
 @dataclass
@@ -27,14 +49,14 @@ class Checked:
 
 
 def check(records: Path | TreeSource, strict: bool = False,
-          extra: Mapping[Place, bytes] | None = None) -> Checked:
+          extra: Mapping[Place, bytes] | None = None, *, schemas_dir: Path = SCHEMA_DIR) -> Checked:
     """Load and validate a records tree (a folder, or any tree source: a git revision, a
     mapping in memory), with the files ``extra`` adds in memory (place below the root →
     content); every problem of the run, sorted."""
-    schemas = load_schemas()
+    schemas = load_schemas(schemas_dir)
     with collector_paused():
-        loaded = load(records, extra)
-        return Checked(loaded, schemas, validate(loaded, schemas, strict=strict))
+        loaded = load(records, extra)  # load
+        return Checked(loaded, schemas, validate(loaded, schemas, strict=strict))  # validate
 
 
 @dataclass
@@ -46,10 +68,110 @@ class Prepared:
     figures: Figures | None
 
 
-def prepare(records: Path, strict: bool = False) -> Prepared:
-    checked = check(records, strict=strict)
+def prepare(records: Path, strict: bool = False, *, schemas_dir: Path = SCHEMA_DIR) -> Prepared:
+    """check, then model and aggregate when the records have no error."""
+    return typed(check(records, strict=strict, schemas_dir=schemas_dir))
+
+
+def typed(checked: Checked) -> Prepared:
+    """Checked records → the census (model) and its figures (aggregate); None without them
+    when the records have an error."""
     if not checked.ok:
         return Prepared(checked, None, None)
     with collector_paused():
-        census = build_census(checked.loaded.sources)
-        return Prepared(checked, census, aggregate(census))
+        census = build_census(checked.loaded.sources)  # model
+        return Prepared(checked, census, aggregate(census))  # aggregate
+
+
+@dataclass
+class Built:
+    """A build: the records as checked, and the outputs when there was no error."""
+
+    prepared: Prepared
+    outputs: Outputs | None
+
+
+def build(settings: Settings, checked_hook: Callable[[Checked], None] | None = None) -> Built:
+    """The whole build the ``build`` command runs; ``checked_hook`` is given the records as
+    checked before anything is rendered (to report them even when the build then fails).
+    Records with an error build nothing (the previous outputs stay); BuildError when the
+    outputs cannot be made."""
+    paths = settings.paths
+    prepared = prepare(paths.records, settings.strict, schemas_dir=paths.schemas)
+    if checked_hook is not None:
+        checked_hook(prepared.checked)
+    if prepared.census is None or prepared.figures is None:
+        return Built(prepared, None)
+    return Built(prepared, publish(settings, prepared.census, prepared.figures,
+                                   prepared.checked.schemas))
+
+
+def publish(settings: Settings, census: Census, figures: Figures, schemas: Schemas) -> Outputs:
+    """Render every output into a staging folder, then swap it in (build.staging)."""
+    from generator.build import staging
+
+    with staging(settings) as stage:
+        files = _render_downloads(settings, census, figures, stage)  # render: annexes, report
+        _render_site(settings, census, figures, schemas, stage, files)  # render: site
+        if settings.public:  # the last line: no confidential value in any file, or no swap
+            from generator import leakscan
+
+            leakscan.refuse_leaks(stage.folder / "site", census, schemas)
+        stage.publish()  # publish: swap
+        return stage.result(files)
+
+
+def _render_downloads(settings: Settings, census: Census, figures: Figures,
+                      stage: Stage) -> list[Path]:
+    """The annex workbooks and the report (.docx) into ``stage/dist`` (internal profile)."""
+    from generator.build import write_mark
+    from generator.render import excel, report
+
+    if "dist" not in stage.outputs:
+        return []
+    out = stage.folder / "dist"
+    out.mkdir()
+    when = stamp(settings, census.city.period_end)
+    files = excel.write_annexes(census, figures, out, when=when)
+    docx = out / render("build.report_file")
+    report.write_docx(census, figures, docx, when=when)
+    write_mark(out, "dist", "internal")
+    return [*files, docx]
+
+
+def _render_site(settings: Settings, census: Census, figures: Figures, schemas: Schemas,
+                 stage: Stage, files: list[Path]) -> None:
+    """The site's pages into ``stage/docs``, built by MkDocs into ``stage/site``, the large
+    tables spliced in, the folder marked."""
+    from generator.build import run_mkdocs, write_mark
+    from generator.render import report
+    from generator.render import site as site_pages
+
+    paths, docs, site = settings.paths, stage.folder / "docs", stage.folder / "site"
+    report_md = report.report_markdown(census, figures, public=settings.public,
+                                       templates=paths.templates, schemas=schemas)
+    deferred = site_pages.write_pages(census, figures, schemas, docs, files, report_md,
+                                      public=settings.public, templates=paths.templates,
+                                      benchmarks=paths.benchmarks)
+    run_mkdocs(docs, site, site_pages.nav(census), stamp(settings, census.city.period_end),
+               paths.mkdocs_yml)
+    site_pages.splice(site, deferred)
+    write_mark(site, "site", settings.profile)
+
+
+def refresh(session: Session, changed: set[Path] | None) -> Prepared:
+    """serve's rebuild: the records re-read (only the files in ``changed`` when that is
+    enough; all of them when ``changed`` is None), validated in memory, and, when clean,
+    typed, counted and rendered into the preview's site, rebuilding only the pages whose
+    text changed. Returns the records as checked (problems included)."""
+    from generator import preview_site
+
+    schemas = session.the_schemas()
+    with collector_paused():
+        loaded = preview_site.reload(session, changed)  # load (or re-read the changed files)
+        checked = Checked(loaded, schemas, validate(loaded, schemas,  # validate
+                                                    schema_pass=session.schema_pass))
+    prepared = typed(checked)  # model, aggregate
+    if prepared.census is not None and prepared.figures is not None:
+        preview_site.render(session, prepared.census, prepared.figures)  # render, MkDocs
+    return prepared

@@ -1,32 +1,29 @@
 """The live preview's builder: records/ → the built site in a folder MkDocs' server serves.
 
-Takes the records folder and two working folders (the pages, the built site); each call of
-:meth:`Preview.rebuild` validates the records and, when they are clean, writes the pages and
-builds them with MkDocs. It never raises: problems in the records, and a failure to render
-records that passed validation (a bug of ours), become a Chinese problem page written over
-every page of the site, so that an open browser tab reloads into it and, once the records
-are fixed, back into the real page. It gives, for the terminal, one line saying what
-happened; ``failure`` holds the problem page while there is one (for URLs the last good
-build did not have).
+Takes the settings (records folder, templates, mkdocs.yml) and two working folders (the
+pages, the built site); each call of :meth:`Preview.rebuild` runs pipeline.refresh, given the
+files that changed since the last call (None: everything), which validates the records and,
+when they are clean, rebuilds the pages the change touched. It never raises: problems in
+the records, and a failure to render records that passed validation (a bug of ours), become
+a Chinese problem page written over every page of the site, so that an open browser tab
+reloads into it and, once the records are fixed, back into the real page. It gives, for the
+terminal, one line saying what happened; ``failure`` holds the problem page while there is
+one (for URLs the last good build did not have).
 """
 
 from __future__ import annotations
 
 import html
-import os
-import shutil
 import sys
 import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from generator.preview_site import Session
+from generator.settings import Settings, for_records
 from generator.workflow_messages import render
-
-if TYPE_CHECKING:
-    from generator.pipeline import Prepared
 
 PAGE = """<!doctype html>
 <html lang="zh"><head><meta charset="utf-8">{refresh}<title>{title}</title>
@@ -39,7 +36,9 @@ padding:1em;white-space:pre-wrap;word-break:break-all}}</style></head>
 
 @dataclass
 class Preview:
-    """What the preview server shows; ``serve_url`` is the address the pages are served at."""
+    """What the preview server shows; ``serve_url`` is the address the pages are served at.
+    ``settings`` default to those of ``records`` with the checkout's paths; ``debug`` prints
+    the traceback of a failed rebuild (GENERATOR_DEBUG, read by the CLI)."""
 
     records: Path
     docs: Path
@@ -47,15 +46,24 @@ class Preview:
     serve_url: str
     say: Callable[[str], None] = field(default=lambda line: None)
     failure: bytes | None = None
+    settings: Settings | None = None
+    debug: bool = False
+    session: Session = field(init=False)
 
-    def rebuild(self) -> None:
-        """Regenerate the preview from the records as they are now. Never raises."""
+    def __post_init__(self) -> None:
+        settings = self.settings or for_records(self.records)
+        self.session = Session(settings, self.docs, self.site, self.serve_url)
+
+    def rebuild(self, changed: set[Path] | None = None) -> None:
+        """Regenerate the preview from the records as they are now, given the record files
+        changed since the last call (None: anything may have changed). Never raises."""
         stamp = time.strftime("%H:%M:%S")
         try:
-            problems = self._generate()
+            problems = self._generate(changed)
         except Exception as exc:  # records that validate but do not render: a bug, not theirs
-            if os.environ.get("GENERATOR_DEBUG"):
+            if self.debug:
                 traceback.print_exc(file=sys.stderr)
+            self.session.reset()  # start afresh next time, whatever half-happened
             detail = f"{type(exc).__name__}: {exc}"
             self._show(render("serve.page_failed"), detail, stamp)
             self.say(render("serve.failed", time=stamp, detail=detail))
@@ -75,70 +83,27 @@ class Preview:
         page = self.site / "404.html"
         return page.read_bytes() if code == 404 and page.is_file() else None
 
-    def _generate(self) -> str | None:
+    def _generate(self, changed: set[Path] | None) -> str | None:
         """Pages and site from the records; the problems as text when the records have errors."""
         from generator.errors import report_text
-        from generator.pipeline import prepare
+        from generator.pipeline import refresh
 
-        prepared = prepare(self.records)
+        prepared = refresh(self.session, changed)
         checked = prepared.checked
-        if prepared.census is None or prepared.figures is None:
+        if prepared.census is None:
             return report_text(checked.problems, checked.loaded.n_files)
-        _write_pages(prepared, self.docs)
-        self._mkdocs(_nav(prepared))
         if checked.problems:  # warnings only: the pages are built, the terminal shows them
             self.say(report_text(checked.problems, checked.loaded.n_files).rstrip("\n"))
         return None
-
-    def _mkdocs(self, nav: list[dict[str, object]]) -> None:
-        from mkdocs.commands.build import build
-        from mkdocs.config import load_config
-
-        from generator.build import MKDOCS_YML
-
-        config = load_config(str(MKDOCS_YML), docs_dir=str(self.docs), site_dir=str(self.site),
-                             nav=nav, strict=False)
-        config.site_url = self.serve_url
-        config.plugins.on_startup(command="serve", dirty=False)
-        try:
-            build(config, serve_url=self.serve_url)
-        finally:
-            config.plugins.on_shutdown()
 
     def _show(self, lead: str, body: str, stamp: str) -> None:
         """The problem page over every page of the site, and as index.html and 404.html."""
         page = PAGE.format(refresh="<!--refresh-->", title=html.escape(render("serve.page_title")),
                            lead=html.escape(lead), body=html.escape(body), time=stamp)
         self.failure = page.encode("utf-8")
+        self.session.built = False  # the site no longer holds the pages: rebuild them all
         self.site.mkdir(parents=True, exist_ok=True)
         pages = {p for p in self.site.rglob("*.html") if p.is_file() and not p.is_symlink()}
         for path in pages | {self.site / "index.html", self.site / "404.html"}:
             path.write_bytes(self.failure)
 
-
-def _write_pages(prepared: Prepared, docs: Path) -> None:
-    """Every page of the internal site into ``docs``, emptied first (a removed record's page
-    must go); the downloads are written beside it, as the build does."""
-    import tempfile
-
-    from generator.render import excel, report, site
-
-    census, figures = prepared.census, prepared.figures
-    assert census is not None and figures is not None  # only clean records get here
-    shutil.rmtree(docs, ignore_errors=True)
-    docs.mkdir(parents=True)
-    with tempfile.TemporaryDirectory(prefix="census-preview-dist-") as tmp:
-        dist = Path(tmp)
-        files = excel.write_annexes(census, figures, dist)
-        report.write_docx(census, figures, dist / "工作报告.docx")
-        files.append(dist / "工作报告.docx")
-        site.write_pages(census, figures, prepared.checked.schemas, docs, files,
-                         report.report_markdown(census, figures),
-                         defer=False)  # MkDocs serves the pages itself: no splice step
-
-
-def _nav(prepared: Prepared) -> list[dict[str, object]]:
-    from generator.render import site
-
-    assert prepared.census is not None
-    return site.nav(prepared.census)

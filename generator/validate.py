@@ -8,6 +8,7 @@ positions are computed only for files that have problems.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -122,12 +123,15 @@ def schema_problems(source: Source, schemas: Schemas) -> list[RecordError]:
     return problems
 
 
-def validate(loaded: Loaded, schemas: Schemas, strict: bool = False) -> list[RecordError]:
-    """All problems of a records tree, sorted by file and line."""
+def validate(loaded: Loaded, schemas: Schemas, strict: bool = False,
+             schema_pass: Callable[[Source, Schemas], list[RecordError]] = schema_problems,
+             ) -> list[RecordError]:
+    """All problems of a records tree, sorted by file and line. ``schema_pass`` gives the
+    schema problems of one record (the preview passes one that remembers unchanged records)."""
     problems = list(loaded.problems)
     valid: list[Source] = []
     for source in loaded.sources:
-        found = schema_problems(source, schemas)
+        found = schema_pass(source, schemas)
         problems.extend(found)
         if not found:
             valid.append(source)

@@ -172,3 +172,27 @@ def test_zip_entries_say_the_same_system_wherever_they_are_made(
         with zipfile.ZipFile(path) as z:
             attrs = {(i.create_system, i.external_attr, i.date_time) for i in z.infolist()}
         assert attrs == {(3, 0o644 << 16, (2019, 5, 30, 0, 0, 0))}, path.name
+
+
+def test_a_build_after_a_dirty_mkdocs_run_in_one_process_indexes_only_its_pages(
+        tmp_path: Path) -> None:
+    """MkDocs caches plugins for the whole process; Material's search plugin then merged the
+    index of a dirty (preview) run into the next build: internal pages in a public index."""
+    from datetime import UTC, datetime
+
+    from generator.build import run_mkdocs
+
+    when = datetime(2019, 5, 30, tzinfo=UTC)
+    for name, word, dirty in (("a", "内部秘密甲乙丙", True), ("b", "公开内容丁戊己", False)):
+        docs = tmp_path / f"docs-{name}"
+        docs.mkdir()
+        (docs / "index.md").write_text("# 首页\n", encoding="utf-8")
+        (docs / f"{name}.md").write_text(f"# {name}\n\n{word}\n", encoding="utf-8")
+        nav: list[dict[str, object]] = [{"首页": "index.md"}, {name: f"{name}.md"}]
+        run_mkdocs(docs, tmp_path / f"site-{name}", nav, when,
+                   serve_url="http://127.0.0.1:1/" if dirty else None, dirty=dirty)
+    import json
+
+    raw = (tmp_path / "site-b" / "search" / "search_index.json").read_text(encoding="utf-8")
+    index = json.dumps(json.loads(raw), ensure_ascii=False).replace("\u200b", "")
+    assert "公开内容丁戊己" in index and "内部秘密甲乙丙" not in index

@@ -1,17 +1,31 @@
-"""``python -m generator build [RECORDS_DIR] [--site DIR] [--dist DIR] [--strict]``."""
+"""``python -m generator build [RECORDS_DIR] [--site DIR] [--dist DIR] [--strict] [--as-of DATE]``.
+
+The settings of the build are decided here, once (arguments, SOURCE_DATE_EPOCH), and passed
+to pipeline.build, which does the work in order. A GeneratorError (BuildError exit 1,
+BuildUsageError exit 2) is printed by cli.py.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 from generator.commands.validate import add_checking_arguments
 from generator.errors import REPORTERS
+from generator.settings import Settings, SettingsError, for_records, parse_as_of, today_from
 from generator.text import render
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
+
+
+def _as_of(value: str) -> date:
+    try:
+        return parse_as_of(value)
+    except SettingsError as exc:
+        raise argparse.ArgumentTypeError(exc.format_message()) from None
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -25,61 +39,61 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--site", default=None,
                    help="网站输出文件夹（默认 内部版 site，公开版 site-public）")
     p.add_argument("--dist", default="dist", help="附件和报告输出文件夹（默认 dist）")
+    p.add_argument("--as-of", type=_as_of, default=None, metavar="YYYY-MM-DD",
+                   help="数据截至日期，即各输出文件标注的日期（默认取 git 中 records/ 最后一次提交的日期，"
+                        "没有 git 时取工作结束日；设置了环境变量 SOURCE_DATE_EPOCH 时以它为准）")
     p.set_defaults(func=run)
 
 
-def _refusals(records: Path, site: Path, dist: Path | None, profile: str) -> int | None:
-    """SOURCE_DATE_EPOCH (read here, and only here) and the output folders, checked before
-    anything else: the date given; every usage problem found is raised at once
-    (BuildUsageError, exit 2)."""
-    from generator.build import BuildUsageError, check_outputs, parse_source_date
+def settings_from(args: argparse.Namespace) -> Settings:
+    """The build's settings from its arguments and SOURCE_DATE_EPOCH (read here, and only
+    here), and the output folders checked before anything else: every usage problem found
+    is raised at once (BuildUsageError, exit 2)."""
+    from generator.build import BuildUsageError, check_outputs
 
-    problems, given = [], None
+    problems: list[BuildUsageError] = []
+    today = None
     try:
-        given = parse_source_date(os.environ.get("SOURCE_DATE_EPOCH"))
-    except BuildUsageError as exc:
-        problems.append(exc)
+        today = today_from(os.environ)
+    except SettingsError as exc:
+        problems.append(BuildUsageError(exc.code, **exc.fields))  # type: ignore[arg-type]
+    settings = for_records(Path(args.records), profile=args.profile,
+                           site=Path(args.site) if args.site else None, dist=Path(args.dist),
+                           strict=args.strict, as_of=args.as_of, today=today)
     try:
-        check_outputs(records, {"site": site} if dist is None else {"site": site, "dist": dist},
-                      profile)
+        check_outputs(settings.paths.records, settings.outputs(), settings.profile)
     except BuildUsageError as exc:
         problems.append(exc)
     if problems:
         raise BuildUsageError.joined(problems)
-    return given
+    return settings
 
 
 def run(args: argparse.Namespace) -> int:
-    from generator.build import BuildError, build, recover_outputs, source_date
+    from generator import pipeline
+    from generator.build import BuildError, recover_outputs
     from generator.exits import require_records
-    from generator.pipeline import prepare
 
     require_records(Path(args.records))  # else exit 3 before any output folder is touched
-
-    public = args.profile == "public"
-    site = Path(args.site or ("site-public" if public else "site"))
-    dist = None if public else Path(args.dist)
-    records = Path(args.records)
-    given = _refusals(records, site, dist, args.profile)
+    settings = settings_from(args)
     try:  # first, so that records with errors do not keep a killed build's outputs hidden
-        notes = recover_outputs(site, dist, args.profile)
+        notes = recover_outputs(settings.paths.site, settings.paths.dist, settings.profile)
     except BuildError:
-        notes = []  # locked or not writable: build() says so, if the records get that far
+        notes = []  # locked or not writable: the build says so, if the records get that far
     for note in notes:
         sys.stderr.write(render("build.note", note=note) + "\n")
-    prepared = prepare(records, strict=args.strict)
-    checked = prepared.checked
-    if checked.problems or not checked.ok:
-        sys.stdout.write(REPORTERS[args.format](checked.problems, checked.loaded.n_files))
-    if prepared.census is None or prepared.figures is None:
+
+    def report(checked: pipeline.Checked) -> None:
+        if checked.problems or not checked.ok:
+            sys.stdout.write(REPORTERS[args.format](checked.problems, checked.loaded.n_files))
+
+    built = pipeline.build(settings, report)
+    if built.outputs is None:
         sys.stderr.write(render("build.blocked") + "\n")
         return EXIT_PROBLEMS
-    # a BuildError (exit 1, or 2 for BuildUsageError) is printed by cli.py
-    outputs = build(records, prepared.census, prepared.figures, checked.schemas, site, dist,
-                    public=public, epoch=source_date(records, prepared.census, given))
-    for note in outputs.notes:
+    for note in built.outputs.notes:
         sys.stderr.write(render("build.note", note=note) + "\n")
-    sys.stdout.write(render("build.site", path=outputs.site / "index.html") + "\n")
-    for path in outputs.files:
+    sys.stdout.write(render("build.site", path=built.outputs.site / "index.html") + "\n")
+    for path in built.outputs.files:
         sys.stdout.write(render("build.download", path=path) + "\n")
     return EXIT_OK

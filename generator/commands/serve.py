@@ -1,12 +1,13 @@
 """``python -m generator serve [RECORDS_DIR] [--host 127.0.0.1] [--port 8000]``: live preview.
 
 MkDocs' live-reload server serves the site that generator/preview.py builds into a temporary
-folder. The server watches records/, schemas/, site_templates/ and mkdocs.yml; on a change it
-calls the preview's rebuild, which validates, regenerates and builds, or writes a problem
-page over the site. The rebuild never raises, so the watcher keeps running and the browser
-reloads into the problem page and, once the records are fixed, back into the page; the
-terminal says which. The port is bound before the first (slow) build, so a busy port or a
-wrong address is reported at once.
+folder. records/, schemas/, site_templates/ and mkdocs.yml are watched through the system's
+file events (watchdog's native observer: nothing is rescanned while nothing changes); on a
+change the preview's rebuild is given the record files that changed, and re-reads only those
+(pipeline.refresh); a change to anything else starts afresh. The rebuild never raises, so
+the watcher keeps running and the browser reloads into the problem page and, once the
+records are fixed, back into the page; the terminal says which. The port is bound before the
+first build, so a busy port or a wrong address is reported at once.
 
 Exit codes: 0 stopped with Ctrl+C, 2 a wrong --host or --port, 3 RECORDS_DIR is not a records
 folder or the address cannot be used (port in use, not allowed, not this machine's).
@@ -17,8 +18,10 @@ from __future__ import annotations
 import argparse
 import errno
 import ipaddress
+import os
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +29,10 @@ from generator.exits import EXIT_OK, Refused, os_reason
 from generator.workflow_messages import render
 
 if TYPE_CHECKING:
+    from watchdog.events import FileSystemEvent
+
     from generator.preview import Preview
+    from generator.settings import Settings
 
 
 def _port(text: str) -> int:
@@ -58,6 +64,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--host", type=_host, default="127.0.0.1",
                    help="监听地址（默认 127.0.0.1，仅本机；0.0.0.0 会让同一网络中的人都能看到内部版网站）")
     p.add_argument("--port", type=_port, default=8000, help="端口 1–65535（默认 8000）")
+    p.add_argument("--downloads", action="store_true",
+                   help="预览中也生成附件表格和工作报告（较慢；默认不生成，下载页为空）")
     p.set_defaults(func=run)
 
 
@@ -76,9 +84,74 @@ def _bind_refusal(exc: OSError, host: str, port: int) -> Refused:
     return Refused("serve.bind_failed", host=host, port=port, reason=os_reason(exc))
 
 
-def _server(host: str, port: int, preview: Preview) -> Any:
-    """MkDocs' server, already bound (serve() binds again: the second time does nothing)."""
+class Changes:
+    """The files changed since the last rebuild, collected from file events (watchdog's
+    thread) and taken by the rebuild (the server's): record files modified in place, or
+    None for "anything": a file made, removed or renamed, a folder, or a change outside the
+    records (a schema, a template, mkdocs.yml)."""
+
+    def __init__(self, records: Path, settings: Settings) -> None:
+        self.records = records.resolve()
+        paths = settings.paths
+        self.others = [paths.schemas.resolve(), paths.templates.resolve()]
+        self.config = paths.mkdocs_yml.resolve()
+        self._lock = threading.Lock()
+        self._files: set[Path] = set()
+        self._all = False
+        self.outside = False  # a change that is not in the records: start afresh
+
+    def dispatch(self, event: FileSystemEvent) -> None:
+        """One file event (watchdog calls handlers through ``dispatch``)."""
+        where = Path(os.fsdecode(event.src_path))
+        inside = where == self.records or self.records in where.parents
+        if not inside and not (where == self.config
+                               or any(d == where or d in where.parents for d in self.others)):
+            return  # mkdocs.yml's folder is watched for mkdocs.yml alone
+        if inside and any(part.startswith(".") for part in where.relative_to(self.records).parts):
+            return  # an editor's swap or backup file: the loader skips dot-entries too
+        with self._lock:
+            if not inside:
+                self.outside = self._all = True
+            elif event.event_type == "modified" and not event.is_directory:
+                self._files.add(where)
+            elif not (event.event_type == "modified" and event.is_directory):
+                self._all = True  # made, removed, renamed: the tree itself changed
+
+    def take(self) -> tuple[set[Path] | None, bool]:
+        """(the changed record files, or None for all; whether anything outside changed),
+        emptied for the next rebuild."""
+        with self._lock:
+            files = None if self._all else self._files
+            outside = self.outside
+            self._files, self._all, self.outside = set(), False, False
+        return files, outside
+
+
+def _server(host: str, port: int, preview: Preview, changes: Changes) -> Any:
+    """MkDocs' server, already bound (serve() binds again: the second time does nothing),
+    watching through the system's file events, and rebuilding with the files that changed."""
     from mkdocs.livereload import LiveReloadServer
+    from watchdog import events
+    from watchdog.observers import Observer
+
+    wanted = [events.FileCreatedEvent, events.FileDeletedEvent, events.FileModifiedEvent,
+              events.FileMovedEvent, events.DirCreatedEvent, events.DirDeletedEvent,
+              events.DirMovedEvent]
+
+    class Watcher(Observer):  # type: ignore[misc,valid-type]
+        """Only changes: the rebuild's own reading of the records (opened, closed without
+        writing) must not start another rebuild."""
+
+        def schedule(self, handler: Any, path: Any, *, recursive: bool = False,
+                     event_filter: Any = None, follow_symlink: bool = False) -> Any:
+            return super().schedule(handler, path, recursive=recursive, event_filter=wanted,
+                                    follow_symlink=follow_symlink)
+
+    def rebuild() -> None:
+        files, outside = changes.take()
+        if outside:
+            preview.session.reset()
+        preview.rebuild(files)
 
     class Server(LiveReloadServer):
         bound = False
@@ -88,7 +161,8 @@ def _server(host: str, port: int, preview: Preview) -> Any:
                 super().server_bind()
                 self.bound = True
 
-    server = Server(builder=preview.rebuild, host=host, port=port, root=str(preview.site))
+    server = Server(builder=rebuild, host=host, port=port, root=str(preview.site))
+    server.observer = Watcher()
     server.error_handler = preview.error_page
     try:
         server.server_bind()
@@ -98,31 +172,42 @@ def _server(host: str, port: int, preview: Preview) -> Any:
     return server
 
 
+def _watch(server: Any, changes: Changes, settings: Settings) -> None:
+    """The records, schemas and templates (each folder whole), and mkdocs.yml (its folder,
+    not recursively: the changes of its other files are dropped by Changes)."""
+    paths = settings.paths
+    for folder in (paths.records, paths.schemas, paths.templates):
+        server.watch(str(folder))
+        server.observer.schedule(changes, str(folder), recursive=True)
+    server.watch(str(paths.mkdocs_yml.parent), recursive=False)
+    server.observer.schedule(changes, str(paths.mkdocs_yml.parent), recursive=False)
+
+
 def _say(line: str) -> None:
     sys.stdout.write(line.rstrip("\n") + "\n")
     sys.stdout.flush()
 
 
 def run(args: argparse.Namespace) -> int:
-    from generator.build import MKDOCS_YML, _quiet_logs
+    from generator.build import mkdocs_logging
     from generator.exits import require_records
     from generator.preview import Preview
-    from generator.render.markup import TEMPLATES
-    from generator.schemas import SCHEMA_DIR
+    from generator.settings import for_records
 
-    records = Path(args.records)
-    require_records(records)
+    settings = for_records(Path(args.records), preview_downloads=args.downloads)
+    require_records(settings.paths.records)
     if exposed(args.host):
         sys.stderr.write(render("serve.exposed", host=args.host) + "\n")
-    _quiet_logs()
-    with tempfile.TemporaryDirectory(prefix="census-preview-") as tmp:
+    debug = bool(os.environ.get("GENERATOR_DEBUG"))
+    with mkdocs_logging(), tempfile.TemporaryDirectory(prefix="census-preview-") as tmp:
         url = _url(args.host, args.port)
-        preview = Preview(records, Path(tmp) / "docs", Path(tmp) / "site", url, say=_say)
-        server = _server(args.host, args.port, preview)
+        preview = Preview(settings.paths.records, Path(tmp) / "docs", Path(tmp) / "site", url,
+                          say=_say, settings=settings, debug=debug)
+        changes = Changes(settings.paths.records, settings)
+        server = _server(args.host, args.port, preview, changes)
         try:
+            _watch(server, changes, settings)  # before the first build: no change is missed
             preview.rebuild()
-            for path in (records, SCHEMA_DIR, TEMPLATES, MKDOCS_YML):
-                server.watch(str(path))
             _say(render("serve.url", url=url))
             server.serve()
         except KeyboardInterrupt as exc:

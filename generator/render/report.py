@@ -12,6 +12,8 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+import jinja2
+
 from generator.aggregate import Figures
 from generator.model import Census
 from generator.redact import public_view
@@ -70,11 +72,14 @@ def _number_tables(report: Report) -> Report:
 
 
 def report_markdown(census: Census, figures: Figures, public: bool = False,
-                    templates: Path = markup.TEMPLATES) -> str:
-    """The report as Markdown for the site's 工作报告 page (record text escaped)."""
-    env = markup.environment(templates)
-    return env.get_template(TEMPLATE).render(report=report_sections(census, figures, public),
-                                             headings=MD_HEADINGS)
+                    templates: Path = markup.TEMPLATES, schemas: Schemas | None = None,
+                    env: jinja2.Environment | None = None) -> str:
+    """The report as Markdown for the site's 工作报告 page (record text escaped), through
+    ``templates`` (site_templates/) or an environment of them made before (``env``);
+    ``schemas`` decide what the public profile shows."""
+    env = env or markup.environment(templates)
+    report = report_sections(census, figures, public, schemas)
+    return env.get_template(TEMPLATE).render(report=report, headings=MD_HEADINGS)
 
 
 def write_docx(census: Census, figures: Figures, path: Path, public: bool = False,

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from generator import domain
 from generator.aggregate import Area, Figures
 from generator.model import CHECK_TITLES, Census, County
@@ -23,8 +25,6 @@ from generator.render import charts, markup, site_tables
 from generator.schemas import REPO, Schemas
 from generator.text import render as render_text
 
-ASSETS = markup.TEMPLATES / "assets"
-GUIDE = markup.TEMPLATES / "guide.md"
 # Written by benchmarks/run; the 性能 page shows it (its own "# …" title dropped).
 BENCHMARK_RESULTS = REPO / "benchmarks" / "results.md"
 SEARCH_LIMIT = 400
@@ -249,15 +249,19 @@ def nav(census: Census) -> list[dict[str, Any]]:
 
 def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
                 downloads: list[Path], report_md: str, public: bool = False,
-                defer: bool = True) -> Deferred:
+                defer: bool = True, templates: Path = markup.TEMPLATES,
+                benchmarks: Path | None = None, env: jinja2.Environment | None = None) -> Deferred:
     """Write every page and asset of the site into ``docs`` (an empty folder); returns the
     large tables that :func:`splice` must put into the built pages (none with ``defer``
     False: every table inline, for ``mkdocs serve``). The public profile (``public``) renders
     the redacted census (redact.public_view): no confidential value, no free text that is not
-    publishable; the templates only follow the data."""
+    publishable; the templates only follow the data. ``templates`` is site_templates/ (the
+    Jinja2 templates, guide.md and the assets); ``benchmarks``, the results the 性能 page
+    shows (default BENCHMARK_RESULTS); ``env``, a Jinja2 environment of ``templates`` made
+    before (the preview keeps one: its compiled templates are reused)."""
     if public:
         census, figures = public_view(census, figures, schemas)
-    env = markup.environment()
+    env = env or markup.environment(templates)
     deferred: Deferred = {}
     verifications = {**_common(census, figures), **_verification_counts(census)}
     pages: dict[str, str] = {
@@ -278,14 +282,15 @@ def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
         files.append(Download(path.name, path.stem.replace("_", " "),
                               f"{max(1, round(path.stat().st_size / 1024))}"))
     pages["downloads.md"] = markup.render(env, "downloads.md.j2", files=files)
-    pages["guide.md"] = GUIDE.read_text(encoding="utf-8") if GUIDE.exists() else "# 填报指南\n"
-    pages["performance.md"] = markup.render(env, "performance.md.j2",
-                                            results=_benchmark_results(BENCHMARK_RESULTS))
+    guide = templates / "guide.md"
+    pages["guide.md"] = guide.read_text(encoding="utf-8") if guide.exists() else "# 填报指南\n"
+    results = _benchmark_results(benchmarks or BENCHMARK_RESULTS)
+    pages["performance.md"] = markup.render(env, "performance.md.j2", results=results)
     for name, text in pages.items():
         path = docs / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    shutil.copytree(ASSETS, docs / "assets")
+    shutil.copytree(templates / "assets", docs / "assets")
     return deferred
 
 

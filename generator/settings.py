@@ -1,0 +1,141 @@
+"""What one run is told, decided once by the command line and passed down: :class:`Settings`.
+
+Takes the command's arguments and the environment the CLI was started in (only the CLI reads
+``os.environ``: ``SOURCE_DATE_EPOCH``); gives a frozen value with the profile, the strictness,
+the date of the data (数据截至, ``--as-of``), the "today" of a reproducible build and every path
+the stages read or write (records, site, dist, mkdocs.yml, schemas/, site_templates/). No
+module below the CLI reads the environment or a path found from the checkout by itself.
+
+The date stamped into every output (:func:`stamp`): ``SOURCE_DATE_EPOCH`` when given (the
+reproducible-builds convention: it is "today"), else the as-of date (``--as-of``, else the
+last commit touching the records, else the end of the guidance period).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+from generator.errors import EXIT_USAGE, GeneratorError
+
+CHECKOUT = Path(__file__).resolve().parent.parent
+LAST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last second a datetime can hold
+PROFILES = ("internal", "public")
+
+
+class SettingsError(GeneratorError):
+    """A setting given in a form that cannot be used: a usage error (exit 2)."""
+
+    exit_code = EXIT_USAGE
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where the stages read and write. ``dist`` is None for the public profile (no annexes)."""
+
+    records: Path
+    site: Path
+    dist: Path | None
+    mkdocs_yml: Path = CHECKOUT / "mkdocs.yml"
+    schemas: Path = CHECKOUT / "schemas"
+    templates: Path = CHECKOUT / "site_templates"
+    benchmarks: Path = CHECKOUT / "benchmarks" / "results.md"  # shown on the 性能 page
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run depends on besides the records themselves."""
+
+    paths: Paths
+    profile: str = "internal"
+    strict: bool = False
+    as_of: date | None = None  # None: the last commit touching the records (see as_of_date)
+    today: int | None = None  # SOURCE_DATE_EPOCH, seconds; None: the as-of date
+    preview_downloads: bool = False  # serve: also the workbooks and report
+
+    @property
+    def public(self) -> bool:
+        return self.profile == "public"
+
+    def outputs(self) -> dict[str, Path]:
+        """The output folders by role: the site, and the downloads for the internal profile."""
+        site = {"site": self.paths.site}
+        return site if self.paths.dist is None else {**site, "dist": self.paths.dist}
+
+
+def for_records(records: Path, *, profile: str = "internal", site: Path | None = None,
+                dist: Path | None = Path("dist"), strict: bool = False,
+                as_of: date | None = None, today: int | None = None,
+                preview_downloads: bool = False) -> Settings:
+    """Settings with the default paths: ``site`` (or ``site-public``) and ``dist`` in the
+    working folder, the checkout's mkdocs.yml, schemas/ and site_templates/."""
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}")  # argparse offers only PROFILES
+    public = profile == "public"
+    paths = Paths(records, site or Path("site-public" if public else "site"),
+                  None if public else dist)
+    return Settings(paths, profile, strict, as_of, today, preview_downloads)
+
+
+def parse_source_date(given: str | None) -> int | None:
+    """SOURCE_DATE_EPOCH as the CLI found it (None or "" when unset) → seconds, or None.
+    A value that is not a whole number of seconds is refused (SettingsError)."""
+    if given is None or not given.strip():
+        return None
+    value = given.strip()
+    if not value.isascii() or not value.isdigit() or int(value) > LAST_EPOCH:
+        raise SettingsError("build.source_date", value=given)
+    return int(value)
+
+
+def parse_as_of(given: str) -> date:
+    """``--as-of YYYY-MM-DD`` → the date; anything else refused (SettingsError)."""
+    try:
+        if len(given) == 10:
+            return date.fromisoformat(given)
+    except ValueError:
+        pass
+    raise SettingsError("build.as_of", value=given)
+
+
+def today_from(environ: Mapping[str, str]) -> int | None:
+    """The one reading of the environment: SOURCE_DATE_EPOCH (called by the CLI only)."""
+    return parse_source_date(environ.get("SOURCE_DATE_EPOCH"))
+
+
+def as_of_date(settings: Settings, period_end: str) -> date:
+    """The date of the data: ``--as-of``, else the date of the last commit touching the
+    records, else the end of the guidance period (``period_end``, ISO)."""
+    if settings.as_of is not None:
+        return settings.as_of
+    seconds = last_commit(settings.paths.records)
+    if seconds is not None:
+        return datetime.fromtimestamp(seconds, tz=UTC).date()
+    return date.fromisoformat(period_end)
+
+
+def stamp(settings: Settings, period_end: str) -> datetime:
+    """The one date of a build's outputs (UTC): "today" when given, else the as-of date (the
+    commit's own second when it comes from git, so that a rebuild of the same commit is the
+    same to the second)."""
+    if settings.today is not None:
+        return datetime.fromtimestamp(settings.today, tz=UTC)
+    if settings.as_of is None:
+        seconds = last_commit(settings.paths.records)
+        if seconds is not None:
+            return datetime.fromtimestamp(seconds, tz=UTC)
+    return datetime.combine(as_of_date(settings, period_end), time(), tzinfo=UTC)
+
+
+def last_commit(records: Path) -> int | None:
+    """Seconds of the last commit touching ``records``; None outside git or without git."""
+    try:
+        done = subprocess.run(["git", "log", "-1", "--format=%ct", "--", "."], cwd=records,
+                              capture_output=True, text=True, timeout=20, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    out = done.stdout.strip()
+    return int(out) if done.returncode == 0 and out.isdigit() else None

@@ -1,0 +1,132 @@
+"""Settings are decided once by the CLI and passed down: nothing below it reads the
+environment, changes it, or leaves a process-wide switch (loggers, gc) changed."""
+
+from __future__ import annotations
+
+import ast
+import gc
+import importlib
+import logging
+import os
+import shutil
+import warnings
+import zipfile
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.conftest import MINIMAL, REPO, run_cli
+
+PACKAGE = REPO / "generator"
+# Only the command line reads the environment: the entry point and serve (GENERATOR_DEBUG,
+# which decides whether a bug shows a traceback), validate's --format default
+# (GITHUB_ACTIONS) and build's SOURCE_DATE_EPOCH; build.py sets MkDocs' variables around its call and
+# restores them; diffing and tree_git pass git an environment of their own.
+ENVIRON_ALLOWED = {"cli.py", "commands/serve.py", "commands/validate.py", "commands/build.py",
+                   "build.py", "diffing.py", "tree_git.py"}
+
+
+def _environ_users() -> set[str]:
+    found = set()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv", "putenv"):
+                found.add(path.relative_to(PACKAGE).as_posix())
+    return found
+
+
+def test_only_the_command_line_reads_the_environment() -> None:
+    assert _environ_users() <= ENVIRON_ALLOWED, _environ_users() - ENVIRON_ALLOWED
+
+
+def test_no_module_switches_the_garbage_collector_for_good() -> None:
+    for path in sorted(PACKAGE.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if "gc.disable()" in text:  # only inside a context manager that re-enables it
+            assert "gc.enable()" in text and "finally:" in text, path
+
+
+def _core_created(path: Path) -> str:
+    with zipfile.ZipFile(path) as z:
+        core = z.read("docProps/core.xml").decode("utf-8")
+    return core.split("<dcterms:created", 1)[1].split(">", 1)[1].split("<", 1)[0]
+
+
+def _build(tmp_path: Path, *extra: str, env: dict[str, str] | None = None) -> set[str]:
+    records = tmp_path / "records"
+    if not records.exists():
+        shutil.copytree(MINIMAL, records)  # outside git: the as-of date is the period's end
+    out = tmp_path / "out"
+    shutil.rmtree(out, ignore_errors=True)
+    done = run_cli("build", str(records), "--site", str(out / "site"), "--dist",
+                   str(out / "dist"), *extra, env=env)
+    assert done.returncode == 0, done.stderr
+    return {_core_created(p) for p in (out / "dist").iterdir() if p.suffix in (".xlsx", ".docx")}
+
+
+@pytest.mark.slow
+def test_as_of_dates_every_output_and_source_date_epoch_still_wins(tmp_path: Path) -> None:
+    unset = {"SOURCE_DATE_EPOCH": ""}
+    assert _build(tmp_path, env=unset) == {"2019-05-30T00:00:00Z"}
+    assert _build(tmp_path, "--as-of", "2019-06-15", env=unset) == {"2019-06-15T00:00:00Z"}
+    assert _build(tmp_path, "--as-of", "2019-06-15",
+                  env={"SOURCE_DATE_EPOCH": "1559347200"}) == {"2019-06-01T00:00:00Z"}
+
+
+@pytest.mark.parametrize("value", ["2019-6-1", "20190601", "2019-02-30", "明天", "", "2019-06-01x"])
+def test_a_malformed_as_of_is_a_usage_error(tmp_path: Path, value: str) -> None:
+    done = run_cli("build", str(MINIMAL), "--site", str(tmp_path / "site"), "--dist",
+                   str(tmp_path / "dist"), "--as-of", value)
+    assert done.returncode == 2, done.stderr
+    assert "[build.as_of]" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "site").exists()
+
+
+@given(st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)))
+def test_as_of_round_trips_every_date(day: date) -> None:
+    from generator.settings import for_records, parse_as_of, stamp
+
+    assert parse_as_of(day.isoformat()) == day
+    settings = for_records(Path("nowhere"), as_of=day)
+    assert stamp(settings, "2019-05-30") == datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def test_paths_come_from_settings_not_from_the_checkout(tmp_path: Path) -> None:
+    """A templates folder given in the settings is the one rendered (a copy with a marker)."""
+    from generator import pipeline
+    from generator.settings import for_records
+
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "site_templates", templates)
+    (templates / "guide.md").write_text("# 填报指南\n\n另一份模板\n", encoding="utf-8")
+    settings = for_records(MINIMAL, site=tmp_path / "site", dist=tmp_path / "dist",
+                           today=1559174400)
+    paths = settings.paths.__class__(settings.paths.records, settings.paths.site,
+                                     settings.paths.dist, templates=templates)
+    built = pipeline.build(settings.__class__(paths, today=settings.today))
+    assert built.outputs is not None
+    assert "另一份模板" in (tmp_path / "site" / "guide.html").read_text("utf-8")
+
+
+def test_a_build_leaves_the_loggers_the_environment_and_gc_as_it_found_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import cli
+
+    monkeypatch.delenv("NO_MKDOCS_2_WARNING", raising=False)
+    with warnings.catch_warnings():  # jieba sets its own logger up when first imported
+        warnings.simplefilter("ignore")
+        importlib.import_module("jieba")
+    names = ("mkdocs", "jieba")
+    before = {n: (logging.getLogger(n).level, logging.getLogger(n).propagate,
+                  list(logging.getLogger(n).handlers)) for n in names}
+    environ = dict(os.environ)
+    assert gc.isenabled()
+    assert cli.main(["build", str(MINIMAL), "--site", str(tmp_path / "site"), "--dist",
+                     str(tmp_path / "dist")]) == 0
+    after = {n: (logging.getLogger(n).level, logging.getLogger(n).propagate,
+                 list(logging.getLogger(n).handlers)) for n in names}
+    assert after == before and dict(os.environ) == environ and gc.isenabled()
