@@ -53,7 +53,6 @@ NOT_YET_MOVED = {
     "load_tree.py": 1,
     "located.py": 2,
     "model.py": 4,
-    "preview.py": 2,
     "privacy.py": 27,
     "render/excel.py": 13,
     "render/excel_layout.py": 62,
