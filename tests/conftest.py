@@ -66,3 +66,29 @@ def minimal_tree(tmp_path: Path) -> Path:
     target = tmp_path / "records"
     shutil.copytree(MINIMAL, target)
     return target
+
+
+GIT_ENV = {"GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "测试", "GIT_COMMITTER_EMAIL": "t@example.org",
+           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+def git(repo: Path, *args: str) -> str:
+    """``git ARGS`` in ``repo`` with a fixed identity and no user configuration; its output."""
+    result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True,
+                            env={**os.environ, **GIT_ENV}, check=True)
+    return result.stdout.strip()
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A git repository whose first commit (tag ``base``) is the minimal records tree."""
+    if not shutil.which("git"):
+        pytest.skip("git is not installed")
+    root = tmp_path / "repo"
+    shutil.copytree(MINIMAL, root / "records")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "base")
+    git(root, "tag", "base")
+    return root

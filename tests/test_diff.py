@@ -2,41 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, run_cli
+from conftest import MINIMAL, git, run_cli
 
 from generator.commands.diff import cell, markdown
 from generator.diffing import compare
 
 FINDING = "records/hualong/findings/hl-20190311-aaa.yaml"
-GIT_ENV = {"GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "t@example.org",
-           "GIT_COMMITTER_NAME": "测试", "GIT_COMMITTER_EMAIL": "t@example.org",
-           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
 
-
-def git(repo: Path, *args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True,
-                            env={**os.environ, **GIT_ENV}, check=True)
-    return result.stdout.strip()
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """A git repository whose first commit (tag ``base``) is the minimal records tree."""
-    if not shutil.which("git"):
-        pytest.skip("git is not installed")
-    root = tmp_path / "repo"
-    shutil.copytree(MINIMAL, root / "records")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "base")
-    git(root, "tag", "base")
-    return root
 
 
 def edit(repo: Path, rel: str, old: str, new: str) -> None:

@@ -6,40 +6,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, run_cli
+from conftest import MINIMAL, git, run_cli
 
 from generator.commands.codeowners import generate
 from generator.diffing import compare
 
-GIT_ENV = {"GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "t@example.org",
-           "GIT_COMMITTER_NAME": "测试", "GIT_COMMITTER_EMAIL": "t@example.org",
-           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
 FINDINGS = Path("records/hualong/findings")
 SECRET = "owners: ['@outsider']\nname: 外部机密\ncode: '410999'\n"
 
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True,
-                   env={**os.environ, **GIT_ENV}, check=True)
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """A git repository whose first commit (tag ``base``) is the minimal records tree."""
-    if not shutil.which("git"):
-        pytest.skip("git is not installed")
-    root = tmp_path / "repo"
-    shutil.copytree(MINIMAL, root / "records")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "base")
-    git(root, "tag", "base")
-    return root
 
 
 @pytest.fixture
