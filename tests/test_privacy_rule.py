@@ -84,7 +84,9 @@ def test_a_confidential_value_in_any_publishable_field_is_refused(
 @settings(max_examples=40, deadline=None)
 @given(spot=st.sampled_from(SPOTS), text=st.one_of(
     st.from_regex(r"\A1[3-9][0-9]{9}\Z"),
+    st.from_regex(r"\A(\+86 )?1[3-9][0-9][ -][0-9]{4}[ -][0-9]{4}\Z"),  # as people space them
     st.from_regex(r"\A0[0-9]{3}-[0-9]{7}\Z"),
+    st.from_regex(r"\A（0[0-9]{3}）[0-9]{7,8}\Z"),  # full-width brackets: NFKC makes them ( )
     st.from_regex(r"\A9[0-9]4109[0-9]{2}[0-9A-HJ-NPQRTUWXY]{10}\Z")))
 def test_anything_like_a_phone_or_credit_code_is_refused(
         spot: tuple[int, tuple[str | int, ...]], text: str) -> None:
