@@ -8,8 +8,12 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from generator.pipeline import Prepared
 
 REPO = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"
@@ -92,3 +96,26 @@ def repo(tmp_path: Path) -> Path:
     git(root, "commit", "-q", "-m", "base")
     git(root, "tag", "base")
     return root
+
+
+def dump_record(data: object) -> str:
+    """A record as YAML that reads back as exactly ``data`` (through the project's loader)."""
+    import yaml
+
+    from generator import yamlsafe
+
+    dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**6)
+    if yamlsafe.parse(dumped) != data:  # PyYAML writes NEL (\x85) raw, which reads as a
+        dumped = yaml.safe_dump(data, sort_keys=False, width=10**6)  # break: escape all
+    assert yamlsafe.parse(dumped) == data  # what was written is what will be read
+    return dumped
+
+
+def prepared_clean(records: Path) -> Prepared:
+    """The records checked, typed and counted; fails the test, naming every error, if any."""
+    from generator.pipeline import prepare
+
+    done = prepare(records)
+    errors = [str(p) for p in done.checked.problems if p.severity == "error"]
+    assert done.census is not None and done.figures is not None, errors
+    return done

@@ -36,14 +36,12 @@ from typing import Any
 
 import markdown
 import pytest
-import yaml
-from conftest import MINIMAL, need_tool
+from conftest import MINIMAL, dump_record, need_tool, prepared_clean
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from generator import yamlsafe
-from generator.pipeline import Prepared, prepare
 from generator.render import excel, report
 from generator.render import site as site_pages
 from generator.schemas import ecma_pattern, load_schemas, walk_properties
@@ -207,19 +205,11 @@ def write_tree(target: Path, texts: dict[Key, str]) -> Path:
         for (k, path), text in texts.items():
             if k == kind:
                 _set(data, path, text)
-        dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**6)
-        if yamlsafe.parse(dumped) != data:  # PyYAML writes NEL (\x85) raw: escape all then
-            dumped = yaml.safe_dump(data, sort_keys=False, width=10**6)
-        assert yamlsafe.parse(dumped) == data
-        (records / name).write_text(dumped, encoding="utf-8")
+        (records / name).write_text(dump_record(data), encoding="utf-8")
     return records
 
 
-def prepared(records: Path) -> Prepared:
-    done = prepare(records)
-    errors = [str(p) for p in done.checked.problems if p.severity == "error"]
-    assert done.census is not None and done.figures is not None, errors
-    return done
+prepared = prepared_clean
 
 
 def grouped(texts: dict[Key, str]) -> dict[Key, str]:
