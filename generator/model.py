@@ -47,6 +47,7 @@ class City:
     problems: tuple[str, ...] = src("problems", 0)
     suggestions: tuple[str, ...] = src("suggestions", 0)
     field_verification_summary: str | None = src("field_verification_summary")
+    rectification_days: int = src("rectification", "default_days")
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,8 @@ class FormError:
     status: str = src("rectification", "status")
     date: str | None = src("rectification", "date")
     note: str | None = src("rectification", "note")
+    due: str | None = src("rectification", "due")  # as written; see rectification_due()
+    owner: str | None = src("rectification", "owner")
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,8 @@ class Census:
                 tuple(v for v in self.verifications if v.county == slug))
 
 
+DEFAULT_RECTIFICATION_DAYS = 15  # city.yaml rectification.default_days when not given
+
 CHECK_TITLES = {"completeness": "完整性", "conformity": "规范性",
                 "authenticity": "真实性、可靠性", "reasonableness": "合理性"}
 
@@ -210,7 +215,9 @@ def _city(d: dict[str, Any]) -> City:
         members=tuple(_person(m) for m in d["team"]["members"]),
         experience=tuple(d.get("experience", [])), problems=tuple(d.get("problems", [])),
         suggestions=tuple(d.get("suggestions", [])),
-        field_verification_summary=d.get("field_verification_summary"))
+        field_verification_summary=d.get("field_verification_summary"),
+        rectification_days=d.get("rectification", {}).get("default_days",
+                                                          DEFAULT_RECTIFICATION_DAYS))
 
 
 def _county(s: Source) -> County:
@@ -232,7 +239,8 @@ def _finding(s: Source) -> Finding:
     d = s.data
     errors = tuple(FormError(e["form"], e["indicator_code"], e["indicator_name"], e["reason"],
                              e["rectification"]["status"], e["rectification"].get("date"),
-                             e["rectification"].get("note")) for e in d["errors"])
+                             e["rectification"].get("note"), e["rectification"].get("due"),
+                             e["rectification"].get("owner")) for e in d["errors"])
     return Finding(s.id, s.county or "", s.file, d["object_name"], d["source_type"],
                    d.get("credit_code"), d["reviewed_on"], d["reviewer"], errors, d.get("remark"))
 
