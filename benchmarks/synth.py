@@ -10,7 +10,7 @@ times the records.
 The records are shaped like the shipped ones: error rows, G106-1 problems and verification texts
 are the shipped texts with their numbers varied; names are composed per source type; form numbers
 agree with the source type; codes and dates are quoted; credit codes carry a correct check
-character (generator.domain.credit_check_char); dates fall inside the city's period, after the
+character (generator.records.domain.credit_check_char); dates fall inside the city's period, after the
 review date where they must; each county's ``reviewed`` counts are at least its findings per
 source type. The tree validates with no error and no warning (warnings would make validate compose
 node trees for positions, which is not what is being measured). The same seed gives the same
@@ -35,7 +35,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from generator import domain, yamlsafe  # noqa: E402
+from generator import yamlsafe  # noqa: E402
+from generator.records import domain
 
 TEMPLATES = REPO / "records"
 BASE = {"findings": 10_000, "g106": 1_000, "verifications": 200}

@@ -7,7 +7,7 @@ field path, a stable code for tests and tools, and the Chinese message for peopl
 Anything else a user can cause stops a command with a :class:`GeneratorError` (click's
 ``ClickException`` is the model): it carries a stable code, the fields of the code's template
 in :mod:`generator.text` and the exit code it stands for, and formats itself; the CLI
-(generator/cli.py) catches the base, prints :meth:`GeneratorError.show` and exits with
+(generator/cli/main.py) catches the base, prints :meth:`GeneratorError.show` and exits with
 ``exit_code``. Tests and callers branch on ``code``, never on the text.
 
 Exit codes: 0 success (warnings allowed), 1 problems in the records or a failed build,

@@ -2,7 +2,7 @@
 
 Takes what a command was pointed at (a records folder, an OSError it met); gives a
 :class:`Refused` (a :class:`generator.errors.GeneratorError`) carrying a message code of
-:mod:`generator.text.workflow` and the exit code it stands for. The CLI (generator/cli.py)
+:mod:`generator.text.workflow` and the exit code it stands for. The CLI (generator/cli/main.py)
 prints it and exits with that code, so that 70 is left for our own bugs (the codes are
 defined in generator/errors.py and repeated here for the commands that import them):
 
@@ -58,7 +58,7 @@ def os_reason(exc: OSError) -> str:
 
 def shown(path: Path) -> str:
     """The path as people will click it; never fails (display_path resolves symlinks)."""
-    from generator.load import display_path
+    from generator.records.load import display_path
 
     try:
         return display_path(path)

@@ -22,19 +22,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.aggregate import Figures, aggregate
 from generator.errors import RecordError, count
-from generator.load import Loaded, TreeSource, collector_paused, load
-from generator.load_tree import Place
-from generator.model import Census, build_census
-from generator.schemas import SCHEMA_DIR, Schemas, load_schemas
+from generator.records.aggregate import Figures, aggregate
+from generator.records.load import Loaded, TreeSource, collector_paused, load
+from generator.records.load_tree import Place
+from generator.records.model import Census, build_census
+from generator.records.schemas import SCHEMA_DIR, Schemas, load_schemas
+from generator.records.validate import validate
 from generator.settings import Settings, stamp
 from generator.text import render
-from generator.validate import validate
 
 if TYPE_CHECKING:
-    from generator.build import Outputs, Stage
-    from generator.preview_site import Session
+    from generator.preview.session import Session
+    from generator.publish.staging import Outputs, Stage
 
 
 @dataclass
@@ -108,14 +108,13 @@ def build(settings: Settings, checked_hook: Callable[[Checked], None] | None = N
 
 def publish(settings: Settings, census: Census, figures: Figures, schemas: Schemas) -> Outputs:
     """Render every output into a staging folder, then swap it in (build.staging)."""
-    from generator.build import staging
+    from generator.publish.staging import staging
 
     with staging(settings) as stage:
         files = _render_downloads(settings, census, figures, stage)  # render: annexes, report
         _render_site(settings, census, figures, schemas, stage, files)  # render: site
         if settings.public:  # the last line: no confidential value in any file, or no swap
-            from generator import leakscan
-
+            from generator.publish import leakscan
             leakscan.refuse_leaks(stage.folder / "site", census, schemas)
         stage.publish()  # publish: swap
         return stage.result(files)
@@ -124,9 +123,9 @@ def publish(settings: Settings, census: Census, figures: Figures, schemas: Schem
 def _render_downloads(settings: Settings, census: Census, figures: Figures,
                       stage: Stage) -> list[Path]:
     """The annex workbooks and the report (.docx) into ``stage/dist`` (internal profile)."""
-    from generator.build import write_mark
-    from generator.render import excel, report
-
+    from generator.publish.staging import write_mark
+    from generator.render.annexes import excel
+    from generator.render.report import report
     if "dist" not in stage.outputs:
         return []
     out = stage.folder / "dist"
@@ -143,10 +142,9 @@ def _render_site(settings: Settings, census: Census, figures: Figures, schemas: 
                  stage: Stage, files: list[Path]) -> None:
     """The site's pages into ``stage/docs``, built by MkDocs into ``stage/site``, the large
     tables spliced in, the folder marked."""
-    from generator.build import run_mkdocs, write_mark
-    from generator.render import report
-    from generator.render import site as site_pages
-
+    from generator.publish.staging import run_mkdocs, write_mark
+    from generator.render.report import report
+    from generator.render.site import pages as site_pages
     paths, docs, site = settings.paths, stage.folder / "docs", stage.folder / "site"
     report_md = report.report_markdown(census, figures, public=settings.public,
                                        templates=paths.templates, schemas=schemas)
@@ -164,8 +162,7 @@ def refresh(session: Session, changed: set[Path] | None) -> Prepared:
     enough; all of them when ``changed`` is None), validated in memory, and, when clean,
     typed, counted and rendered into the preview's site, rebuilding only the pages whose
     text changed. Returns the records as checked (problems included)."""
-    from generator import preview_site
-
+    from generator.preview import session as preview_site
     schemas = session.the_schemas()
     with collector_paused():
         loaded = preview_site.reload(session, changed)  # load (or re-read the changed files)

@@ -102,8 +102,7 @@ def dump_record(data: object) -> str:
     """A record as YAML that reads back as exactly ``data`` (through the project's loader)."""
     import yaml
 
-    from generator import yamlsafe
-
+    from generator.records import yamlsafe
     dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**6)
     if yamlsafe.parse(dumped) != data:  # PyYAML writes NEL (\x85) raw, which reads as a
         dumped = yaml.safe_dump(data, sort_keys=False, width=10**6)  # break: escape all

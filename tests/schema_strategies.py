@@ -7,7 +7,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from generator.schemas import Schema, ecma_pattern, resolve
+from generator.records.schemas import Schema, ecma_pattern, resolve
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=20)
 DATES = st.dates(date(2019, 3, 1), date(2019, 5, 30)).map(date.isoformat)

@@ -80,7 +80,7 @@ def test_missing_records_dir_is_reported_not_raised(tmp_path: Path) -> None:
 
 
 def _commands() -> list[str]:
-    from generator.cli import build_parser
+    from generator.cli.main import build_parser
 
     parser = build_parser()
     sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")

@@ -12,7 +12,7 @@ import pytest
 from cli_helpers import as_nobody, free_port, main_in_process, open_tmp
 from conftest import MINIMAL
 
-from generator.commands.serve import exposed
+from generator.cli.commands.serve import exposed
 
 CHINESE = "的"  # every message here is a Chinese sentence
 
@@ -179,12 +179,12 @@ def test_every_refusal_and_import_code_has_its_message() -> None:
     """A code without a template would turn a refusal into a KeyError, exit 70."""
     import re
 
-    from generator import import_messages, workflow_messages
-
+    from generator.text import imports as import_messages
+    from generator.text import workflow as workflow_messages
     root = Path(__file__).resolve().parent.parent / "generator"
     text = "\n".join(p.read_text(encoding="utf-8") for p in root.rglob("*.py"))
     refused = set(re.findall(r'Refused\(\s*"([a-z_.]+)"', text))
     assert refused and refused <= set(workflow_messages.MESSAGES), refused - set(workflow_messages.MESSAGES)
-    opened = (root / "import_open.py").read_text(encoding="utf-8")
+    opened = (root / "tools/importer/open.py").read_text(encoding="utf-8")
     codes = set(re.findall(r'"(import\.[a-z_]+)"', opened))
     assert codes and codes <= set(import_messages.MESSAGES), codes - set(import_messages.MESSAGES)

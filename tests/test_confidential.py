@@ -12,8 +12,8 @@ import pytest
 from conftest import REPO
 
 from generator.pipeline import prepare
-from generator.render import site
-from generator.schemas import KINDS, load_schemas, resolve, walk_properties
+from generator.records.schemas import KINDS, load_schemas, resolve, walk_properties
+from generator.render.site import pages as site
 
 SCHEMAS = load_schemas()
 # Titles that look like they name a person or an enterprise but do not.

@@ -84,7 +84,6 @@ def _core_created(path: Path) -> str:
 
 def _in_process(out: Path, records: Path = MINIMAL) -> dict[str, str]:
     from generator import cli
-
     code = cli.main(["build", str(records), "--site", str(out / "site"), "--dist",
                      str(out / "dist")])
     assert code == 0
@@ -121,8 +120,7 @@ def test_the_workbooks_and_the_report_of_one_build_carry_one_date(
 
 def test_mkdocs_sees_the_date_only_while_it_builds(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import build as gbuild
-
+    from generator.publish import staging as gbuild
     seen: list[str | None] = []
     real = gbuild._mkdocs_build
 
@@ -159,8 +157,8 @@ def test_zip_entries_say_the_same_system_wherever_they_are_made(
     from datetime import UTC, datetime
 
     from generator.pipeline import prepare
-    from generator.render import excel, report
-
+    from generator.render.annexes import excel
+    from generator.render.report import report
     prepared = prepare(MINIMAL)
     assert prepared.census and prepared.figures
     when = datetime(2019, 5, 30, tzinfo=UTC)
@@ -180,7 +178,7 @@ def test_a_build_after_a_dirty_mkdocs_run_in_one_process_indexes_only_its_pages(
     index of a dirty (preview) run into the next build: internal pages in a public index."""
     from datetime import UTC, datetime
 
-    from generator.build import run_mkdocs
+    from generator.publish.staging import run_mkdocs
 
     when = datetime(2019, 5, 30, tzinfo=UTC)
     for name, word, dirty in (("a", "内部秘密甲乙丙", True), ("b", "公开内容丁戊己", False)):

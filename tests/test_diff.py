@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import MINIMAL, git, run_cli
 
-from generator.commands.diff import cell, markdown
-from generator.diffing import compare
+from generator.cli.commands.diff import cell, markdown
+from generator.tools.diffing import compare
 
 FINDING = "records/hualong/findings/hl-20190311-aaa.yaml"
 
@@ -168,7 +168,7 @@ def test_markdown_of_an_empty_diff_is_stable(repo: Path) -> None:
 
 def test_long_tables_are_cut_to_keep_the_summary_small(repo: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.commands import diff as command
+    from generator.cli.commands import diff as command
 
     for n in range(3):
         (repo / f"records/hualong/findings/hl-20190320-x{n}a.yaml").write_text(

@@ -21,8 +21,9 @@ from openpyxl.cell._writer import lxml_write_cell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.pipeline import prepare
-from generator.render import excel, excel_sheets
-from generator.render.excel_layout import FILES, Cell, SheetSpec
+from generator.render.annexes import excel
+from generator.render.annexes import sheets as excel_sheets
+from generator.render.annexes.layout import FILES, Cell, SheetSpec
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "excel"
 HOSTILE = {
@@ -299,7 +300,7 @@ def test_the_date_given_sets_the_stamp(tmp_path: Path, monkeypatch: pytest.Monke
 
 
 def test_sheet_names_are_valid_and_unique() -> None:
-    from generator.render.excel_layout import sheet_name
+    from generator.render.annexes.layout import sheet_name
 
     taken: set[str] = set()
     names = [sheet_name("a/b:c*d?e[f]g\\h" + "长" * 40, taken) for _ in range(3)]
@@ -370,8 +371,7 @@ def test_sheet_merges_never_overlap() -> None:
     """excel writes merged ranges without openpyxl's (quadratic) overlap check: the specs must
     not need it."""
     from generator.pipeline import prepare
-    from generator.render import excel_sheets
-
+    from generator.render.annexes import sheets as excel_sheets
     prepared = prepare(REPO / "records")
     assert prepared.census and prepared.figures
     specs = [*excel_sheets.annex1_sheets(prepared.census),

@@ -101,7 +101,7 @@ def test_bad_record_leaves_the_previous_outputs(outputs: Path, tmp_path: Path) -
 def test_disk_full_midway_gives_a_clear_message_and_keeps_outputs(
         where: str, outputs: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    """ENOSPC injected in-process at one stage of generator.build.build, through cli.main."""
+    """ENOSPC injected in-process at one stage of generator.publish.staging.build, through cli.main."""
     import pathlib
 
     import mkdocs.utils
@@ -290,7 +290,7 @@ def test_terminated_build_removes_its_staging_folder(outputs: Path) -> None:
 def _stale_stage(out: Path, site: Path | None = None, dist: Path | None = None) -> Path:
     """What an internal build into out/site and out/dist (or ``site``, ``dist``) killed
     outright leaves: its staging folder, marked with the profile and targets it was building."""
-    from generator.build_stage import mark_stage
+    from generator.publish.swap import mark_stage
 
     stale = out / ".build-killed"
     stale.mkdir()
@@ -324,10 +324,9 @@ def test_build_after_a_kill_between_renames_restores_then_clears(outputs: Path,
 
 def test_restored_site_survives_a_build_that_then_fails(outputs: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.build import BuildError, build
     from generator.pipeline import prepare
-    from generator.render import site as site_pages
-
+    from generator.publish.staging import BuildError, build
+    from generator.render.site import pages as site_pages
     before = snapshot(outputs / "site")
     stale = _stale_stage(outputs)
     (outputs / "site").rename(stale / "old-site")
@@ -373,7 +372,7 @@ def test_second_build_into_the_same_folder_is_refused(outputs: Path) -> None:
 
 def test_same_folder_name_for_site_and_dist_is_not_confused(tmp_path: Path) -> None:
     """--site a/out --dist b/out: a copy moved aside is named by its role, not its folder."""
-    from generator.build_stage import recover
+    from generator.publish.swap import recover
 
     site, dist = tmp_path / "a" / "out", tmp_path / "b" / "out"
     dist.mkdir(parents=True)
@@ -424,8 +423,7 @@ def test_a_staging_folder_killed_before_its_mark_is_cleared(outputs: Path) -> No
 def test_a_stage_that_cannot_be_marked_is_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                   stop: BaseException) -> None:
     """SIGTERM (raised as KeyboardInterrupt) or a full disk while the mark is written."""
-    from generator import build_stage
-
+    from generator.publish import swap as build_stage
     def fail(*args: object) -> None:
         raise stop
 
@@ -439,7 +437,7 @@ def test_interrupt_between_the_renames_puts_the_old_output_back(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch
                                                                 ) -> None:
     """Ctrl-C after the old site was moved aside and before the new one moved in."""
-    from generator.build_stage import swap
+    from generator.publish.swap import swap
 
     target, trash = tmp_path / "site", tmp_path / "trash"
     new = trash / "site"

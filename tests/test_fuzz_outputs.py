@@ -26,13 +26,11 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.utils.escape import unescape
 
-from generator import privacy, yamlsafe
-from generator.aggregate import aggregate
-from generator.load import load
-from generator.model import build_census
-from generator.render import excel, markup, report
-from generator.render import site as site_pages
-from generator.schemas import (
+from generator.records import privacy, yamlsafe
+from generator.records.aggregate import aggregate
+from generator.records.load import load
+from generator.records.model import build_census
+from generator.records.schemas import (
     CONFIDENTIAL,
     PUBLISHABLE,
     Schemas,
@@ -41,6 +39,10 @@ from generator.schemas import (
     load_schemas,
     walk_properties,
 )
+from generator.render import markup
+from generator.render.annexes import excel
+from generator.render.report import report
+from generator.render.site import pages as site_pages
 from tests.conftest import MINIMAL, REPO, dump_record, prepared_clean
 
 Path_ = tuple[str | int, ...]

@@ -11,12 +11,12 @@ import pytest
 from conftest import MINIMAL, REPO, run_cli
 from openpyxl import Workbook, load_workbook
 
-from generator.importer import Options, UsageError, import_workbook
-from generator.load import display_path
-from generator.model import Census
 from generator.pipeline import prepare
-from generator.render.excel import write_annexes
-from generator.render.excel_layout import FILES
+from generator.records.load import display_path
+from generator.records.model import Census
+from generator.render.annexes.excel import write_annexes
+from generator.render.annexes.layout import FILES
+from generator.tools.importer.importer import Options, UsageError, import_workbook
 
 FINDING_FIELDS = ("object_name", "source_type", "remark")
 ERROR_FIELDS = ("form", "indicator_code", "indicator_name", "reason")

@@ -18,9 +18,9 @@ from conftest import MINIMAL
 from openpyxl import Workbook
 from test_import import empty_copy, options, rough_annex2, tree_snapshot
 
-import generator.importer
-from generator import import_open
-from generator.importer import UsageError, import_workbook
+import generator.tools.importer.importer
+from generator.tools.importer import open as import_open
+from generator.tools.importer.importer import UsageError, import_workbook
 
 ROW = [1, "测试包装有限公司", "工业源", "G101-1", "03", "行业类别", "行业代码错误", None]
 
@@ -226,7 +226,7 @@ def test_a_file_created_meanwhile_is_not_overwritten(tmp_path: Path,
     target = empty_copy(MINIMAL, tmp_path / "records")
     book = _good(tmp_path / "a.xlsx")
     path = _planned_path(book, target)
-    checked = generator.importer._check
+    checked = generator.tools.importer.importer._check
 
     def check_then_race(*args: Any) -> Any:
         found = checked(*args)
@@ -234,7 +234,7 @@ def test_a_file_created_meanwhile_is_not_overwritten(tmp_path: Path,
         path.write_text("someone else's\n", encoding="utf-8")  # another import, a colleague
         return found
 
-    monkeypatch.setattr(generator.importer, "_check", check_then_race)
+    monkeypatch.setattr(generator.tools.importer.importer, "_check", check_then_race)
     code, out, err = main_in_process(["import", str(book), "--county", "hualong", "--records",
                                       str(target), "--reviewed-on", "2019-03-11", "--reviewer", "乙成员"])
     assert code == 1 and "import.exists" in out and "没有覆盖" in out, (out, err)

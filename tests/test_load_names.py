@@ -15,9 +15,9 @@ from conftest import MINIMAL, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.domain import is_county_slug, is_record_id
-from generator.load import load, shown_name
-from generator.scaffold import ScaffoldError, write_new
+from generator.records.domain import is_county_slug, is_record_id
+from generator.records.load import load, shown_name
+from generator.tools.scaffold import ScaffoldError, write_new
 
 ID_CHARS = set(string.ascii_letters + string.digits + "_-")
 SLUG_CHARS = set(string.ascii_lowercase + string.digits + "-")
@@ -114,7 +114,7 @@ def test_new_refuses_a_trap_slug(tmp_path: Path, slug: str) -> None:
 @pytest.mark.parametrize("slug", ["../../x", "../x", "hualong/../../x", "x\n", "/tmp/x"])
 def test_import_refuses_a_slug_that_is_not_a_county_folder_name(tmp_path: Path,
                                                                 slug: str) -> None:
-    from generator.importer import Options, UsageError, import_workbook
+    from generator.tools.importer.importer import Options, UsageError, import_workbook
 
     records = tmp_path / "a" / "b" / "records"
     shutil.copytree(MINIMAL, records)

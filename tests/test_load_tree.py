@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from conftest import MINIMAL, run_cli
 
-from generator.load import Loaded, load
+from generator.records.load import Loaded, load
 
 FINDING = "hualong/findings/hl-20190311-aaa.yaml"
 
@@ -182,7 +182,7 @@ def test_codeowners_refuses_a_fifo_county_file_without_blocking(tree: Path) -> N
 
 def test_read_source_refuses_a_fifo_without_blocking(tmp_path: Path) -> None:
     """read_source is also called directly (import): it must not block on open()."""
-    from generator.load import read_source
+    from generator.records.load import read_source
 
     fifo = tmp_path / "x.yaml"
     os.mkfifo(fifo)

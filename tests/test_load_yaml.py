@@ -12,8 +12,9 @@ from conftest import MINIMAL, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import messages, yamlsafe
-from generator.load import read_source
+from generator.records import yamlsafe
+from generator.records.load import read_source
+from generator.text import records as messages
 
 FINDING = "hualong/findings/hl-20190311-aaa.yaml"
 

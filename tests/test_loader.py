@@ -10,8 +10,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import yamlsafe
-from generator.load import load, read_source
+from generator.records import yamlsafe
+from generator.records.load import load, read_source
 
 
 @pytest.mark.parametrize(

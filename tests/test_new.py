@@ -15,9 +15,9 @@ import pytest
 import yaml
 from conftest import MINIMAL, run_cli
 
-from generator import yamlsafe
-from generator.scaffold import ScaffoldError, county_prefix, render_record, write_new
-from generator.schemas import load_schemas, resolve, walk_properties
+from generator.records import yamlsafe
+from generator.records.schemas import load_schemas, resolve, walk_properties
+from generator.tools.scaffold import ScaffoldError, county_prefix, render_record, write_new
 
 SCHEMAS = load_schemas()
 RECORD_KINDS = ("finding", "g106", "verification")

@@ -168,9 +168,9 @@ def test_the_mark_is_not_in_the_search_index_or_the_sitemap(tmp_path: Path) -> N
 
 
 def test_the_library_entry_refuses_too(tmp_path: Path) -> None:
-    """generator.build.build, called without the CLI, checks the folders the same way."""
-    from generator.build import BuildUsageError, build
+    """generator.publish.staging.build, called without the CLI, checks the folders the same way."""
     from generator.pipeline import prepare
+    from generator.publish.staging import BuildUsageError, build
 
     root = sandbox(tmp_path)
     prepared = prepare(root / "records")
@@ -184,7 +184,7 @@ def test_the_library_entry_refuses_too(tmp_path: Path) -> None:
 
 def test_the_repository_itself_is_protected() -> None:
     """The repository this tool lives in, its records/, schemas/ and .git (no build runs)."""
-    from generator.build import BuildUsageError, check_outputs
+    from generator.publish.staging import BuildUsageError, check_outputs
 
     for site in (REPO, REPO / "records", REPO / "schemas" / "x", REPO / ".git", REPO.parent):
         with pytest.raises(BuildUsageError):

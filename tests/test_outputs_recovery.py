@@ -178,7 +178,6 @@ def test_a_failed_swap_puts_everything_back(tmp_path: Path, monkeypatch: pytest.
                                             capsys: pytest.CaptureFixture[str],
                                             fails: list[tuple[str, str]]) -> None:
     from generator import cli
-
     out = _good(tmp_path)
     before = snapshot(out / "site", out / "dist")
     _fail_rename(monkeypatch, fails)
@@ -198,7 +197,6 @@ def test_when_putting_back_fails_too_the_message_says_what_changed(
     """The new dist cannot move in, and the new site cannot move out again: the site is new,
     the dist is old, and the message says exactly that."""
     from generator import cli
-
     out = _good(tmp_path)
     old_dist = snapshot(out / "dist")
     _fail_rename(monkeypatch, [("stage/dist", "dist"), ("site", "stage/site")])
@@ -220,7 +218,6 @@ def test_an_old_copy_that_cannot_be_put_back_is_kept_and_named(
     the staging folder (never deleted with it), the message says where, and the next build
     puts it back."""
     from generator import cli
-
     out = _good(tmp_path)
     before = snapshot(out / "site", out / "dist")
     _fail_rename(monkeypatch, [("stage/dist", "dist"), ("stage/old-dist", "dist")])

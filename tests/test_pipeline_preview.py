@@ -17,7 +17,7 @@ FINDING = "hualong/findings/hl-20190311-aaa.yaml"
 
 
 def _session(tmp_path: Path, records: Path, name: str = "p") -> object:
-    from generator.preview_site import Session
+    from generator.preview.session import Session
     from generator.settings import for_records
 
     return Session(for_records(records), tmp_path / name / "docs", tmp_path / name / "site",
@@ -53,7 +53,6 @@ EDITS = [
 @pytest.mark.parametrize(("old", "new"), EDITS)
 def test_an_edit_shows_what_a_full_rebuild_shows(tmp_path: Path, old: str, new: str) -> None:
     from generator import pipeline
-
     records = _records(tmp_path)
     session = _session(tmp_path, records)
     pipeline.refresh(session, None)  # type: ignore[arg-type]
@@ -78,8 +77,8 @@ def _main(page: str) -> str:
 
 def test_a_saved_record_is_the_only_file_read_and_its_pages_the_only_ones_rebuilt(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import pipeline, preview_site
-
+    from generator import pipeline
+    from generator.preview import session as preview_site
     records = _records(tmp_path)
     session = _session(tmp_path, records)
     pipeline.refresh(session, None)  # type: ignore[arg-type]
@@ -103,8 +102,8 @@ def test_a_saved_record_is_the_only_file_read_and_its_pages_the_only_ones_rebuil
 @pytest.mark.parametrize("change", ["new", "removed", "renamed", "outside", "had_problem"])
 def test_anything_but_a_clean_record_saved_in_place_reads_the_whole_tree(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
-    from generator import pipeline, preview_site
-
+    from generator import pipeline
+    from generator.preview import session as preview_site
     records = _records(tmp_path)
     finding = records / FINDING
     if change == "had_problem":
@@ -140,7 +139,7 @@ def _event(path: Path, kind: str, directory: bool = False) -> SimpleNamespace:
 
 
 def test_file_events_say_which_records_changed_or_that_anything_may_have(tmp_path: Path) -> None:
-    from generator.commands.serve import Changes
+    from generator.cli.commands.serve import Changes
     from generator.settings import for_records
 
     records = _records(tmp_path)
@@ -167,8 +166,8 @@ def test_the_preview_watches_file_events_not_by_rescanning(tmp_path: Path) -> No
     city scale); the system's file events cost nothing while nothing changes."""
     from watchdog.observers.polling import PollingObserver
 
-    from generator.commands.serve import Changes, _server, _watch
-    from generator.preview import Preview
+    from generator.cli.commands.serve import Changes, _server, _watch
+    from generator.preview.builder import Preview
     from generator.settings import for_records
 
     settings = for_records(MINIMAL)
@@ -192,7 +191,6 @@ def test_any_sequence_of_saves_ends_where_a_full_rebuild_starts(
     """Edits applied and undone in any order, each followed by an incremental rebuild (a
     problem in between included): the last state is the one a fresh preview shows."""
     from generator import pipeline
-
     tmp_path = tmp_path_factory.mktemp("seq")
     records = _records(tmp_path)
     session = _session(tmp_path, records)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.schemas import KINDS, field_class, load_schemas, string_fields
+from generator.records.schemas import KINDS, field_class, load_schemas, string_fields
 
 SCHEMAS = load_schemas()
 

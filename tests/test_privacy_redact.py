@@ -14,14 +14,14 @@ from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import domain, model, privacy
-from generator.aggregate import aggregate
-from generator.model import Census, build_census
 from generator.pipeline import prepare
-from generator.redact import public_view, redact
-from generator.render import site
-from generator.render.report import report_markdown
-from generator.schemas import CONFIDENTIAL, WITHHELD, field_classes, load_schemas
+from generator.records import domain, model, privacy
+from generator.records.aggregate import aggregate
+from generator.records.model import Census, build_census
+from generator.records.redact import public_view, redact
+from generator.records.schemas import CONFIDENTIAL, WITHHELD, field_classes, load_schemas
+from generator.render.report.report import report_markdown
+from generator.render.site import pages as site
 
 SCHEMAS = load_schemas()
 PREPARED = prepare(REPO / "records")

@@ -11,12 +11,12 @@ from conftest import REPO
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from generator import privacy
 from generator.errors import RecordError
-from generator.load import Source, load
 from generator.pipeline import check
-from generator.schemas import PUBLISHABLE, field_classes, load_schemas
-from generator.validate import validate
+from generator.records import privacy
+from generator.records.load import Source, load
+from generator.records.schemas import PUBLISHABLE, field_classes, load_schemas
+from generator.records.validate import validate
 
 SCHEMAS = load_schemas()
 LOADED = load(REPO / "records")

@@ -16,9 +16,10 @@ from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import leakscan, redact
-from generator.build import BuildError, build
 from generator.pipeline import prepare
+from generator.publish import leakscan
+from generator.publish.staging import BuildError, build
+from generator.records import redact
 
 PREPARED = prepare(REPO / "records")
 assert PREPARED.census and PREPARED.figures
@@ -83,7 +84,7 @@ def test_a_leak_fails_the_public_build_and_keeps_the_previous_site(
     before = _snapshot(site)
     assert leakscan.scan(site, VALUES) == []
     # a renderer that forgets to redact: the full model goes into the public pages
-    from generator.render import site as site_pages
+    from generator.render.site import pages as site_pages
     monkeypatch.setattr(site_pages, "public_view", lambda census, figures, schemas: (
         census, figures))
     with pytest.raises(BuildError) as caught:
@@ -99,8 +100,7 @@ def test_a_leaking_template_fails_the_public_build(tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """A template that prints a value the model no longer has cannot leak; one that reaches
     around the model (here: a page text with a name in it) is caught by the scan."""
-    from generator.render import site as site_pages
-
+    from generator.render.site import pages as site_pages
     leaked_name = CENSUS.findings[0].object_name
     real = site_pages._benchmark_results
     monkeypatch.setattr(site_pages, "_benchmark_results",

@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schema_strategies import from_schema
 
-from generator import yamlsafe
-from generator.load import Source
-from generator.schemas import KINDS, load_schemas
-from generator.validate import schema_problems
+from generator.records import yamlsafe
+from generator.records.load import Source
+from generator.records.schemas import KINDS, load_schemas
+from generator.records.validate import schema_problems
 
 SCHEMAS = load_schemas()
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

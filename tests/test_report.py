@@ -21,11 +21,11 @@ from docx.document import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from generator.aggregate import Figures, aggregate
-from generator.model import Census
 from generator.pipeline import prepare
-from generator.render.report import report_markdown, report_sections, write_docx
-from generator.render.report_docx import title_lines
+from generator.records.aggregate import Figures, aggregate
+from generator.records.model import Census
+from generator.render.report.docx import title_lines
+from generator.render.report.report import report_markdown, report_sections, write_docx
 
 GOLDEN = Path(__file__).parent / "golden" / "report.md"
 # 附件4 提纲, as the seed prints it; the (三) parts repeat for each key-assistance county.

@@ -25,7 +25,14 @@ from conftest import MINIMAL
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
-from generator.schemas import KINDS, Schema, ecma_pattern, load_schemas, resolve, walk_properties
+from generator.records.schemas import (
+    KINDS,
+    Schema,
+    ecma_pattern,
+    load_schemas,
+    resolve,
+    walk_properties,
+)
 
 SCHEMAS = load_schemas()
 EXCEL_CELL = 32767  # characters (UTF-16 units) in one cell
@@ -78,7 +85,7 @@ def test_every_integer_has_a_maximum_excel_keeps_exact(kind: str) -> None:
 
 
 def test_the_word_document_properties_fit() -> None:
-    from generator.render.report_text import TITLE_SUFFIX
+    from generator.render.report.text import TITLE_SUFFIX
 
     city = SCHEMAS.documents["city"]["properties"]
     assert city["issuer"]["maxLength"] <= DOCX_PROPERTY
@@ -134,8 +141,8 @@ def _workbook_texts(path: Path) -> tuple[set[str], float]:
 def _build_at_maximum(tmp_path: Path, chars: str, drawn: bool = False) -> None:
     from docx import Document
 
-    from generator.build import build
     from generator.pipeline import prepare
+    from generator.publish.staging import build
 
     records = tmp_path / "records"
     _tree_at_maximum(records, chars)

@@ -18,9 +18,9 @@ from conftest import MINIMAL
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import domain
 from generator.errors import RecordError
 from generator.pipeline import check
+from generator.records import domain
 
 FIRST = "hualong/findings/hl-20190311-aaa.yaml"
 BASE = yaml.safe_load((MINIMAL / FIRST).read_text(encoding="utf-8"))

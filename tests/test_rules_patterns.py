@@ -19,10 +19,16 @@ from conftest import MINIMAL
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import ecma, yamlsafe
-from generator.load import Source
-from generator.schemas import KINDS, ecma_pattern, load_schemas, python_patterns, walk_properties
-from generator.validate import schema_problems
+from generator.records import ecma, yamlsafe
+from generator.records.load import Source
+from generator.records.schemas import (
+    KINDS,
+    ecma_pattern,
+    load_schemas,
+    python_patterns,
+    walk_properties,
+)
+from generator.records.validate import schema_problems
 
 SCHEMAS = load_schemas()
 # The characters the engines disagreed on, and their neighbours.

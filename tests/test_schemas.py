@@ -11,8 +11,8 @@ import pytest
 from conftest import MINIMAL
 from jsonschema import Draft7Validator
 
-from generator.messages import MESSAGES
-from generator.schemas import KINDS, SCHEMA_DIR, load_schemas, walk_properties
+from generator.records.schemas import KINDS, SCHEMA_DIR, load_schemas, walk_properties
+from generator.text.records import MESSAGES
 
 SCHEMAS = load_schemas()
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -100,7 +100,7 @@ def test_schema_files_are_exactly_the_kinds() -> None:
     (r"^\S$", "\x85", True),  # U+0085 is not
 ])
 def test_patterns_end_where_ecma_262_ends_them(pattern: str, text: str, matches: bool) -> None:
-    from generator.schemas import ecma_pattern
+    from generator.records.schemas import ecma_pattern
 
     assert (ecma_pattern(pattern).search(text) is not None) == matches
 
@@ -108,8 +108,8 @@ def test_patterns_end_where_ecma_262_ends_them(pattern: str, text: str, matches:
 def test_a_record_only_the_fast_validator_refuses_is_still_refused(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Should fastjsonschema and jsonschema ever disagree, the record gets an error, not a pass."""
-    from generator.load import read_source
-    from generator.validate import schema_problems
+    from generator.records.load import read_source
+    from generator.records.validate import schema_problems
 
     path = tmp_path / "x.yaml"
     shutil.copyfile(MINIMAL / "hualong" / "findings" / "hl-20190311-aaa.yaml", path)

@@ -139,9 +139,8 @@ def test_starting_with_an_invalid_record_serves_the_problem_page(tmp_path: Path)
 def test_a_render_failure_becomes_a_page_and_the_next_rebuild_recovers(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Records that validate but do not render (a bug of ours) must not stop the preview."""
-    from generator.preview import Preview
-    from generator.render import site
-
+    from generator.preview.builder import Preview
+    from generator.render.site import pages as site
     lines: list[str] = []
     preview = Preview(MINIMAL, tmp_path / "docs", tmp_path / "site", "http://127.0.0.1:1/",
                       say=lines.append)

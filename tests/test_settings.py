@@ -25,8 +25,8 @@ PACKAGE = REPO / "generator"
 # which decides whether a bug shows a traceback), validate's --format default
 # (GITHUB_ACTIONS) and build's SOURCE_DATE_EPOCH; build.py sets MkDocs' variables around its call and
 # restores them; diffing and tree_git pass git an environment of their own.
-ENVIRON_ALLOWED = {"cli.py", "commands/serve.py", "commands/validate.py", "commands/build.py",
-                   "build.py", "diffing.py", "tree_git.py"}
+ENVIRON_ALLOWED = {"cli/main.py", "cli/commands/serve.py", "cli/commands/validate.py", "cli/commands/build.py",
+                   "publish/staging.py", "tools/diffing.py", "records/tree_git.py"}
 
 
 def _environ_users() -> set[str]:
@@ -115,7 +115,6 @@ def test_paths_come_from_settings_not_from_the_checkout(tmp_path: Path) -> None:
 def test_a_build_leaves_the_loggers_the_environment_and_gc_as_it_found_them(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from generator import cli
-
     monkeypatch.delenv("NO_MKDOCS_2_WARNING", raising=False)
     with warnings.catch_warnings():  # jieba sets its own logger up when first imported
         warnings.simplefilter("ignore")

@@ -11,7 +11,7 @@ import pytest
 from conftest import MINIMAL, REPO, check_golden
 
 from generator.pipeline import prepare
-from generator.render import site
+from generator.render.site import pages as site
 
 GOLDEN = Path(__file__).parent / "golden" / "site"
 HOSTILE = '<script>alert("x")</script>|a|b *em* [link](javascript:alert(1)) `code` # =1+1'
@@ -99,7 +99,7 @@ def test_large_tables_skip_mkdocs_and_land_in_the_built_page_unchanged(
     into the HTML afterwards); the site must be byte for byte the one MkDocs gives inline."""
     from functools import partial
 
-    from generator.build import build
+    from generator.publish.staging import build
 
     monkeypatch.setattr(site, "SEARCH_LIMIT", 0)  # every non-empty table counts as large
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1560000000")

@@ -41,10 +41,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from generator import yamlsafe
-from generator.render import excel, report
-from generator.render import site as site_pages
-from generator.schemas import ecma_pattern, load_schemas, walk_properties
+from generator.records import yamlsafe
+from generator.records.schemas import ecma_pattern, load_schemas, walk_properties
+from generator.render.annexes import excel
+from generator.render.report import report
+from generator.render.site import pages as site_pages
 
 Key = tuple[str, tuple[str | int, ...]]
 FILES = {
@@ -381,7 +382,7 @@ def test_the_page_check_sees_consumed_syntax() -> None:
 @pytest.mark.slow
 def test_record_text_shows_as_itself_in_the_built_site(tmp_path: Path) -> None:
     """Once through MkDocs itself (theme, plugins, search index): the built pages' blocks."""
-    from generator.build import build
+    from generator.publish.staging import build
 
     texts = rotated(1)
     marks = grouped(texts)
@@ -614,7 +615,7 @@ def _with_reason(census: Any, reasons: list[str]) -> Any:
 def test_text_too_long_for_a_cell_is_refused_never_cut(tmp_path: Path) -> None:
     """Excel holds 32,767 characters in a cell: longer text stops the annexes with a Chinese
     message naming the workbook, sheet and cell of every such cell, not a cut or a crash."""
-    from generator.build import BuildError
+    from generator.publish.staging import BuildError
 
     done = prepared(MINIMAL)
     assert done.census and done.figures
@@ -638,7 +639,7 @@ def test_text_too_long_for_a_cell_is_refused_never_cut(tmp_path: Path) -> None:
 @pytest.mark.parametrize("text", ["_x0041_", "_x005F_x0041_", "a_x000a_b", "_x0041_x0042_"])
 def test_exported_text_imports_as_itself(text: str, tmp_path: Path) -> None:
     """附件2 written, then read by the importer: the OOXML escape is undone on the way in."""
-    from generator.import_read import read_workbook
+    from generator.tools.importer.read import read_workbook
 
     texts = {**markers()}
     reason = next(k for k in fields() if k[0] == "finding" and k[1][-1] == "reason")
@@ -658,7 +659,7 @@ def test_ooxml_escape_reads_back_as_itself(text: str) -> None:
 
 @pytest.mark.parametrize("name", ["_x0041_区", "a_x005F_b", "控制\x01区", "_x0041_x0042_"])
 def test_sheet_names_hold_nothing_a_reader_decodes(name: str) -> None:
-    from generator.render.excel_layout import sheet_name
+    from generator.render.annexes.layout import sheet_name
 
     made = sheet_name(name, set())
     assert ooxml_text(made) == made and not excel.ILLEGAL.search(made) and len(made) <= 31

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from conftest import MINIMAL, REPO
 
-from generator.build import build
 from generator.pipeline import prepare
+from generator.publish.staging import build
 
 # Text in these elements is shown as written (code, examples) or is not shown at all.
 VERBATIM = {"code", "pre", "script", "style", "svg", "title", "textarea"}

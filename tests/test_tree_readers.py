@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import MINIMAL, git, run_cli
 
-from generator.commands.codeowners import generate
-from generator.diffing import compare
+from generator.cli.commands.codeowners import generate
+from generator.tools.diffing import compare
 
 FINDINGS = Path("records/hualong/findings")
 SECRET = "owners: ['@outsider']\nname: 外部机密\ncode: '410999'\n"
@@ -116,7 +116,7 @@ def test_import_does_not_read_a_county_file_linked_outside(tmp_path: Path) -> No
     (tmp_path / "secret.yaml").write_text(SECRET, encoding="utf-8")
     (records / "hualong" / "county.yaml").unlink()
     (records / "hualong" / "county.yaml").symlink_to(tmp_path / "secret.yaml")
-    from generator.importer import Options, UsageError, _county
+    from generator.tools.importer.importer import Options, UsageError, _county
 
     with pytest.raises(UsageError):
         _county(Options(county="hualong", records=records))
@@ -126,7 +126,7 @@ def test_import_checks_its_records_in_memory_beside_the_tree(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from openpyxl import Workbook
 
-    from generator.importer import Options, import_workbook
+    from generator.tools.importer.importer import Options, import_workbook
 
     records = tmp_path / "records"
     shutil.copytree(MINIMAL, records)

@@ -14,9 +14,9 @@ from conftest import MINIMAL
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.load import FolderSource, Loaded, MemorySource, load
-from generator.tree import MAX_BYTES, Place, classify
-from generator.tree_git import GitError, GitSource
+from generator.records.load import FolderSource, Loaded, MemorySource, load
+from generator.records.tree import MAX_BYTES, Place, classify
+from generator.records.tree_git import GitError, GitSource
 
 GIT_ENV = {"GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "t@example.org",
            "GIT_COMMITTER_NAME": "测试", "GIT_COMMITTER_EMAIL": "t@example.org",
@@ -112,8 +112,7 @@ def test_the_shipped_fixture_reads_alike_from_all_three(tmp_path: Path) -> None:
                                    ("hualong", "g106", "x.yml"), ("x", "y", "z", "w.yaml")])
 def test_classify_is_the_one_placement(place: Place) -> None:
     """diff places a file by the loader's own classifier: no second reading of the tree."""
-    from generator import diffing
-
+    from generator.tools import diffing
     assert diffing.classify("/".join(place)) == classify(place)
 
 

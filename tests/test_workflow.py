@@ -14,9 +14,9 @@ import pytest
 from conftest import MINIMAL, REPO, run_cli
 from jsonschema import validators
 
-from generator import yamlsafe
-from generator.commands.codeowners import CITY_TEAM, generate
-from generator.load import load
+from generator.cli.commands.codeowners import CITY_TEAM, generate
+from generator.records import yamlsafe
+from generator.records.load import load
 
 WORKFLOWS = REPO / ".github" / "workflows"
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -79,7 +79,7 @@ def _generator_commands(flow: dict[str, Any]) -> set[str]:
 
 @pytest.mark.parametrize("name", ["validate.yml", "publish.yml"])
 def test_workflow_runs_only_commands_that_exist(name: str) -> None:
-    from generator.cli import build_parser
+    from generator.cli.main import build_parser
 
     sub = next(a for a in build_parser()._actions if a.__class__.__name__ == "_SubParsersAction")
     known = set(sub.choices)  # type: ignore[attr-defined]
@@ -227,7 +227,7 @@ def test_pre_commit_hook_validates_the_records() -> None:
     assert hook["entry"] == "python -m generator validate records"
     assert (hook["language"], hook["pass_filenames"]) == ("system", False)
     assert re.search(hook["files"], "records/hualong/findings/x.yaml")
-    assert not re.search(hook["files"], "generator/cli.py")
+    assert not re.search(hook["files"], "generator/cli/main.py")
     owners = next(h for h in local["hooks"] if h["id"] == "codeowners")
     assert re.search(owners["files"], "records/hualong/county.yaml")
     assert not re.search(owners["files"], "records/hualong/findings/x.yaml")
@@ -271,7 +271,7 @@ def test_guide_is_plain_chinese_markdown() -> None:
 
 def test_guide_yaml_examples_use_the_schemas_keys() -> None:
     """The guide is plain text beside the schemas: catch a renamed field it still shows."""
-    from generator.schemas import load_schemas
+    from generator.records.schemas import load_schemas
 
     schemas = load_schemas()
     text = (REPO / "site_templates/guide.md").read_text(encoding="utf-8")

@@ -18,7 +18,7 @@ from typing import Any
 
 import jinja2
 
-from generator.aggregate import Rate
+from generator.records.aggregate import Rate
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "site_templates"
 

@@ -1,4 +1,4 @@
-"""The Chinese text of the command line itself (generator/cli.py) and of the problem reports
+"""The Chinese text of the command line itself (generator/cli/main.py) and of the problem reports
 (generator/errors.py): a stable code, a ``str.format`` template, as in the other catalogs."""
 
 from __future__ import annotations

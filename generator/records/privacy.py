@@ -1,0 +1,183 @@
+"""Sources → the confidential values of the records; publishable text → what names them. Pure.
+
+A publishable text (``x-publishable: true``) goes into the public build word for word, so
+validate refuses one that contains:
+
+- a confidential value of any record (``x-confidential``: object and enterprise names,
+  credit codes, enumerator ids, people, phones). A value with Chinese in it counts from
+  ``MIN_LENGTH`` (2) characters, so two-character names (杨帆) do, single characters cannot be
+  told from words. A value of Latin letters, digits and punctuation only (an enumerator id,
+  a phone) counts from ``MIN_CODE`` (5) characters and only where it stands alone, not inside
+  a longer code or number (an id ``-1`` must not catch every ``G106-1``);
+- a distinctive fragment of an object or enterprise name, of at least ``MIN_FRAGMENT``
+  characters: the name without its leading place names (濮阳市华龙区昌达印染有限公司 →
+  昌达印染有限公司), the part before its legal form (昌达印染) and the part after it
+  (濮阳清源水务有限公司城东污水处理厂 → 城东污水处理厂), except generic words (GENERIC);
+- anything that looks like a phone number or a unified social credit code.
+
+Texts and values are compared after NFKC normalisation (full-width digits are digits).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from generator.errors import RecordError
+from generator.records.load import Source
+from generator.records.located import located
+from generator.records.schemas import CONFIDENTIAL, PUBLISHABLE, Schemas, field_classes
+from generator.text.records import quote
+
+Path = tuple[str | int, ...]
+MIN_LENGTH = 2
+MIN_CODE = 5
+MIN_FRAGMENT = 4
+# Title words of confidential fields whose values are organisation names (fragments apply).
+NAMED_BY = ("普查对象名称", "涉及企业", "核查对象名称")
+LEGAL_FORMS = re.compile("有限责任公司|股份有限公司|有限公司|公司|专业合作社|合作社")
+ADMIN_PREFIX = re.compile(r"^[\u4e00-\u9fff]{2,4}?[省市县区]")
+PARENTHESES = re.compile(r"[（(][^）)]*[）)]")
+GENERIC = {"农业农村局", "管理委员会", "村民委员会", "居民委员会", "人民政府", "生态环境局",
+           "污水处理厂", "加油站", "人民医院", "中心医院", "储油库", "养殖场", "有限公司"}
+LOOKS_LIKE = (
+    # written as people write them: 13812345678, 138 1234 5678, 138-1234-5678, +86 138…
+    ("电话号码", re.compile(r"(?<![0-9])(?:\+?86[- ]?)?1[3-9][0-9][- ]?[0-9]{4}[- ]?[0-9]{4}(?![0-9])")),
+    # 0393-8888888, 0393 8888888, (0393)8888888
+    ("电话号码", re.compile(r"(?<![0-9])\(?0[0-9]{2,3}\)?[- ]?[0-9]{7,8}(?![0-9])")),
+    ("统一社会信用代码",
+     re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Z])")),
+)
+
+
+def normal(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def significant(value: str) -> bool:
+    """Whether a confidential value is long enough to be looked for (module docstring)."""
+    return len(value) >= (MIN_CODE if value.isascii() else MIN_LENGTH)
+
+
+def alone(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` has no Latin letter or digit right before or after it."""
+    return not any(0 <= i < len(text) and text[i].isascii() and text[i].isalnum()
+                   for i in (start - 1, end))
+
+
+def values_at(data: Any, path: Path) -> Iterator[tuple[Path, str]]:
+    """Each text at ``path`` of ``data`` (``0`` = every item), with its concrete path."""
+    if not path:
+        if isinstance(data, str):
+            yield (), data
+        return
+    step, rest = path[0], path[1:]
+    if isinstance(step, int):
+        for i, item in enumerate(data if isinstance(data, list) else []):
+            yield from (((i, *p), v) for p, v in values_at(item, rest))
+    elif isinstance(data, dict) and step in data:
+        yield from (((step, *p), v) for p, v in values_at(data[step], rest))
+
+
+def _classes(schemas: Schemas) -> dict[str, dict[tuple[str | int, ...], str]]:
+    """field_classes of every kind, once per call rather than once per record (walking a
+    schema for each of ten thousand records was most of validate's time)."""
+    return {kind: field_classes(document) for kind, document in schemas.documents.items()}
+
+
+def confidential_values(sources: Iterable[Source], schemas: Schemas) -> dict[str, str]:
+    """Every confidential value of the records (NFKC, trimmed, ≥ MIN_LENGTH) → the title of
+    the field it was found in."""
+    found: dict[str, str] = {}
+    classes = _classes(schemas)
+    for source in sources:
+        for path, cls in classes[source.kind].items():
+            if cls != CONFIDENTIAL:
+                continue
+            for _, value in values_at(source.data, path):
+                value = normal(value).strip()
+                if significant(value):
+                    found.setdefault(value, schemas.title(source.kind, path))
+    return dict(sorted(found.items()))
+
+
+def name_fragments(name: str, places: Iterable[str]) -> set[str]:
+    """The distinctive parts of an organisation name (see the module docstring)."""
+    rest = PARENTHESES.sub("", name).strip()
+    prefixes = sorted({p for p in places if p}, key=len, reverse=True)
+    while True:
+        start = next((p for p in prefixes if rest.startswith(p) and len(rest) > len(p)), None)
+        match = None if start else ADMIN_PREFIX.match(rest)
+        cut = start or (match.group(0) if match else "")
+        if not cut:
+            break
+        rest = rest[len(cut):]
+    parts = {rest, *LEGAL_FORMS.split(rest)}
+    return {p for p in parts if len(p) >= MIN_FRAGMENT and p not in GENERIC and p != name}
+
+
+@dataclass(frozen=True)
+class Needles:
+    """What a publishable text must not contain: value or fragment → what it is."""
+
+    words: dict[str, str]
+
+    def found(self, text: str) -> list[tuple[str, str]]:
+        """(what, value) of each needle in ``text``. Every substring of ``text`` up to the
+        longest needle is looked up, rather than every needle searched for: the cost grows
+        with the text, not with the number of records (thousands of object names)."""
+        return _found(self.words, self.longest, normal(text))
+
+    @functools.cached_property
+    def longest(self) -> int:
+        return max(map(len, self.words), default=0)
+
+
+def _found(words: dict[str, str], longest: int, text: str) -> list[tuple[str, str]]:
+    hits: dict[str, str] = {}
+    for start in range(len(text)):
+        for end in range(start + MIN_LENGTH, min(len(text), start + longest) + 1):
+            piece = text[start:end]
+            if piece in words and (not piece.isascii() or alone(text, start, end)):
+                hits[piece] = words[piece]
+    found = [(what, word) for word, what in sorted(hits.items())]
+    for what, pattern in LOOKS_LIKE:
+        found += [(what, m.group(0)) for m in pattern.finditer(text) if m.group(0) not in words]
+    return found
+
+
+def needles(sources: list[Source], schemas: Schemas) -> Needles:
+    values = confidential_values(sources, schemas)
+    places = {normal(s.data.get("name", "")) for s in sources if s.kind == "county"}
+    stems = {p[:-1] for p in places if p.endswith(("市", "县", "区")) and len(p) >= 3}
+    places |= stems | {s + "市" for s in stems}  # 濮阳县 → 濮阳, 濮阳市
+    words = dict(values)
+    for value, what in values.items():
+        if what in NAMED_BY:
+            for fragment in sorted(name_fragments(value, places)):
+                words.setdefault(fragment, f"{what}“{value}”的一部分")
+    return Needles(words)
+
+
+def check(valid: list[Source], schemas: Schemas) -> list[RecordError]:
+    """rule.confidential_in_public_text for every publishable text of the valid records."""
+    found = needles(valid, schemas)
+    problems = []
+    seen: dict[str, list[tuple[str, str]]] = {}  # one indicator name, thousands of rows
+    classes = _classes(schemas)
+    for source in valid:
+        for path, cls in classes[source.kind].items():
+            if cls != PUBLISHABLE:
+                continue
+            for where, text in values_at(source.data, path):
+                if text not in seen:
+                    seen[text] = found.found(text)
+                for what, value in seen[text]:
+                    problems.append(located(source, schemas, where,
+                                            "rule.confidential_in_public_text",
+                                            what=what, value=quote(value)))
+    return problems

@@ -1,0 +1,254 @@
+"""The shape of the annex tables of the seed (附件1/2/3), as data. Pure; no openpyxl here.
+
+Both the writer (render/excel.py through render/excel_sheets.py) and the importer
+(generator/tools/importer/read.py) read these definitions, so a header renamed here is renamed in
+the workbook and recognised on import at once. A sheet is described by :class:`SheetSpec`:
+cells with a style role, merged ranges, column widths, the table's extent and its header
+rows; one generic writer turns any SheetSpec into a worksheet.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# File names (DESIGN.md, 'Where the outputs go') and titles, as the seed prints them.
+FILES = {
+    "annex1": "附件1_无法填报G106-1问题表.xlsx",
+    "annex2": "附件2_集中审核普查表情况明细表.xlsx",
+    "annex3": "附件3_重点帮扶情况记录表.xlsx",
+}
+LABELS = {"annex1": "附件1", "annex2": "附件2", "annex3": "附件3"}
+TITLES = {
+    "annex1": "濮阳市第二次全国污染源普查无法填报 G106-1 问题表",
+    "annex2": "濮阳市第二次全国污染源普查质量提升指导集中审核普查表情况明细表",
+    "annex3": "濮阳市第二次全国污染源普查重点帮扶情况记录表",
+}
+REGION_PREFIX = "指导区域："
+CITY_SHEET = "全市"
+CITY_REGION = "全市"
+SUMMARY_SHEET = "全市汇总"
+SUMMARY_TITLE = "濮阳市第二次全国污染源普查质量提升指导集中审核情况汇总"
+SUMMARY_CHART_TITLE = "各县（区）集中审核问题数"
+ANNEX2_NOTE = "注：污染源类型：工业源、农业源、集中式、生活源、移动源"
+ANNEX2_GROUP = "普查表填报错误明细"
+ANNEX3_HEADERS = ("指导内容", "内容", "实际情况及存在问题")
+ANNEX3_TRAINING_TITLE = "对县（区）普查骨干质量提升指导情况"
+ANNEX3_TRAINING_HEADERS = ("日期", "形式", "参加人数", "指导内容")
+MISSING_TEXT = "（待填写）"
+NO_KEY_COUNTY = "本次没有列入重点帮扶的县（区）。"
+PRODUCT_CODE_NOTE = ("原附件1表头此列重复为“产品名称”。本表按行业列“名称/代码”的格式，"
+                     "把第二个“产品名称”列理解为产品代码。")
+EMPTY_ROWS = 3  # blank bordered rows on a sheet with no records, to be filled in by hand
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an annex table: the record field it shows, its header, its print width."""
+
+    field: str
+    header: str
+    width: float
+    text: bool = True  # formatted as text ('@'): what people type stays what they typed
+    centre: bool = False
+
+
+SEQ = Column("seq", "序号", 6, text=False, centre=True)
+COUNTY = Column("county", "县（区）", 12, centre=True)
+
+ANNEX1_COLUMNS = (
+    SEQ,
+    Column("enterprise", "涉及企业", 16),
+    Column("summary", "问题简述", 30),
+    Column("industry_name", "涉及行业名称", 14),
+    Column("industry_code", "涉及行业代码", 9, centre=True),
+    Column("product_name", "产品名称", 12),
+    # The seed's header repeats 产品名称; DESIGN.md reads the second as the product's code.
+    Column("product_code", "产品代码", 10, centre=True),
+    Column("product_unit", "产品计量单位", 9, centre=True),
+    Column("material_name", "原料名称", 12),
+    Column("material_unit", "原料计量单位", 9, centre=True),
+    Column("process_name", "生产工艺名称", 14),
+    Column("scale", "生产规模", 10, centre=True),
+    Column("scale_unit", "生产规模计量单位", 10, centre=True),
+    Column("pollutant", "污染物指标", 12),
+    Column("pollutant_unit", "污染物计量单位", 11, centre=True),
+    Column("treatment", "末端治理技术名称", 14),
+    Column("enumerator_id", "普查员号（必填）", 12, centre=True),
+)
+
+ANNEX2_OBJECT_COLUMNS = (
+    SEQ,
+    Column("object_name", "普查对象名称", 24),
+    Column("source_type", "污染源类型", 9, centre=True),
+)
+ANNEX2_ERROR_COLUMNS = (
+    Column("form", "普查表号", 10, centre=True),
+    Column("indicator_code", "指标代码", 8, centre=True),
+    Column("indicator_name", "指标名称", 16),
+    Column("reason", "普查表填报错误的原因", 48),
+)
+ANNEX2_REMARK = Column("remark", "备注", 18)
+
+ANNEX3_WIDTHS = (16, 6, 18, 26, 64)
+
+SUMMARY_COLUMNS = (
+    Column("county", "县（区）", 24),
+    Column("reviewed", "审核对象数", 12, text=False, centre=True),
+    Column("problem_objects", "问题对象数", 12, text=False, centre=True),
+    Column("errors", "问题数", 10, text=False, centre=True),
+    Column("error_rate", "差错率", 10, centre=True),
+    Column("rectification_rate", "整改率", 10, centre=True),
+)
+
+
+def annex2_columns(with_county: bool) -> tuple[Column, ...]:
+    objects: tuple[Column, ...] = ANNEX2_OBJECT_COLUMNS
+    if with_county:
+        objects = (SEQ, COUNTY) + ANNEX2_OBJECT_COLUMNS[1:]
+    return objects + ANNEX2_ERROR_COLUMNS + (ANNEX2_REMARK,)
+
+
+def annex1_columns(with_county: bool) -> tuple[Column, ...]:
+    return (SEQ, COUNTY) + ANNEX1_COLUMNS[1:] if with_county else ANNEX1_COLUMNS
+
+
+# ---------------------------------------------------------------- sheets as data
+
+Value = str | int | None
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: Value
+    role: str = "body"  # label | title | region | header | body | note (styles in excel.py)
+    text: bool = False  # number format '@'
+    centre: bool = False
+    comment: str | None = None  # a note shown on hover in Excel/WPS, never printed
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A clustered bar chart of one column of the sheet against its category column."""
+
+    title: str
+    y_title: str
+    categories: tuple[int, int, int]  # column, first row, last row
+    values: tuple[int, int, int]  # column, header row, last row
+    anchor: str
+
+
+@dataclass
+class SheetSpec:
+    """Everything the generic writer needs for one worksheet (1-based rows and columns)."""
+
+    name: str
+    widths: tuple[float, ...]
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    heights: dict[int, float] = field(default_factory=dict)
+    tables: list[tuple[int, int, int, int]] = field(default_factory=list)  # bordered blocks
+    header_rows: tuple[int, int] = (4, 4)
+    pages_tall: int = 0  # fitToHeight: 0 = as many pages down as the rows need
+    charts: list[ChartSpec] = field(default_factory=list)
+
+    def put(self, row: int, column: int, cell: Cell) -> None:
+        self.cells[(row, column)] = cell
+
+    def merge(self, row: int, column: int, last_row: int, last_column: int, cell: Cell) -> None:
+        """A value placed in the top-left cell of a merged range (a 1×1 range is not merged)."""
+        self.put(row, column, cell)
+        if (row, column) != (last_row, last_column):
+            self.merges.append((row, column, last_row, last_column))
+
+
+# Characters XML 1.0 cannot carry (control characters, U+FFFE/U+FFFF, lone surrogates), which
+# openpyxl and lxml refuse; a YAML escape such as "\uFFFE" can put them in a record, and a
+# renderer must not crash on text it did not expect. Shown as U+FFFD wherever text is written.
+ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# A sheet name as Excel and LibreOffice read it decodes OOXML's _xHHHH_ (see excel.py), but
+# the print titles' defined name refers to the sheet by its name as written: in a sheet name
+# such an underscore becomes a full-width one, which nothing decodes.
+_XSTRING = re.compile(r"_(?=[xX][0-9A-Fa-f]{4}_)")
+
+
+def sheet_name(name: str, taken: set[str]) -> str:
+    """A valid, unique Excel sheet name: at most 31 characters, none of []:*?/\\ , no
+    ``_xHHHH_`` (the region row under the title shows the name exactly)."""
+    clean = "".join("_" if c in "[]:*?/\\" else c for c in name).strip("'") or "Sheet"
+    clean = _XSTRING.sub("\uff3f", ILLEGAL.sub("\ufffd", clean))
+    candidate, n = clean[:31], 2
+    while candidate in taken:
+        suffix = f"({n})"
+        candidate, n = clean[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(candidate)
+    return candidate
+
+
+LINE_HEIGHT = {"body": 15.0, "header": 15.0, "note": 14.0, "region": 16.0}  # points per line:
+# 宋体 11pt needs 14.25 (Excel's own default row); LibreOffice's fallback CJK faces a little more
+MAX_ROW_HEIGHT = 409.0  # points: Excel's greatest row height; a taller row is an error to it
+
+
+class _CharWidths(dict[str, float]):
+    """Width of each character, worked out the first time it is asked for."""
+
+    def __missing__(self, char: str) -> float:
+        width = self[char] = 2.0 if ord(char) > 0x2E7F or "\uff01" <= char <= "\uff5e" else 1.1
+        return width
+
+
+_CHAR_WIDTHS = _CharWidths()
+
+
+def text_width(text: str) -> float:
+    """Width in Excel column units: a CJK or full-width character takes about two."""
+    # the per-character widths summed in order, as ever: float sums depend on the order
+    return sum(map(_CHAR_WIDTHS.__getitem__, text))
+
+
+def _lines(text: str, width: float) -> int:
+    usable = max(width - 1.5, 1.0)  # cell padding
+    return sum(max(1, -(-int(text_width(part) * 10) // int(usable * 10)))
+               for part in text.split("\n"))
+
+
+def fit_heights(spec: SheetSpec) -> None:
+    """Row heights for wrapped text, set explicitly: Excel, WPS and LibreOffice do not agree on
+    autofitting rows written by openpyxl (LibreOffice does not autofit them at all), and none
+    autofits merged cells. Rows with a height already set keep it."""
+    spans = {(r1, c1): (r2, c2) for r1, c1, r2, c2 in spec.merges}
+    need: dict[int, float] = {}
+    tall: list[tuple[int, int, float]] = []
+    lines: dict[tuple[str, float], int] = {}  # a table repeats its values: count lines once
+    for at, cell in spec.cells.items():
+        row, column = at
+        per_line = LINE_HEIGHT.get(cell.role)
+        if per_line is None or row in spec.heights:
+            continue
+        last_row, last_column = spans.get(at, at)
+        text = "" if cell.value is None else str(cell.value)
+        key = (text, sum(spec.widths[column - 1:last_column]))
+        if key not in lines:
+            lines[key] = _lines(*key)
+        height = lines[key] * per_line + 4
+        if last_row == row:
+            need[row] = max(need.get(row, 0.0), height)
+        else:
+            tall.append((row, last_row, height))
+    for first, last, height in tall:  # a merged cell spreads what it lacks over its rows
+        rows = range(first, last + 1)
+        have = sum(need.get(r, 20.0) for r in rows)
+        for r in rows:
+            need[r] = max(need.get(r, 20.0), need.get(r, 20.0) + (height - have) / len(rows))
+    for row, height in need.items():  # very long text scrolls inside its row instead
+        spec.heights.setdefault(row, round(min(max(height, 20.0), MAX_ROW_HEIGHT), 1))
+
+
+def heading(spec: SheetSpec, annex: str, region: str, columns: int) -> None:
+    """Rows 1–3 of every annex sheet: 附件N, the title, 指导区域：…"""
+    spec.put(1, 1, Cell(LABELS[annex], "label"))
+    spec.merge(2, 1, 2, columns, Cell(TITLES[annex], "title", centre=True))
+    spec.heights[2] = 36
+    spec.merge(3, 1, 3, columns, Cell(REGION_PREFIX + region, "region"))
+    spec.heights[3] = 22

@@ -1,0 +1,255 @@
+"""Census and figures → the sheets of the three annex workbooks, as :class:`SheetSpec` data. Pure.
+
+Each function lays out one kind of sheet exactly as the seed's annex tables: heading rows,
+header rows with their merged cells, one row per record (附件2: one row per error, the
+object's cells merged down its rows), the note line under 附件2. Nothing here knows openpyxl.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from itertools import groupby
+from typing import TypeVar
+
+from generator.records import domain
+from generator.records.aggregate import Area, Figures
+from generator.records.model import Census, Finding, G106Problem
+from generator.render.annexes import layout as L
+from generator.render.annexes.layout import Cell, ChartSpec, Column, SheetSpec
+
+T = TypeVar("T", Finding, G106Problem)
+
+
+def _header_row(spec: SheetSpec, row: int, columns: Sequence[Column]) -> None:
+    for i, column in enumerate(columns, 1):
+        note = L.PRODUCT_CODE_NOTE if column.field == "product_code" else None
+        spec.put(row, i, Cell(column.header, "header", centre=True, comment=note))
+
+
+def _body(value: L.Value, column: Column) -> Cell:
+    return Cell(value, "body", text=column.text, centre=column.centre)
+
+
+class _Bodies:
+    """The body cells of one table, one Cell per distinct value in a column: Cells are
+    immutable, and a city-wide 附件2 has some 300,000 of them but fewer than 25,000 distinct."""
+
+    def __init__(self, columns: Sequence[Column]) -> None:
+        self.columns = columns
+        self.made: dict[tuple[int, type, L.Value], Cell] = {}
+
+    def __call__(self, i: int, value: L.Value) -> Cell:
+        """The cell showing ``value`` in the i-th column (1-based)."""
+        key = (i, type(value), value)  # the type too: True == 1, but is not written as 1
+        cell = self.made.get(key)
+        if cell is None:
+            cell = self.made[key] = _body(value, self.columns[i - 1])
+        return cell
+
+
+def _blank_rows(spec: SheetSpec, first: int, columns: Sequence[Column]) -> int:
+    """Empty bordered rows (text-formatted) for a table with no records; returns the last row."""
+    blank = _Bodies(columns)
+    for row in range(first, first + L.EMPTY_ROWS):
+        for i in range(1, len(columns) + 1):
+            spec.put(row, i, blank(i, None))
+    return first + L.EMPTY_ROWS - 1
+
+
+def _g106_values(problem: G106Problem) -> dict[str, L.Value]:
+    return {c.field: getattr(problem, c.field) for c in L.ANNEX1_COLUMNS[1:]}
+
+
+def annex1_sheet(name: str, region: str, rows: Sequence[tuple[str, G106Problem]],
+                 with_county: bool) -> SheetSpec:
+    """附件1 for one area: ``rows`` are (county name, problem) in print order."""
+    columns = L.annex1_columns(with_county)
+    spec = SheetSpec(name, tuple(c.width for c in columns), header_rows=(4, 4))
+    L.heading(spec, "annex1", region, len(columns))
+    _header_row(spec, 4, columns)
+    body = _Bodies(columns)
+    last = 4
+    for n, (county, problem) in enumerate(rows, 1):
+        last = 4 + n
+        values = {"seq": n, "county": county, **_g106_values(problem)}
+        for i, column in enumerate(columns, 1):
+            spec.put(last, i, body(i, values[column.field]))
+    if not rows:
+        last = _blank_rows(spec, 5, columns)
+    spec.tables.append((4, 1, last, len(columns)))
+    return spec
+
+
+def _annex2_header(spec: SheetSpec, columns: Sequence[Column]) -> None:
+    """Two header rows: 普查表填报错误明细 over its four columns, the others merged down."""
+    errors = {c.field for c in L.ANNEX2_ERROR_COLUMNS}
+    first_error = next(i for i, c in enumerate(columns, 1) if c.field in errors)
+    for i, column in enumerate(columns, 1):
+        if column.field in errors:
+            spec.put(5, i, Cell(column.header, "header", centre=True))
+        else:
+            spec.merge(4, i, 5, i, Cell(column.header, "header", centre=True))
+    spec.merge(4, first_error, 4, first_error + len(errors) - 1,
+               Cell(L.ANNEX2_GROUP, "header", centre=True))
+    for i in range(first_error + 1, first_error + len(errors)):
+        spec.put(4, i, Cell(None, "header"))
+
+
+def _annex2_object(spec: SheetSpec, body: _Bodies, first: int, n: int, county: str,
+                   finding: Finding) -> int:
+    """One census object: a row per error, its own cells merged down them; returns next row."""
+    last = first + len(finding.errors) - 1
+    objects: dict[str, L.Value] = {
+        "seq": n, "county": county, "object_name": finding.object_name,
+        "source_type": finding.source_type, "remark": finding.remark}
+    for row, error in enumerate(finding.errors, first):
+        for i, column in enumerate(body.columns, 1):
+            if column.field not in objects:
+                spec.put(row, i, body(i, getattr(error, column.field)))
+            elif row == first:
+                spec.merge(first, i, last, i, body(i, objects[column.field]))
+            else:
+                spec.put(row, i, body(i, None))
+    return last + 1
+
+
+def annex2_sheet(name: str, region: str, rows: Sequence[tuple[str, Finding]],
+                 with_county: bool) -> SheetSpec:
+    """附件2 for one area: ``rows`` are (county name, finding) in print order."""
+    columns = L.annex2_columns(with_county)
+    spec = SheetSpec(name, tuple(c.width for c in columns), header_rows=(4, 5))
+    L.heading(spec, "annex2", region, len(columns))
+    _annex2_header(spec, columns)
+    body = _Bodies(columns)
+    row = 6
+    for n, (county, finding) in enumerate(rows, 1):
+        row = _annex2_object(spec, body, row, n, county, finding)
+    last = row - 1 if rows else _blank_rows(spec, 6, columns)
+    spec.tables.append((4, 1, last, len(columns)))
+    spec.merge(last + 1, 1, last + 1, len(columns), Cell(L.ANNEX2_NOTE, "note"))
+    return spec
+
+
+def _summary_values(area: Area) -> dict[str, L.Value]:
+    total = area.total
+    return {"county": area.name, "reviewed": total.reviewed, "problem_objects":
+            total.problem_objects, "errors": total.errors, "error_rate": str(total.error_rate),
+            "rectification_rate": str(total.rectification_rate)}
+
+
+def summary_sheet(name: str, figures: Figures) -> SheetSpec:
+    """全市汇总: the review figures by county (aggregate.Figures) and a bar chart of 问题数."""
+    columns = L.SUMMARY_COLUMNS
+    spec = SheetSpec(name, tuple(c.width for c in columns), header_rows=(3, 3), pages_tall=1)
+    spec.merge(1, 1, 1, len(columns), Cell(L.SUMMARY_TITLE, "title", centre=True))
+    spec.heights[1] = 36
+    _header_row(spec, 3, columns)
+    areas = list(figures.counties) + [figures.city]
+    for row, area in enumerate(areas, 4):
+        values = _summary_values(area)
+        for i, column in enumerate(columns, 1):
+            spec.put(row, i, _body(values[column.field], column))
+    last = 3 + len(areas)
+    spec.tables.append((3, 1, last, len(columns)))
+    if figures.counties:
+        errors = next(i for i, c in enumerate(columns, 1) if c.field == "errors")
+        spec.charts.append(ChartSpec(L.SUMMARY_CHART_TITLE, "问题数", (1, 4, last - 1),
+                                     (errors, 3, last - 1), f"A{last + 2}"))
+    return spec
+
+
+def _annex3_rows(spec: SheetSpec, texts: dict[str, str | None], first: int) -> int:
+    """The fixed rows of 附件3 with their nested merges; returns the last row."""
+    rows = list(enumerate(domain.ANNEX3_ROWS, first))
+    for section, in_section in groupby(rows, key=lambda r: r[1].section):
+        block = list(in_section)
+        spec.merge(block[0][0], 1, block[-1][0], 1, Cell(section, "body", centre=True))
+        for _, in_number in groupby(block, key=lambda r: r[1].number):
+            group = list(in_number)
+            top, bottom, item = group[0][0], group[-1][0], group[0][1]
+            spec.merge(top, 2, bottom, 2, Cell(item.number, "body", centre=True))
+            if item.sub is None:
+                spec.merge(top, 3, top, 4, Cell(item.item))
+            else:
+                spec.merge(top, 3, bottom, 3, Cell(item.item, "body", centre=True))
+                for row, sub in group:
+                    spec.put(row, 4, Cell(sub.sub))
+    for row, item in rows:
+        spec.put(row, 5, Cell(texts.get(item.key) or L.MISSING_TEXT))
+    return rows[-1][0]
+
+
+def _training_rows(spec: SheetSpec, census: Census, slug: str, first: int) -> None:
+    """对县（区）普查骨干质量提升指导情况: capacity_building, one row per occasion."""
+    spec.merge(first, 1, first, 5, Cell(L.ANNEX3_TRAINING_TITLE, "region"))
+    head = first + 1
+    date, form, people, topic = L.ANNEX3_TRAINING_HEADERS
+    spec.put(head, 1, Cell(date, "header", centre=True))
+    spec.merge(head, 2, head, 3, Cell(form, "header", centre=True))
+    spec.put(head, 4, Cell(people, "header", centre=True))
+    spec.put(head, 5, Cell(topic, "header", centre=True))
+    assistance = census.assistance.get(slug)
+    trainings = assistance.capacity_building if assistance else ()
+    row = head
+    for row, t in enumerate(trainings, head + 1):
+        spec.put(row, 1, Cell(t.date, text=True, centre=True))
+        spec.merge(row, 2, row, 3, Cell(t.form, centre=True))
+        spec.put(row, 4, Cell(t.participants, centre=True))
+        spec.put(row, 5, Cell(t.topic, text=True))
+    if not trainings:
+        row = head + 1
+        spec.merge(row, 1, row, 5, Cell(L.MISSING_TEXT, centre=True))
+    spec.tables.append((head, 1, row, 5))
+
+
+def annex3_sheet(name: str, census: Census, slug: str) -> SheetSpec:
+    spec = SheetSpec(name, L.ANNEX3_WIDTHS, header_rows=(4, 4))
+    L.heading(spec, "annex3", census.county(slug).name, 5)
+    content, items, actual = L.ANNEX3_HEADERS
+    spec.merge(4, 1, 4, 2, Cell(content, "header", centre=True))
+    spec.merge(4, 3, 4, 4, Cell(items, "header", centre=True))
+    spec.put(4, 5, Cell(actual, "header", centre=True))
+    assistance = census.assistance.get(slug)
+    last = _annex3_rows(spec, assistance.texts if assistance else {}, 5)
+    spec.tables.append((4, 1, last, 5))
+    _training_rows(spec, census, slug, last + 2)
+    return spec
+
+
+def _by_county(census: Census, items: Sequence[T]) -> list[tuple[str, list[tuple[str, T]]]]:
+    """(county name, [(county name, item)]) for every county, in the census' county order."""
+    return [(c.name, [(c.name, i) for i in items if i.county == c.slug]) for c in census.counties]
+
+
+def annex1_sheets(census: Census) -> Iterator[SheetSpec]:
+    """附件1's sheets, one at a time (a city-wide sheet's spec is large: the writer turns each
+    into XML and drops it before the next is made)."""
+    taken: set[str] = set()
+    groups = _by_county(census, census.g106)
+    everything = [row for _, rows in groups for row in rows]
+    yield annex1_sheet(L.sheet_name(L.CITY_SHEET, taken), L.CITY_REGION, everything, True)
+    for name, rows in groups:
+        yield annex1_sheet(L.sheet_name(name, taken), name, rows, False)
+
+
+def annex2_sheets(census: Census, figures: Figures) -> Iterator[SheetSpec]:
+    """附件2's sheets, one at a time, as annex1_sheets."""
+    taken: set[str] = set()
+    groups = _by_county(census, census.findings)
+    everything = [row for _, rows in groups for row in rows]
+    yield annex2_sheet(L.sheet_name(L.CITY_SHEET, taken), L.CITY_REGION, everything, True)
+    yield summary_sheet(L.sheet_name(L.SUMMARY_SHEET, taken), figures)
+    for name, rows in groups:
+        yield annex2_sheet(L.sheet_name(name, taken), name, rows, False)
+
+
+def annex3_sheets(census: Census) -> list[SheetSpec]:
+    taken: set[str] = set()
+    sheets = [annex3_sheet(L.sheet_name(c.name, taken), census, c.slug)
+              for c in census.counties if c.key_assistance]
+    if not sheets:  # a workbook needs a sheet; say plainly that there is nothing to record
+        spec = SheetSpec(L.CITY_SHEET, L.ANNEX3_WIDTHS)
+        L.heading(spec, "annex3", L.CITY_REGION, 5)
+        spec.merge(4, 1, 4, 5, Cell(L.NO_KEY_COUNTY, "region"))
+        sheets.append(spec)
+    return sheets

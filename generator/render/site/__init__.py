@@ -1,0 +1,1 @@
+"""The site's pages (pages), their large tables (tables) and charts (charts)."""

@@ -1,0 +1,320 @@
+"""Census + figures → the Markdown pages of the site (and its navigation) in a docs folder.
+
+Page count grows with counties, not with records. Detail tables are raw HTML built with
+every value escaped (Markdown would parse thousands of table rows slowly). Tables larger
+than ``SEARCH_LIMIT`` rows are kept out of the search index and out of MkDocs altogether:
+the page carries a placeholder and :func:`splice` puts the table into the built HTML page,
+so neither Markdown nor the search plugin parses tens of thousands of rows at city scale.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator.records import domain
+from generator.records.aggregate import Area, Figures
+from generator.records.model import CHECK_TITLES, Census, County
+from generator.records.redact import public_view
+from generator.records.schemas import Schemas
+from generator.render import markup
+from generator.render.site import charts
+from generator.render.site import tables as site_tables
+from generator.settings import CHECKOUT as REPO
+from generator.text import render as render_text
+
+# Written by benchmarks/run; the 性能 page shows it (its own "# …" title dropped).
+BENCHMARK_RESULTS = REPO / "benchmarks" / "results.md"
+SEARCH_LIMIT = 400
+# Deferred tables: built page (relative to the site folder) → {placeholder: table HTML}.
+# A placeholder is an HTML comment, which Markdown passes through verbatim; record text
+# cannot forge one, since every value in a page is escaped.
+Deferred = dict[str, dict[str, str]]
+
+
+@dataclass(frozen=True)
+class Download:
+    name: str
+    title: str
+    size_kb: str
+
+
+def _area_row(area: Area, link: str | None) -> dict[str, Any]:
+    t = area.total
+    return {"name": area.name, "link": link, "reviewed": t.reviewed,
+            "objects": t.problem_objects, "errors": t.errors, "rate": t.error_rate,
+            "avg": t.average_errors, "ok": t.rectified, "wip": t.in_progress, "open": t.open,
+            "rect_rate": t.rectification_rate, "g106": area.g106_total,
+            "verifications": area.verifications, "key": area.key_assistance}
+
+
+def _status_chart(figures: Figures) -> str:
+    bars = [charts.Bar(a.name, (a.total.rectified, a.total.in_progress, a.total.open),
+                       f"{a.total.errors} 处 · 整改率 {a.total.rectification_rate}")
+            for a in figures.counties]
+    title = "各县（区）集中审核发现的问题数及整改情况"
+    return charts.figure(title, charts.bar_chart(title, bars, domain.RECTIFICATION))
+
+
+def _type_chart(area: Area) -> str:
+    bars = [charts.Bar(t, (r.problem_objects,), f"{r.problem_objects} 个 · 差错率 {r.error_rate}")
+            for t, r in area.by_type.items()]
+    title = f"{area.name}各污染源类型的问题对象数及差错率"
+    return charts.figure(title, charts.bar_chart(title, bars))
+
+
+def _form_chart(figures: Figures) -> str:
+    bars = [charts.Bar(f.form, (f.errors,), f"{f.errors} 处") for f in figures.by_form[:10]]
+    title = "问题数最多的普查表（前 10 张）"
+    return charts.figure(title, charts.bar_chart(title, bars))
+
+
+def _common(census: Census, figures: Figures) -> dict[str, Any]:
+    return {"city": census.city, "census": census, "figures": figures,
+            "types": domain.SOURCE_TYPES, "results": domain.REVIEW_RESULTS}
+
+
+def _verification_counts(census: Census) -> dict[str, Any]:
+    """The 现场核查 page: a section per named verification; for those whose object is not
+    named (the public build), how checks came out and which materials were read."""
+    checks = [(title, sum(1 for v in census.verifications for c in v.checks
+                          if c.key == key and c.ok),
+               sum(1 for v in census.verifications for c in v.checks
+                   if c.key == key and not c.ok))
+              for key, title in CHECK_TITLES.items()]
+    materials = Counter(m for v in census.verifications for m in v.materials)
+    return {"named": [v for v in census.verifications if v.object_name],
+            "unnamed": sum(1 for v in census.verifications if not v.object_name),
+            "check_counts": checks,
+            "material_counts": sorted(materials.items(), key=lambda kv: (-kv[1], kv[0]))}
+
+
+def _index(census: Census, figures: Figures) -> dict[str, Any]:
+    rows = [_area_row(a, f"counties/{a.slug}.md") for a in figures.counties]
+    roles = Counter(m.role for m in census.city.members)
+    return {**_common(census, figures), "rows": rows,
+            "team_roles": [(r, roles[r]) for r in ("普查办人员", "第三方技术支持", "专家") if roles[r]], "total": _area_row(figures.city, None),
+            "status_chart": _status_chart(figures), "type_chart": _type_chart(figures.city),
+            "key_names": [a.name for a in figures.key_counties]}
+
+
+def _defer(html: str, large: bool, page: str, name: str, deferred: Deferred | None) -> str:
+    """A small table stays in the Markdown; a large one becomes a placeholder for splice()
+    (unless ``deferred`` is None: the live preview, which MkDocs serves itself)."""
+    if not large or deferred is None:
+        return html
+    mark = f"<!-- detail-table:{name} -->"
+    deferred.setdefault(page, {})[mark] = html
+    return mark
+
+
+def _county(census: Census, figures: Figures, county: County,
+            deferred: Deferred | None) -> dict[str, Any]:
+    """A county page. A record whose name was redacted (the public build) gets no row: a
+    detail table only of records that have one, or none at all."""
+    all_findings, all_g106, all_verifications = census.of_county(county.slug)
+    findings = tuple(f for f in all_findings if f.object_name)
+    g106 = tuple(g for g in all_g106 if g.enterprise)
+    verifications = tuple(v for v in all_verifications if v.object_name)
+    hidden = (len(all_findings) - len(findings) + len(all_g106) - len(g106)
+              + len(all_verifications) - len(verifications))
+    large = sum(len(f.errors) for f in findings) > SEARCH_LIMIT
+    large_g106 = len(g106) > SEARCH_LIMIT
+    page = f"counties/{county.slug}.html"
+    findings_html = g106_html = ""
+    if findings or not hidden:  # an empty section says （无） only where nothing is hidden
+        findings_html = _defer(site_tables.findings(findings, large), large, page, "findings",
+                               deferred)
+    if g106 or not hidden:
+        g106_html = _defer(site_tables.g106(g106, large_g106), large_g106, page, "g106",
+                           deferred)
+    return {**_common(census, figures), "county": county, "area": figures.county(county.slug),
+            "findings_html": findings_html, "g106_html": g106_html, "hidden": hidden,
+            "verifications": verifications, "large": large,
+            "show_verifications": bool(verifications) or not hidden,
+            "contacts": [c for c in county.contacts if c.name],
+            "show_contacts": not county.contacts or any(c.name for c in county.contacts),
+            "notes": any(d.note for d in county.guidance_days),
+            "qa": [q for q in county.qa if q.question],
+            "show_qa": not county.qa or any(q.question for q in county.qa),
+            "assistance": census.assistance.get(county.slug), "annex3": domain.ANNEX3_ROWS,
+            "type_chart": _type_chart(figures.county(county.slug))}
+
+
+def _analysis(census: Census, figures: Figures) -> dict[str, Any]:
+    matrix = [(a.name, [a.by_type[t].errors for t in domain.SOURCE_TYPES], a.total.errors)
+              for a in figures.counties]
+    return {**_common(census, figures), "form_chart": _form_chart(figures), "matrix": matrix,
+            "reasons": any(i.reasons for i in figures.by_indicator),
+            "county_names": {c.slug: c.name for c in census.counties}}
+
+
+def schema_fields(schemas: Schemas) -> list[dict[str, Any]]:
+    """The 填报说明 tables: every field of every kind, from the schemas themselves."""
+    from generator.records.schemas import KINDS, walk_properties
+
+    kinds = []
+    for kind in KINDS:
+        root = schemas.documents[kind]
+        required = _required_paths(root)
+        fields = [{"path": _dotted(path), "title": node.get("title", ""),
+                   "description": node.get("description", ""), "type": _type_text(node),
+                   "required": path in required, "allowed": _allowed(node),
+                   "example": _example(node), "public": _public(root, node)}
+                  for path, node in walk_properties(root)]
+        kinds.append({"kind": kind, "title": root["title"], "description": root["description"],
+                      "fields": fields})
+    return kinds
+
+
+PUBLIC_TEXT = {"confidential": "不公开（保密）", "publishable": "原样公开", "code": "公开",
+               "withheld": "仅内部版"}
+
+
+def _public(root: dict[str, Any], node: dict[str, Any]) -> str:
+    """Whether the public build shows a field (schemas.field_class), for text fields only."""
+    from generator.records.schemas import field_class, resolve
+
+    items = node.get("items")
+    target = resolve(root, items) if isinstance(items, dict) else node
+    kinds = target.get("type")
+    text = "string" in (kinds if isinstance(kinds, list) else [kinds])
+    return PUBLIC_TEXT[field_class(target)] if text else ""
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    return ".".join("[]" if isinstance(p, int) else p for p in path).replace(".[]", "[]")
+
+
+def _required_paths(root: dict[str, Any]) -> set[tuple[str | int, ...]]:
+    from generator.records.schemas import resolve, walk_properties
+
+    required: set[tuple[str | int, ...]] = {(name,) for name in root.get("required", [])}
+    for path, node in walk_properties(root):
+        items = node.get("items")
+        inner = resolve(root, items) if isinstance(items, dict) else node
+        prefix = path + (0,) if isinstance(items, dict) else path
+        required |= {prefix + (name,) for name in inner.get("required", [])}
+    return required
+
+
+def _type_text(node: dict[str, Any]) -> str:
+    from generator.text.records import TYPE_NAMES
+
+    kinds = node.get("type", "")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    text = "或".join(TYPE_NAMES.get(str(k), str(k)) for k in kinds if k)
+    items = node.get("items")
+    if isinstance(items, dict) and items.get("type") and items.get("type") != "object":
+        text += f"（每项为{TYPE_NAMES.get(items['type'], items['type'])}）"
+    return text
+
+
+def _allowed(node: dict[str, Any]) -> str:
+    raw = node.get("items")
+    items: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    for source in (node, items):
+        if "enum" in source:
+            return "、".join(str(v) for v in source["enum"])
+        if source.get("format") == "date":
+            return "日期 YYYY-MM-DD"
+        if "x-hint" in source:
+            quote = render_text("schema.quote") if source.get("x-quote") else ""
+            return str(source["x-hint"]) + quote
+    return ""
+
+
+def _example(node: dict[str, Any]) -> str:
+    if node.get("examples"):
+        return str(node["examples"][0])
+    if node.get("enum"):
+        return str(node["enum"][0])
+    return ""
+
+
+def nav(census: Census) -> list[dict[str, Any]]:
+    return [
+        {"首页": "index.md"},
+        {"县（区）": [{c.name: f"counties/{c.slug}.md"} for c in census.counties]},
+        {"问题分析": "analysis.md"},
+        {"现场核查": "verifications.md"},
+        {"工作报告": "report.md"},
+        {"下载": "downloads.md"},
+        {"填报说明": [{"记录格式": "schema.md"}, {"填报指南": "guide.md"},
+                  {"性能": "performance.md"}]},
+    ]
+
+
+def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
+                downloads: list[Path], report_md: str, public: bool = False,
+                defer: bool = True, templates: Path = markup.TEMPLATES,
+                benchmarks: Path | None = None, env: jinja2.Environment | None = None) -> Deferred:
+    """Write every page and asset of the site into ``docs`` (an empty folder); returns the
+    large tables that :func:`splice` must put into the built pages (none with ``defer``
+    False: every table inline, for ``mkdocs serve``). The public profile (``public``) renders
+    the redacted census (redact.public_view): no confidential value, no free text that is not
+    publishable; the templates only follow the data. ``templates`` is site_templates/ (the
+    Jinja2 templates, guide.md and the assets); ``benchmarks``, the results the 性能 page
+    shows (default BENCHMARK_RESULTS); ``env``, a Jinja2 environment of ``templates`` made
+    before (the preview keeps one: its compiled templates are reused)."""
+    if public:
+        census, figures = public_view(census, figures, schemas)
+    env = env or markup.environment(templates)
+    deferred: Deferred = {}
+    verifications = {**_common(census, figures), **_verification_counts(census)}
+    pages: dict[str, str] = {
+        "index.md": markup.render(env, "index.md.j2", **_index(census, figures)),
+        "analysis.md": markup.render(env, "analysis.md.j2", **_analysis(census, figures)),
+        "verifications.md": markup.render(env, "verifications.md.j2", **verifications),
+        "schema.md": markup.render(env, "schema.md.j2", kinds=schema_fields(schemas)),
+        "report.md": report_md,
+    }
+    for county in census.counties:
+        pages[f"counties/{county.slug}.md"] = markup.render(
+            env, "county.md.j2", **_county(census, figures, county, deferred if defer else None))
+    target = docs / "downloads"
+    target.mkdir(parents=True, exist_ok=True)
+    files = []
+    for path in downloads:
+        shutil.copyfile(path, target / path.name)
+        files.append(Download(path.name, path.stem.replace("_", " "),
+                              f"{max(1, round(path.stat().st_size / 1024))}"))
+    pages["downloads.md"] = markup.render(env, "downloads.md.j2", files=files)
+    guide = templates / "guide.md"
+    pages["guide.md"] = guide.read_text(encoding="utf-8") if guide.exists() else "# 填报指南\n"
+    results = _benchmark_results(benchmarks or BENCHMARK_RESULTS)
+    pages["performance.md"] = markup.render(env, "performance.md.j2", results=results)
+    for name, text in pages.items():
+        path = docs / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    shutil.copytree(templates / "assets", docs / "assets")
+    return deferred
+
+
+def _benchmark_results(path: Path) -> str:
+    """benchmarks/results.md under the page's own title: its headings one level down."""
+    if not path.is_file():
+        return ""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if lines and lines[0].startswith("# "):
+        lines = lines[1:]
+    return "\n".join("#" + line if line.startswith("#") else line for line in lines).strip() + "\n"
+
+
+def splice(site: Path, deferred: Deferred) -> None:
+    """Put each deferred table into its built page, in place of its placeholder."""
+    for page, tables in sorted(deferred.items()):
+        path = site / page
+        html = path.read_bytes()  # bytes: no newline translation, the same file everywhere
+        for mark, table in tables.items():
+            found = html.count(mark.encode("utf-8"))
+            if found != 1:  # a template that lost or doubled it: a bug, not input
+                raise RuntimeError(f"{page}: placeholder {mark} found {found} times")
+            html = html.replace(mark.encode("utf-8"), table.encode("utf-8"))
+        path.write_bytes(html)

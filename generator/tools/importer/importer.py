@@ -1,0 +1,310 @@
+"""A filled 附件1/附件2 workbook + a county → new YAML records under records/<county>/.
+
+Takes the workbook, the county's slug and :class:`Options`; gives an :class:`Outcome`: notes
+for people, the records planned (id, path, YAML), every problem located in the workbook
+(sheet!cell, row, column, header) or in the tree, and the files written. The tree is read
+through generator.records.load like every command's; the new records are validated together with it
+in memory (laid over the folder, nothing copied), so the real records/ is written only when
+everything is clean (or, with ``force``, only the clean records). Nothing
+existing is ever overwritten, and rows already recorded are skipped, so a second import of
+the same workbook changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from generator.errors import EXIT_USAGE, GeneratorError, RecordError, sort_problems
+from generator.records.domain import is_county_slug
+from generator.records.load import Loaded, Source, display_path, load
+from generator.records.schemas import load_schemas
+from generator.records.tree import classify
+from generator.text import imports as M
+from generator.text import render
+from generator.tools.importer import records as R
+from generator.tools.importer import yamlout as Y
+from generator.tools.importer.read import REQUIRED, RawRow, Table, norm, problem, read_workbook
+
+OPTION_FIELDS = {"reviewed_on": "--reviewed-on", "reviewer": "--reviewer",
+                 "rectification": "--status", "review": "--result"}
+
+
+class UsageError(GeneratorError):
+    """Wrong use of the command (exit code 2): the message (``usage.…`` in
+    :mod:`generator.text.imports`) says what to change."""
+
+    exit_code = EXIT_USAGE
+
+
+@dataclass(frozen=True)
+class Options:
+    county: str
+    records: Path = Path("records")
+    reviewed_on: str | None = None
+    reviewer: str | None = None
+    status: str = "未整改"
+    result: str = "需现场核查"
+    dry_run: bool = False
+    force: bool = False
+
+
+@dataclass
+class Planned:
+    draft: R.Draft
+    id: str
+    path: Path
+    text: str
+
+    @property
+    def rows(self) -> str:
+        first, last = min(self.draft.rows), max(self.draft.rows)
+        return str(first) if first == last else f"{first}–{last}"
+
+
+@dataclass
+class Outcome:
+    notes: list[str] = field(default_factory=list)
+    planned: list[Planned] = field(default_factory=list)
+    problems: list[RecordError] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    skipped: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+def _county(options: Options) -> tuple[str, Loaded]:
+    """The county's name, and the tree as loaded (its sources recognise rows and ids already
+    there), read through the one reader of the records tree: a county.yaml the loader
+    refuses (a link leading outside, a FIFO, bad YAML) is no county here either. The slug is
+    checked as ``new`` checks it: ``../../x`` would write outside records/."""
+    if not is_county_slug(options.county):
+        shown = json.dumps(options.county, ensure_ascii=False)
+        raise UsageError("usage.bad_slug", county=shown, records=display_path(options.records))
+    loaded = load(options.records)
+    file = loaded.show((options.county, "county.yaml"))
+    county = next((s for s in loaded.sources if s.kind == "county" and s.file == file), None)
+    failed = any(p.file == file for p in loaded.problems)
+    if county is None or failed or not isinstance(county.data.get("name"), str):
+        raise UsageError("usage.county", county=options.county,
+                         records=display_path(options.records))
+    return county.data["name"], loaded
+
+
+def _select(tables: list[Table], name: str) -> tuple[Table, bool] | None:
+    """The county's own sheet (by sheet name or 指导区域), else a 全市 sheet, else the only one."""
+    target = norm(name)
+    for table in tables:
+        if target in (norm(table.sheet), norm(table.region)):
+            return table, True
+    for table in tables:
+        if "county" in table.columns:
+            return table, False
+    if len(tables) == 1 and tables[0].region is None:
+        return tables[0], True
+    return None
+
+
+def _require(kind: str, options: Options) -> R.Defaults:
+    missing = [o for o, v in (("--reviewed-on", options.reviewed_on),
+                              ("--reviewer", options.reviewer if kind == "finding" else "-"))
+               if not v]
+    if missing or options.reviewed_on is None:
+        raise UsageError("usage.required", annex=M.render(f"annex.{kind}"),
+                         options=M.render("usage.and").join(missing))
+    return R.Defaults(options.reviewed_on, options.reviewer, options.status, options.result)
+
+
+def _missing_columns(table: Table) -> list[RecordError]:
+    from generator.render.annexes.layout import annex1_columns, annex2_columns
+
+    columns = annex1_columns(False) if table.kind == "g106" else annex2_columns(False)
+    headers = {c.field: c.header for c in columns}
+    return [problem(table.path, "import.column_missing", table.header_rows[0], None,
+                    f"{table.sheet}!{table.header_rows[0]}", header=headers[name])
+            for name in REQUIRED[table.kind] if name not in table.columns]
+
+
+def _rows(table: Table, own_sheet: bool, name: str, out: Outcome
+          ) -> list[tuple[RawRow, dict[str, str | None]]]:
+    """Normalised rows of this county (other counties' rows of a 全市 sheet are skipped)."""
+    widths = R.digit_widths(load_schemas(), table.kind)
+    kept: list[tuple[RawRow, dict[str, str | None]]] = []
+    others: dict[str, int] = {}
+    for raw in table.rows:
+        values = R.row_values(table, raw, widths, out.problems)
+        county = values.get("county")
+        if "county" in table.columns and county is None and not own_sheet:
+            column, label = R.where(table, raw.number, "county")
+            out.problems.append(problem(table.path, "import.county_blank", raw.number, column,
+                                        label))
+        elif county is not None and norm(county) != norm(name):
+            others[county] = others.get(county, 0) + 1
+            continue
+        kept.append((raw, values))
+    if others:
+        out.notes.append(M.render("note.other_county", n=sum(others.values()),
+                                  counties="、".join(f"{k} {v} 行" for k, v in others.items())))
+    return kept
+
+
+def _new_rows(table: Table, rows: list[tuple[RawRow, dict[str, str | None]]],
+              sources: list[Source], slug: str, out: Outcome
+              ) -> list[tuple[RawRow, dict[str, str | None]]]:
+    """Rows not yet recorded in the county's records, nor repeated within the workbook."""
+    recorded = {key: s.id for s in sources if s.kind == table.kind and s.county == slug
+                and isinstance(s.data, dict) for key in R.record_keys(table.kind, s.data)}
+    seen: dict[R.Key, int] = {}
+    fresh = []
+    for raw, values in rows:
+        key = R.row_key(table.kind, values)
+        if key in recorded:
+            out.skipped += 1
+            what = " ".join(v for v in key if v)
+            out.notes.append(M.render("note.exists", where=f"{table.sheet} 第 {raw.number} 行",
+                                      what=what, record=recorded[key]))
+        elif key in seen:
+            column, label = R.where(table, raw.number, R.KEY_FIELDS[table.kind][0])
+            out.problems.append(replace(problem(table.path, "import.duplicate_row", raw.number,
+                                                column, label, row=seen[key]),
+                                        severity="warning"))
+        else:
+            seen[key] = raw.number
+            fresh.append((raw, values))
+    return fresh
+
+
+def _on_disk(loaded: Loaded) -> dict[str, set[str]]:
+    """kind → ids of every file of that kind the tree lists, read or not: a file the loader
+    could not read is no source, but its name is still taken."""
+    taken: dict[str, set[str]] = {kind: set() for kind in Y.FOLDERS}
+    for entry in loaded.tree.files:
+        placed = classify(entry.place)
+        if placed is not None and placed[0] in taken:
+            taken[placed[0]].add(placed[2])
+    return taken
+
+
+def _plan(drafts: list[R.Draft], options: Options, loaded: Loaded) -> list[Planned]:
+    sources = loaded.sources
+    mine = [s.id for s in sources if s.county == options.county]
+    prefix = Y.county_prefix(options.county, mine)
+    planned: list[Planned] = []
+    on_disk = _on_disk(loaded)
+    for draft in drafts:
+        taken = {s.id for s in sources if s.kind == draft.kind} | on_disk[draft.kind]
+        taken |= {p.id for p in planned if p.draft.kind == draft.kind}
+        record_id = Y.new_id(draft.kind, prefix, str(options.reviewed_on), draft.data, taken)
+        path = options.records / options.county / Y.FOLDERS[draft.kind] / f"{record_id}.yaml"
+        planned.append(Planned(draft, record_id, path, Y.to_yaml(draft.kind, draft.data)))
+    return planned
+
+
+def _relocate(p: RecordError, planned: Planned) -> RecordError:
+    """A validator problem in a planned file → the workbook cell it came from."""
+    draft, path = planned.draft, p.path
+    row, name = draft.rows[0], str(path[0]) if path else ""
+    if draft.kind == "finding" and len(path) >= 2 and path[0] == "errors":
+        row = draft.rows[int(path[1])]
+        name = str(path[2]) if len(path) > 2 else "form"
+    if name in OPTION_FIELDS:
+        column, label = None, f"{draft.table.sheet}!{row}（{OPTION_FIELDS[name]}）"
+    else:
+        column, label = R.where(draft.table, row, name)
+    # the schema's advice to quote means nothing in a worksheet cell: said without it
+    message = render(p.code, **{**p.fields, "quote": ""}) if p.fields.get("quote") else p.message
+    return replace(p, file=draft.table.path, line=row, column=column, field=label,
+                   message=message)
+
+
+def _check(planned: list[Planned], options: Options) -> list[RecordError]:
+    """Validate the tree with the planned files added in memory: nothing is copied or
+    written, so no link in records/ is followed and no file is touched before the check."""
+    from generator.pipeline import check
+
+    extra = {item.path.relative_to(options.records).parts: item.text.encode("utf-8")
+             for item in planned}
+    by_file = {display_path(item.path): item for item in planned}
+    out = []
+    for p in check(options.records, extra=extra).problems:
+        if p.file in by_file:
+            out.append(_relocate(p, by_file[p.file]))
+        elif p.severity == "error":  # the tree's own errors block too; its warnings are noise here
+            out.append(p)
+    return out
+
+
+def _write(planned: list[Planned], out: Outcome) -> None:
+    """Create each clean planned file, never overwriting; a file someone created meanwhile
+    and a folder that refuses are problems at that file, and the others are still written."""
+    from generator.exits import Refused, create_exclusive
+
+    bad = {(p.file, p.line) for p in out.problems if p.severity == "error"}
+    for item in planned:
+        if any((item.draft.table.path, row) in bad for row in item.draft.rows):
+            continue
+        file = display_path(item.path)
+        try:
+            created = create_exclusive(item.path, item.text)
+        except Refused as exc:
+            out.problems.append(RecordError(file=file, code="import.unwritable", message=M.render(
+                "import.unwritable", file=file, reason=exc.fields.get("reason", ""))))
+            continue
+        if created:
+            out.written.append(item.path)
+        else:
+            out.problems.append(RecordError(file=file, code="import.exists",
+                                            message=M.render("import.exists", file=file)))
+
+
+def _readable(workbook: Path) -> None:
+    """UsageError for a path that is no file; Refused (exit 3) for a file we may not read."""
+    from generator.exits import Refused, os_reason, shown
+
+    if workbook.is_dir():
+        raise UsageError("usage.workbook_folder", path=shown(workbook))
+    if not workbook.is_file():
+        raise UsageError("usage.workbook", path=shown(workbook))
+    try:
+        workbook.open("rb").close()
+    except OSError as exc:
+        raise Refused("env.unreadable", file=shown(workbook), reason=os_reason(exc)) from None
+
+
+def import_workbook(workbook: Path, options: Options) -> Outcome:
+    """Read, plan, validate and (unless dry_run, or with errors unless force) write. Raises
+    UsageError (exit 2) and :class:`generator.exits.Refused` (exit 3); every other problem is
+    in the outcome."""
+    _readable(workbook)
+    name, loaded = _county(options)
+    out = Outcome()
+    tables, out.problems = read_workbook(workbook)
+    chosen = _select(tables, name) if tables else None
+    if chosen is None:
+        if tables:
+            out.problems.append(problem(display_path(workbook), "import.no_sheet", county=name))
+        return out
+    table, own_sheet = chosen
+    defaults = _require(table.kind, options)
+    numbers = [r.number for r in table.rows] or [table.header_rows[1] + 1]
+    span = f"{numbers[0]}–{numbers[-1]}" if len(numbers) > 1 else str(numbers[0])
+    out.notes.append(M.render("note.sheet", sheet=table.sheet, kind=M.KIND_NAMES[table.kind],
+                              rows=span))
+    out.notes += [M.render("note.ignored_column", sheet=table.sheet, header=h) for h in table.ignored]
+    out.problems += _missing_columns(table)
+    if out.problems:
+        return out
+    rows = _new_rows(table, _rows(table, own_sheet, name, out), loaded.sources, options.county,
+                     out)
+    drafts = (R.findings(table, rows, defaults, out.problems) if table.kind == "finding"
+              else R.g106_problems(table, rows, defaults))
+    out.planned = _plan(drafts, options, loaded)
+    if out.planned:
+        out.problems += _check(out.planned, options)
+    out.problems = sort_problems(out.problems)
+    if not options.dry_run and (out.ok or options.force):
+        _write(out.planned, out)
+    return out

@@ -1,0 +1,219 @@
+"""A filled 附件1 or 附件2 workbook (.xlsx) → tables of raw rows, each cell with its position.
+
+Takes a workbook path, gives one :class:`Table` per sheet that carries an annex header, or a
+located problem. The kind of a sheet is recognised from its header cells, never from the
+file name; headers are compared after NFKC and with whitespace removed, so 全角 brackets and
+stray spaces do not matter. Merged cells are read as their top-left value (附件2 merges an
+object's cells down its rows), blank rows are skipped, and the table ends at the 注： line or
+any row merged across the table. The annex headers come from render/excel_layout.py, the
+same definitions the writer uses.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.errors import RecordError
+from generator.records.load import display_path
+from generator.render.annexes import layout as L
+from generator.text import imports as M
+
+MAX_BLANK_RUN = 500  # formatted-but-empty rows to the bottom of the sheet end the table
+SIGNATURE = {"g106": "涉及企业", "finding": "普查对象名称"}
+OBJECT_FIELDS = ("seq", "county", "object_name", "source_type", "remark")
+TRAILER_STARTS = ("注", "说明", "填表", "制表", "审核人", "联系")
+
+Grid = list[list[Any]]
+
+
+def norm(value: object) -> str:
+    """A header or name as compared: NFKC, no whitespace, no 必填 marker."""
+    text = unicodedata.normalize("NFKC", "" if value is None else str(value))
+    return "".join(text.split()).replace("(必填)", "")
+
+
+def _columns(kind: str) -> tuple[L.Column, ...]:
+    return L.annex1_columns(True) if kind == "g106" else L.annex2_columns(True)
+
+
+def known_headers(kind: str) -> dict[str, str]:
+    """Normalised header text → field, for one annex kind."""
+    return {norm(c.header): c.field for c in _columns(kind)}
+
+
+REQUIRED = {kind: tuple(c.field for c in _columns(kind)
+                        if c.field not in ("county", "remark", "product_code", "seq"))
+            for kind in ("g106", "finding")}
+
+
+@dataclass
+class RawRow:
+    number: int
+    values: dict[str, Any]
+    carried: bool = False  # object cells taken from the row above (blank, not merged)
+
+
+@dataclass
+class Table:
+    path: str
+    sheet: str
+    kind: str
+    region: str | None
+    header_rows: tuple[int, int]
+    columns: dict[str, int] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    rows: list[RawRow] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+
+    def header(self, name: str) -> str:
+        return self.headers.get(name, name)
+
+
+def problem(file: str, code: str, line: int | None = None, column: int | None = None,
+            where: str = "", **fields: object) -> RecordError:
+    return RecordError(file=file, code=code, message=M.render(code, **fields), line=line,
+                       column=column, field=where)
+
+
+def _grid(ws: Any) -> tuple[Grid, set[int]]:
+    """Cell values with merged ranges filled in, and the rows merged across 3+ columns."""
+    from openpyxl.utils.escape import unescape
+
+    # a string as Excel shows it: openpyxl leaves OOXML's _xHHHH_ escapes (a literal
+    # "_x0041_" is stored as "_x005F_x0041_") undecoded
+    grid: Grid = [[unescape(v) if isinstance(v, str) else v for v in row]
+                  for row in ws.iter_rows(values_only=True)]
+    wide: set[int] = set()
+    for rng in ws.merged_cells.ranges:
+        if rng.min_row > len(grid):
+            continue
+        value = grid[rng.min_row - 1][rng.min_col - 1]
+        for r in range(rng.min_row, min(rng.max_row, len(grid)) + 1):
+            row = grid[r - 1]
+            row.extend([None] * (rng.max_col - len(row)))
+            for c in range(rng.min_col, rng.max_col + 1):
+                row[c - 1] = value
+            if rng.max_col - rng.min_col >= 2:
+                wide.add(r)
+    return grid, wide
+
+
+def _find_header(grid: Grid) -> tuple[str, int] | None:
+    for r, row in enumerate(grid[:30], 1):
+        names = {norm(v) for v in row}
+        if "序号" in names:
+            for kind, mark in SIGNATURE.items():
+                if mark in names:
+                    return kind, r
+    return None
+
+
+def _region(grid: Grid, before: int) -> str | None:
+    prefix = norm(L.REGION_PREFIX)
+    for row in grid[:before]:
+        for value in row:
+            text = norm(value)
+            if text.startswith(prefix):
+                rest = text[len(prefix):]
+                return rest if rest and rest != norm("县（区）") else None
+    return None
+
+
+def _map_columns(table: Table, grid: Grid) -> None:
+    known = known_headers(table.kind)
+    group = norm(L.ANNEX2_GROUP)
+    first, last = table.header_rows
+    width = max(len(grid[r - 1]) for r in range(first, last + 1))
+    for c in range(1, width + 1):
+        texts = [grid[r - 1][c - 1] if c <= len(grid[r - 1]) else None
+                 for r in range(first, last + 1)]
+        names = [norm(t) for t in texts if norm(t) and norm(t) != group]
+        fields = [known[n] for n in names if n in known]
+        if not fields:
+            if names:
+                table.ignored.append(str(texts[-1] or texts[0]).strip())
+            continue
+        name = fields[-1]
+        if name == "product_name" and name in table.columns:
+            name = "product_code"  # the seed's header repeats 产品名称: the second is the code
+        if name not in table.columns:
+            table.columns[name] = c
+            table.headers[name] = str(next(t for t in reversed(texts) if norm(t))).strip()
+
+
+def _header_end(grid: Grid, first: int, kind: str) -> int:
+    known = set(known_headers(kind)) | {norm(L.ANNEX2_GROUP)}
+    last = first
+    while last < len(grid):
+        names = {norm(v) for v in grid[last] if norm(v)}
+        if not names or not names <= known:
+            break
+        last += 1
+    return last
+
+
+def _is_trailer(values: dict[str, Any], wide: bool) -> bool:
+    seq = norm(values.get("seq"))
+    return wide or seq.startswith(TRAILER_STARTS) or ":" in seq
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _rows(table: Table, grid: Grid, wide: set[int]) -> None:
+    previous: RawRow | None = None
+    blank_run = 0
+    for r in range(table.header_rows[1] + 1, len(grid) + 1):
+        row = grid[r - 1]
+        values = {f: row[c - 1] if c <= len(row) else None for f, c in table.columns.items()}
+        if _is_trailer(values, r in wide):
+            break
+        if all(_empty(v) for f, v in values.items() if f not in ("seq", "county")):
+            blank_run += 1
+            if blank_run > MAX_BLANK_RUN:
+                break
+            continue
+        blank_run = 0
+        raw = RawRow(r, values)
+        objects = [f for f in ("seq", "object_name", "source_type") if f in values]
+        if (table.kind == "finding" and previous is not None and objects
+                and all(_empty(values[f]) for f in objects)):
+            for f in OBJECT_FIELDS:
+                if f in values and _empty(values[f]):
+                    values[f] = previous.values.get(f)
+            raw.carried = True
+        table.rows.append(raw)
+        previous = raw
+
+
+def _table(path: str, ws: Any) -> Table | None:
+    grid, wide = _grid(ws)
+    found = _find_header(grid)
+    if found is None:
+        return None
+    kind, first = found
+    table = Table(path, ws.title, kind, _region(grid, first - 1),
+                  (first, _header_end(grid, first, kind)))
+    _map_columns(table, grid)
+    _rows(table, grid, wide)
+    return table
+
+
+def read_workbook(path: Path) -> tuple[list[Table], list[RecordError]]:
+    """Every annex table in the workbook, in sheet order; or the problem that stopped reading
+    (generator/tools/importer/open.py says what an unreadable file really is)."""
+    from generator.tools.importer.open import Unreadable, open_workbook
+
+    file = display_path(path)
+    try:
+        wb = open_workbook(path, file)
+    except Unreadable as exc:
+        return [], [exc.problem]
+    tables = [t for t in (_table(file, ws) for ws in wb.worksheets) if t is not None]
+    if not tables:
+        return [], [problem(file, "import.not_annex")]
+    return tables, []

@@ -1,0 +1,196 @@
+"""Raw rows of an annex table → draft records, each remembering the rows it came from. Pure.
+
+附件2 rows are grouped by census object (序号 and 普查对象名称) into one finding with an error
+per row; every 附件1 row is one g106 problem. Cells are normalised the way people's typing
+needs: codes through NFKC (Ｇ１０１－１ → G101-1) with spaces removed, a code typed as a number
+gets back the leading zeros its schema pattern says it has (3 → "03", 610 → "0610"), text is
+trimmed. A cell that cannot be text (a date, TRUE/FALSE) is a located problem. Fields the
+annex lacks come from :class:`Defaults`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from generator.errors import RecordError
+from generator.records.schemas import Schemas, walk_properties
+from generator.text import imports as M
+from generator.tools.importer.read import RawRow, Table, problem
+
+CODES = {"form", "indicator_code", "industry_code", "product_code", "seq", "source_type",
+         "county"}
+TRIM_ONLY = {"enumerator_id"}  # NFKC, but inner spaces are the person's business
+DASHES = re.compile("[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
+DIGITS = re.compile(r"^\^\[0-9\]\{([0-9]+)\}\$$")
+ERROR_FIELDS = ("form", "indicator_code", "indicator_name", "reason")
+G106_FIELDS = ("enterprise", "summary", "industry_name", "industry_code", "product_name",
+               "product_code", "product_unit", "material_name", "material_unit", "process_name",
+               "scale", "scale_unit", "pollutant", "pollutant_unit", "treatment", "enumerator_id")
+KEY_FIELDS = {"finding": ("object_name", "form", "indicator_code", "reason"),
+              "g106": ("enterprise", "product_name", "pollutant")}
+
+Key = tuple[str | None, ...]
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """What the annex does not carry (DESIGN.md: 审核日期, 审核人, 整改情况, 集中审核结论)."""
+
+    reviewed_on: str
+    reviewer: str | None
+    status: str = "未整改"
+    result: str = "需现场核查"
+
+
+@dataclass
+class Draft:
+    kind: str
+    table: Table
+    data: dict[str, Any]
+    rows: list[int] = field(default_factory=list)  # a finding's errors[i] is from rows[i]
+
+    @property
+    def name(self) -> str:
+        return str(self.data.get("object_name") or self.data.get("enterprise") or "")
+
+
+def digit_widths(schemas: Schemas, kind: str) -> dict[str, int]:
+    """Fields whose schema pattern is exactly N digits (indicator_code 2, industry_code 4):
+    read from the schema, so a pattern changed there changes the padding here."""
+    widths: dict[str, int] = {}
+    root = schemas.documents[kind]
+    for path, node in walk_properties(root):
+        match = DIGITS.match(str(node.get("pattern", "")))
+        if match:
+            widths[str(path[-1])] = int(match.group(1))
+    return widths
+
+
+def where(table: Table, row: int, name: str) -> tuple[int | None, str]:
+    from openpyxl.utils import get_column_letter
+
+    column = table.columns.get(name)
+    if column is None:
+        return None, f"{table.sheet}!{row}（{table.header(name)}）"
+    return column, f"{table.sheet}!{get_column_letter(column)}{row}（{table.header(name)}）"
+
+
+def _number(value: int | float, width: int | None) -> str:
+    text = str(int(value)) if float(value).is_integer() else repr(float(value))
+    return text.zfill(width) if width and text.isdigit() else text
+
+
+def cell_text(value: Any, name: str, width: int | None) -> str | None:
+    """The cell as record text; raises TypeError naming the kind of a cell that is not text."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise TypeError("bool")
+    if isinstance(value, (datetime, date, time)):
+        raise TypeError("datetime")
+    if isinstance(value, (int, float)):
+        return _number(value, width)
+    text = str(value)
+    if name in CODES or name in TRIM_ONLY:
+        text = unicodedata.normalize("NFKC", text)
+        text = text.strip() if name in TRIM_ONLY else "".join(text.split())
+        if name == "form":
+            text = DASHES.sub("-", text).upper()
+    else:
+        text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return text or None
+
+
+def row_values(table: Table, raw: RawRow, widths: dict[str, int],
+               problems: list[RecordError]) -> dict[str, str | None]:
+    values: dict[str, str | None] = {}
+    for name, value in raw.values.items():
+        try:
+            values[name] = cell_text(value, name, widths.get(name))
+        except TypeError as exc:
+            column, label = where(table, raw.number, name)
+            hint = M.DATE_HINT if str(exc) == "datetime" else ""
+            problems.append(problem(table.path, "import.cell_type", raw.number, column, label,
+                                    kind=M.TYPE_NAMES[str(exc)], hint=hint))
+            values[name] = None
+    return values
+
+
+def _present(pairs: list[tuple[str, str | None]]) -> dict[str, Any]:
+    return {k: v for k, v in pairs if v is not None}
+
+
+def _error(values: dict[str, str | None], defaults: Defaults) -> dict[str, Any]:
+    rectification: dict[str, str] = {"status": defaults.status}
+    if defaults.status == "已整改":  # the validator requires a date then: the review's own
+        rectification["date"] = defaults.reviewed_on
+    return {**_present([(f, values.get(f)) for f in ERROR_FIELDS]),
+            "rectification": rectification}
+
+
+def _conflicts(table: Table, draft_values: dict[str, str | None], values: dict[str, str | None],
+               row: int, problems: list[RecordError]) -> None:
+    for name in ("source_type", "remark"):
+        first, other = draft_values.get(name), values.get(name)
+        if first is not None and other is not None and first != other:
+            column, label = where(table, row, name)
+            problems.append(problem(table.path, "import.object_conflict", row, column, label,
+                                    seq=values.get("seq") or "", header=table.header(name),
+                                    first=first, other=other))
+
+
+def findings(table: Table, rows: list[tuple[RawRow, dict[str, str | None]]],
+             defaults: Defaults, problems: list[RecordError]) -> list[Draft]:
+    """One draft finding per census object, its errors in row order."""
+    groups: dict[tuple[str | None, str | None], tuple[Draft, dict[str, str | None]]] = {}
+    for raw, values in rows:
+        group = (values.get("seq"), values.get("object_name"))
+        if group not in groups:
+            data = _present([("object_name", values.get("object_name")),
+                             ("source_type", values.get("source_type")),
+                             ("reviewed_on", defaults.reviewed_on),
+                             ("reviewer", defaults.reviewer)])
+            data["errors"] = []
+            if values.get("remark"):
+                data["remark"] = values["remark"]
+            groups[group] = (Draft("finding", table, data, []), values)
+        draft, first = groups[group]
+        _conflicts(table, first, values, raw.number, problems)
+        draft.data["errors"].append(_error(values, defaults))
+        draft.rows.append(raw.number)
+    out = [d for d, _ in groups.values()]
+    for draft in out:  # keep the schema's key order: remark last
+        if "remark" in draft.data:
+            draft.data["remark"] = draft.data.pop("remark")
+    return out
+
+
+def g106_problems(table: Table, rows: list[tuple[RawRow, dict[str, str | None]]],
+                  defaults: Defaults) -> list[Draft]:
+    out = []
+    for raw, values in rows:
+        data = _present([(f, values.get(f)) for f in G106_FIELDS])
+        data["review"] = {"result": defaults.result}
+        out.append(Draft("g106", table, data, [raw.number]))
+    return out
+
+
+def row_key(kind: str, values: dict[str, str | None]) -> Key:
+    """What makes a row 'already recorded' (same object, form, indicator and reason; or same
+    enterprise, product and pollutant)."""
+    return tuple(values.get(k) for k in KEY_FIELDS[kind])
+
+
+def record_keys(kind: str, data: dict[str, Any]) -> list[Key]:
+    """The row keys of a record already on disk."""
+    if kind == "g106":
+        return [tuple(data.get(k) for k in KEY_FIELDS["g106"])]
+    errors = data.get("errors")
+    if not isinstance(errors, list):
+        return []
+    return [(data.get("object_name"),) + tuple(e.get(k) for k in KEY_FIELDS["finding"][1:])
+            for e in errors if isinstance(e, dict)]
