@@ -35,8 +35,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from generator import yamlsafe  # noqa: E402
-from generator.records import domain
+from generator.records import domain, yamlsafe  # noqa: E402
 
 TEMPLATES = REPO / "records"
 BASE = {"findings": 10_000, "g106": 1_000, "verifications": 200}

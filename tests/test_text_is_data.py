@@ -215,9 +215,11 @@ prepared = prepared_clean
 
 def grouped(texts: dict[Key, str]) -> dict[Key, str]:
     """Marker texts, equal where ``texts`` are equal: equal texts group rows (by indicator,
-    by reason), so the marker pages have the same blocks as the real ones."""
-    first: dict[str, str] = {}
-    return {key: first.setdefault(text, marker(n))
+    by reason), so the marker pages have the same blocks as the real ones. A confidential
+    field never shares its marker with a publishable one: a text the privacy rule lets pass
+    (too short to count) would become a marker it refuses."""
+    first: dict[tuple[bool, str], str] = {}
+    return {key: first.setdefault((bool(fields()[key].get("x-confidential")), text), marker(n))
             for n, (key, text) in enumerate(texts.items())}
 
 
