@@ -115,7 +115,8 @@ def publish(settings: Settings, census: Census, figures: Figures, schemas: Schem
         _render_site(settings, census, figures, schemas, stage, files)  # render: site
         if settings.public:  # the last line: no confidential value in any file, or no swap
             from generator.publish import leakscan
-            leakscan.refuse_leaks(stage.folder / "site", census, schemas)
+            leakscan.refuse_leaks(stage.folder / "site", census, schemas,
+                                  (settings.paths.templates, settings.paths.schemas))
         stage.publish()  # publish: swap
         return stage.result(files)
 

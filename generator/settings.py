@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-from generator.errors import EXIT_USAGE, GeneratorError
+from generator.errors import EXIT_ENVIRONMENT, EXIT_USAGE, GeneratorError
 
-CHECKOUT = Path(__file__).resolve().parent.parent
+CHECKOUT = Path(__file__).resolve().parent.parent  # the source checkout, when run from one
+PROJECT_PARTS = ("schemas", "site_templates", "mkdocs.yml")  # what makes a folder a project
 LAST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last second a datetime can hold
 PROFILES = ("internal", "public")
 
@@ -30,6 +31,30 @@ class SettingsError(GeneratorError):
     """A setting given in a form that cannot be used: a usage error (exit 2)."""
 
     exit_code = EXIT_USAGE
+
+
+class ProjectError(GeneratorError):
+    """No record format and templates next to the records nor in the program: exit 3."""
+
+    exit_code = EXIT_ENVIRONMENT
+
+
+def is_project(folder: Path) -> bool:
+    """True when ``folder`` holds schemas/, site_templates/ and mkdocs.yml."""
+    return all((folder / part).exists() for part in PROJECT_PARTS)
+
+
+def project_root(records: Path) -> Path:
+    """The repository ``records`` belongs to: the nearest folder above it that holds schemas/,
+    site_templates/ and mkdocs.yml, so that an installed program (a wheel, no checkout) runs
+    on the records' own repository; else the program's checkout when it is one. ProjectError
+    (exit 3) when neither is."""
+    for folder in records.resolve().parents:
+        if is_project(folder):
+            return folder
+    if is_project(CHECKOUT):
+        return CHECKOUT
+    raise ProjectError("build.no_project", records=records)
 
 
 @dataclass(frozen=True)
@@ -71,12 +96,15 @@ def for_records(records: Path, *, profile: str = "internal", site: Path | None =
                 as_of: date | None = None, today: int | None = None,
                 preview_downloads: bool = False) -> Settings:
     """Settings with the default paths: ``site`` (or ``site-public``) and ``dist`` in the
-    working folder, the checkout's mkdocs.yml, schemas/ and site_templates/."""
+    working folder; mkdocs.yml, schemas/ and site_templates/ of the records' repository
+    (project_root; ProjectError when there is none)."""
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}")  # argparse offers only PROFILES
     public = profile == "public"
+    root = project_root(records)
     paths = Paths(records, site or Path("site-public" if public else "site"),
-                  None if public else dist)
+                  None if public else dist, root / "mkdocs.yml", root / "schemas",
+                  root / "site_templates", root / "benchmarks" / "results.md")
     return Settings(paths, profile, strict, as_of, today, preview_downloads)
 
 

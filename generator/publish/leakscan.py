@@ -108,35 +108,33 @@ def _found(text: str, by_form: dict[str, str]) -> set[str]:
     return found
 
 
-def _own_words(values: Iterable[str]) -> set[str]:
+def _own_words(values: Iterable[str], folders: Iterable[Path]) -> set[str]:
     """The values that the tool's own text already says (the 填报说明, the schemas' titles,
     descriptions and examples, the templates): a reviewer entered as 市普查办技术组, or the
     documented example credit code in a test tree. Their appearing in a page says nothing
     about the records, and refusing them would make the public site impossible to build."""
-    from generator.records.schemas import SCHEMA_DIR
-    from generator.render.markup import TEMPLATES
-
     wanted = {v.strip() for v in values if significant(v.strip())}
     by_form = {f: v for v in sorted(wanted) for f in forms(v)}
     found: set[str] = set()
-    for folder in (TEMPLATES, SCHEMA_DIR):
+    for folder in folders:
         for path in sorted(p for p in folder.rglob("*") if p.suffix in OWN_TEXT):
             for _name, text in _texts(path.name, path.read_bytes()):
                 found |= _found(text, by_form)
     return found
 
 
-def refuse_leaks(site: Path, census: Census, schemas: Schemas) -> None:
+def refuse_leaks(site: Path, census: Census, schemas: Schemas, own: Iterable[Path]) -> None:
     """Raise BuildError naming the files when the built public ``site`` contains any
-    confidential value of ``census``; the caller then keeps the previous site."""
+    confidential value of ``census`` that the tool's own text in the folders ``own`` (the
+    templates, the schemas) does not also say; the caller then keeps the previous site."""
     from generator.publish.staging import BuildError  # build.py calls this module: import late
     from generator.text import render
 
     values = confidential_texts(census, schemas)
     leaks = scan(site, values)
     if leaks:
-        own = _own_words(values)
-        leaks = [leak for leak in leaks if leak.value not in own]
+        said = _own_words(values, own)
+        leaks = [leak for leak in leaks if leak.value not in said]
     if leaks:
         shown = render("build.leak_sep").join(render("build.leak_item", file=leak.file,
                                                     value=leak.value) for leak in leaks[:SHOWN])

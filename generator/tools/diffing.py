@@ -27,6 +27,7 @@ from generator.records.load_tree import FolderSource
 from generator.records.tree import Placed, TreeSource
 from generator.records.tree import classify as classify_place
 from generator.records.tree_git import GitError, GitSource
+from generator.settings import project_root
 
 Snapshot = dict[str, bytes | None]  # record file relative to the records folder → content
 #                                     (None: listed but unreadable; validation says why)
@@ -195,8 +196,9 @@ def _county_of(rel: str) -> str | None:
 def compare(records: Path, ref: str) -> Diff:
     """Everything that changes between the records at ``ref`` and the working tree."""
     base_source, now_source = GitSource(records, ref), FolderSource(records)
-    base_checked = check(base_source)  # first: a wrong ref stops before any work
-    checked = check(now_source)
+    schemas = project_root(records) / "schemas"
+    base_checked = check(base_source, schemas_dir=schemas)  # first: a wrong ref stops any work
+    checked = check(now_source, schemas_dir=schemas)
     base = snapshot(base_source, base_checked.loaded)
     now = snapshot(now_source, checked.loaded)
     counties: dict[str | None, CountyDiff] = {}

@@ -78,12 +78,14 @@ def _finish(outcome: Outcome, dry_run: bool) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from generator.exits import require_records
+    from generator.settings import project_root
     from generator.tools.importer.importer import Options, import_workbook
 
     require_records(Path(args.records))  # else exit 3
     options = Options(county=args.county, records=Path(args.records),
                       reviewed_on=args.reviewed_on, reviewer=args.reviewer, status=args.status,
-                      result=args.result, dry_run=args.dry_run, force=args.force)
+                      result=args.result, dry_run=args.dry_run, force=args.force,
+                      schemas=project_root(Path(args.records)) / "schemas")
     outcome = import_workbook(Path(args.workbook), options)  # UsageError: exit 2 (cli.py)
     lines = list(outcome.notes)
     written = set(outcome.written)

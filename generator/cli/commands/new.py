@@ -51,10 +51,11 @@ def run(args: argparse.Namespace) -> int:
     from generator.exits import require_records
     from generator.records.load import display_path
     from generator.records.schemas import load_schemas
+    from generator.settings import project_root
     from generator.tools.scaffold import write_new
 
     require_records(Path(args.records))  # else exit 3: not a records folder
-    schema = load_schemas().documents[args.kind]
+    schema = load_schemas(project_root(Path(args.records)) / "schemas").documents[args.kind]
     # a refusal (ScaffoldError, exit 1; Refused, exit 3) is printed by cli.py
     path = write_new(Path(args.records), args.kind, args.county, schema, args.date or date.today())
     shown = display_path(path)

@@ -19,7 +19,7 @@ from pathlib import Path
 from generator.errors import EXIT_USAGE, GeneratorError, RecordError, sort_problems
 from generator.records.domain import is_county_slug
 from generator.records.load import Loaded, Source, display_path, load
-from generator.records.schemas import load_schemas
+from generator.records.schemas import SCHEMA_DIR, load_schemas
 from generator.records.tree import classify
 from generator.text import imports as M
 from generator.text import render
@@ -48,6 +48,7 @@ class Options:
     result: str = "需现场核查"
     dry_run: bool = False
     force: bool = False
+    schemas: Path = SCHEMA_DIR  # the record format of the records' repository
 
 
 @dataclass
@@ -128,10 +129,10 @@ def _missing_columns(table: Table) -> list[RecordError]:
             for name in REQUIRED[table.kind] if name not in table.columns]
 
 
-def _rows(table: Table, own_sheet: bool, name: str, out: Outcome
+def _rows(table: Table, own_sheet: bool, name: str, out: Outcome, schemas: Path = SCHEMA_DIR
           ) -> list[tuple[RawRow, dict[str, str | None]]]:
     """Normalised rows of this county (other counties' rows of a 全市 sheet are skipped)."""
-    widths = R.digit_widths(load_schemas(), table.kind)
+    widths = R.digit_widths(load_schemas(schemas), table.kind)
     kept: list[tuple[RawRow, dict[str, str | None]]] = []
     others: dict[str, int] = {}
     for raw in table.rows:
@@ -229,7 +230,7 @@ def _check(planned: list[Planned], options: Options) -> list[RecordError]:
              for item in planned}
     by_file = {display_path(item.path): item for item in planned}
     out = []
-    for p in check(options.records, extra=extra).problems:
+    for p in check(options.records, extra=extra, schemas_dir=options.schemas).problems:
         if p.file in by_file:
             out.append(_relocate(p, by_file[p.file]))
         elif p.severity == "error":  # the tree's own errors block too; its warnings are noise here
@@ -297,7 +298,7 @@ def import_workbook(workbook: Path, options: Options) -> Outcome:
     out.problems += _missing_columns(table)
     if out.problems:
         return out
-    rows = _new_rows(table, _rows(table, own_sheet, name, out), loaded.sources, options.county,
+    rows = _new_rows(table, _rows(table, own_sheet, name, out, options.schemas), loaded.sources, options.county,
                      out)
     drafts = (R.findings(table, rows, defaults, out.problems) if table.kind == "finding"
               else R.g106_problems(table, rows, defaults))
