@@ -36,9 +36,10 @@ GOLDEN = Path(__file__).parent / "golden" / "report.md"
 OUTLINE = ["一、质量提升指导工作开展情况", "（一）数据集中审核情况", "1. 市级数据质量整体情况",
            "2. 集中审核发现的问题", "3. 集中审核发现的问题解决情况", "（二）现场核实情况",
            "（三）重点帮扶情况"]
-KEY_PARTS = ["1. 县（区）数据质量整体情况", "2. 省级数据审核反馈结果整改情况",
-             "3. 县（区）组织开展数据审核情况", "4. 档案管理情况",
-             "5. 对县（区）普查骨干质量提升指导情况"]
+# under each numbered county heading (1. 华龙区重点帮扶情况), so the fourth level: （1）
+KEY_PARTS = ["（1）县（区）数据质量整体情况", "（2）省级数据审核反馈结果整改情况",
+             "（3）县（区）组织开展数据审核情况", "（4）档案管理情况",
+             "（5）对县（区）普查骨干质量提升指导情况"]
 CLOSING = ["二、全市普查工作经验及存在问题", "三、下一步工作建议"]
 HEADING_FONTS = {"Heading 1": "黑体", "Heading 2": "楷体_GB2312", "Heading 3": "仿宋_GB2312",
                  "Heading 4": "仿宋_GB2312"}
@@ -171,7 +172,7 @@ def test_missing_written_parts_show_placeholder(tmp_path: Path) -> None:
     assert {"rule.narrative_empty", "rule.assistance_missing"} <= codes  # validate warns too
     page = report_markdown(prepared.census, prepared.figures)
     assert re.search(r"### （一）工作经验\n\n\*\*（待填写）\*\*\n", page)
-    taiqian = page[page.index("#### 台前县重点帮扶情况"):page.index("## 二、")]
+    taiqian = page[page.index("台前县重点帮扶情况"):page.index("## 二、")]
     assert taiqian.count("（待填写）") == 13 + 1  # every annex-3 row, and the training list
     path = tmp_path / "r.docx"
     write_docx(prepared.census, prepared.figures, path)
