@@ -59,7 +59,6 @@ NOT_YET_MOVED = {
     "render/excel_sheets.py": 1,
     "render/report_blocks.py": 2,
     "render/report_docx.py": 1,
-    "render/report_docx_style.py": 4,
     "render/report_parts.py": 2,
     "render/report_review.py": 1,
     "render/report_text.py": 122,

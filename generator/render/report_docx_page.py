@@ -17,17 +17,8 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from lxml import etree
 
-from generator.render.report_docx_style import (
-    BODY_SIZE,
-    FANGSONG,
-    KAITI,
-    LINE,
-    LOOKS,
-    SONG,
-    TRACKING,
-    XIAOBIAOSONG,
-    style_run,
-)
+from generator.render.report_docx_style import BODY_SIZE, LINE, LOOKS, TRACKING, style_run
+from generator.text.fonts import FALLBACK, FANGSONG, KAITI, SONG, XIAOBIAOSONG
 
 PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
 TOP, BOTTOM, LEFT, RIGHT = Mm(37), Mm(35), Mm(28), Mm(26)  # 版心 156 × 225 mm
@@ -43,9 +34,9 @@ Side = WD_ALIGN_PARAGRAPH
 # LibreOffice does not read these: it asks the system for the name and falls back to any
 # CJK face; the layout holds anyway, as every line has an exact height.
 FALLBACKS = {
-    FANGSONG: ("仿宋", "02010609060101010101", "modern"),
-    KAITI: ("楷体", "02010609060101010101", "modern"),
-    XIAOBIAOSONG: ("宋体", "02010600030101010101", "auto"),
+    FANGSONG: (FALLBACK[FANGSONG], "02010609060101010101", "modern"),
+    KAITI: (FALLBACK[KAITI], "02010609060101010101", "modern"),
+    XIAOBIAOSONG: (FALLBACK[XIAOBIAOSONG], "02010600030101010101", "auto"),
 }
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 

@@ -28,10 +28,8 @@ from docx.table import _Row
 from docx.text.run import Run
 from lxml.etree import _Element
 
-# GB/T 9704 fonts by the names Chinese offices install them under; report_docx_page writes
-# each one's everyday fallback (仿宋, 楷体, 宋体) into the font table for machines without it.
-SONG, FANGSONG, HEITI, KAITI = "宋体", "仿宋_GB2312", "黑体", "楷体_GB2312"
-XIAOBIAOSONG = "方正小标宋简体"  # the title face: heavy by design, so never bolded
+from generator.text.fonts import FANGSONG, HEITI, KAITI, SONG, XIAOBIAOSONG
+
 BODY_SIZE = Pt(16)  # 三号
 LINE = Twips(579)  # exact line pitch, 28.95 pt: 22 lines in the 225 mm type area (580 gives 21)
 INDENT = Pt(32)  # two characters of 三号
