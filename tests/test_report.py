@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import uuid
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,13 +19,16 @@ import markdown
 import pytest
 from conftest import MINIMAL, REPO, check_golden, need_tool
 from docx.document import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Pt, Twips
+from lxml import etree
 
 from generator.pipeline import prepare
 from generator.records.aggregate import Figures, aggregate
 from generator.records.model import Census
 from generator.render.report.docx import title_lines
+from generator.render.report.docx_page import sign_off_layout
 from generator.render.report.report import report_markdown, report_sections, write_docx
 
 GOLDEN = Path(__file__).parent / "golden" / "report.md"
@@ -32,11 +36,13 @@ GOLDEN = Path(__file__).parent / "golden" / "report.md"
 OUTLINE = ["一、质量提升指导工作开展情况", "（一）数据集中审核情况", "1. 市级数据质量整体情况",
            "2. 集中审核发现的问题", "3. 集中审核发现的问题解决情况", "（二）现场核实情况",
            "（三）重点帮扶情况"]
-KEY_PARTS = ["1. 县（区）数据质量整体情况", "2. 省级数据审核反馈结果整改情况",
-             "3. 县（区）组织开展数据审核情况", "4. 档案管理情况",
-             "5. 对县（区）普查骨干质量提升指导情况"]
+# under each numbered county heading (1. 华龙区重点帮扶情况), so the fourth level: （1）
+KEY_PARTS = ["（1）县（区）数据质量整体情况", "（2）省级数据审核反馈结果整改情况",
+             "（3）县（区）组织开展数据审核情况", "（4）档案管理情况",
+             "（5）对县（区）普查骨干质量提升指导情况"]
 CLOSING = ["二、全市普查工作经验及存在问题", "三、下一步工作建议"]
-HEADING_FONTS = {"Heading 1": "黑体", "Heading 2": "楷体", "Heading 3": "仿宋", "Heading 4": "仿宋"}
+HEADING_FONTS = {"Heading 1": "黑体", "Heading 2": "楷体_GB2312", "Heading 3": "仿宋_GB2312",
+                 "Heading 4": "仿宋_GB2312"}
 
 
 @pytest.fixture(scope="module")
@@ -166,7 +172,7 @@ def test_missing_written_parts_show_placeholder(tmp_path: Path) -> None:
     assert {"rule.narrative_empty", "rule.assistance_missing"} <= codes  # validate warns too
     page = report_markdown(prepared.census, prepared.figures)
     assert re.search(r"### （一）工作经验\n\n\*\*（待填写）\*\*\n", page)
-    taiqian = page[page.index("#### 台前县重点帮扶情况"):page.index("## 二、")]
+    taiqian = page[page.index("台前县重点帮扶情况"):page.index("## 二、")]
     assert taiqian.count("（待填写）") == 13 + 1  # every annex-3 row, and the training list
     path = tmp_path / "r.docx"
     write_docx(prepared.census, prepared.figures, path)
@@ -210,18 +216,19 @@ def test_docx_page_is_a4_with_official_margins(document: Document) -> None:
     assert mm(section.top_margin, section.bottom_margin) == (37.0, 35.0)
     assert mm(section.left_margin, section.right_margin) == (28.0, 26.0)
     footer = section.footer.paragraphs[0]
-    assert footer.text.startswith("— ") and footer.text.endswith(" —")
+    assert footer.text == "— 1 —"
     assert any(i.text.strip() == "PAGE" for i in footer._p.iter(qn("w:instrText")))
 
 
 def test_docx_fonts_are_set_for_chinese_text(document: Document) -> None:
     normal = document.styles["Normal"]
-    assert _eastasia(normal.element) == "仿宋" and normal.font.size == Pt(16)
-    assert normal.paragraph_format.line_spacing == Pt(28)
+    assert _eastasia(normal.element) == "仿宋_GB2312" and normal.font.size == Pt(16)
+    assert normal.paragraph_format.line_spacing == Twips(579)  # 28.95 pt: 22 lines a page
     assert normal.paragraph_format.first_line_indent == Pt(32)
-    title = document.paragraphs[0]
-    assert _eastasia(title.runs[0]._r) == "宋体" and title.style.font.size == Pt(22)
-    assert title.runs[0].bold
+    title = document.paragraphs[0]  # 小标宋 is heavy by design: never bolded
+    assert _eastasia(title.runs[0]._r) == "方正小标宋简体" and title.style.font.size == Pt(22)
+    assert not title.runs[0].bold and not title.style.font.bold
+    assert document.styles["Heading 3"].font.bold and not document.styles["Heading 4"].font.bold
     for paragraph in document.paragraphs:
         for run in paragraph.runs:
             assert _eastasia(run._r), f"run without an East Asian font: {run.text!r}"
@@ -229,7 +236,31 @@ def test_docx_fonts_are_set_for_chinese_text(document: Document) -> None:
             assert _eastasia(paragraph.runs[0]._r) == HEADING_FONTS[paragraph.style.name]
     assert _eastasia(document.styles["Heading 1"].element) == "黑体"
     rfonts = document.styles.element.find(qn("w:docDefaults")).find(".//" + qn("w:rFonts"))
-    assert rfonts.get(qn("w:eastAsia")) == "仿宋" and rfonts.get(qn("w:eastAsiaTheme")) is None
+    assert rfonts.get(qn("w:eastAsia")) == "仿宋_GB2312" and rfonts.get(qn("w:eastAsiaTheme")) is None
+
+
+def test_docx_names_a_fallback_for_each_office_font(tmp_path: Path,
+                                                    shipped: tuple[Census, Figures]) -> None:
+    path = tmp_path / "r.docx"
+    write_docx(*shipped, path)
+    with zipfile.ZipFile(path) as z:
+        fonts = etree.fromstring(z.read("word/fontTable.xml"))
+    alt = {f.get(qn("w:name")): f.find(qn("w:altName")).get(qn("w:val"))
+           for f in fonts.iter(qn("w:font")) if f.find(qn("w:altName")) is not None}
+    assert alt == {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "方正小标宋简体": "宋体"}
+
+
+def test_docx_grid_and_page_numbers_on_the_outer_side(document: Document) -> None:
+    section = document.sections[0]
+    grid = section._sectPr.find(qn("w:docGrid"))
+    assert (grid.get(qn("w:type")), grid.get(qn("w:linePitch"))) == ("lines", "579")
+    assert document.settings.odd_and_even_pages_header_footer
+    odd, even = section.footer.paragraphs[0], section.even_page_footer.paragraphs[0]
+    assert (odd.alignment, even.alignment) == (WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.LEFT)
+    assert odd.paragraph_format.right_indent == even.paragraph_format.left_indent == Pt(14)
+    for footer in (odd, even):
+        assert footer.text == "— 1 —" and {_eastasia(r._r) for r in footer.runs} == {"宋体"}
+        assert footer.style.font.size == Pt(14)
 
 
 def test_docx_tables_have_borders_and_repeated_header(document: Document) -> None:
@@ -239,14 +270,28 @@ def test_docx_tables_have_borders_and_repeated_header(document: Document) -> Non
         assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
         cell = table.rows[1].cells[0].paragraphs[0]
         assert cell.style.name == "Table Text" and cell.style.font.size == Pt(10.5)
-        assert _eastasia(cell.runs[0]._r) == "仿宋"
+        assert _eastasia(cell.runs[0]._r) == "仿宋_GB2312"
 
 
 def test_docx_ends_with_right_aligned_sign_off(document: Document) -> None:
     issuer, date = document.paragraphs[-2:]
     assert (issuer.text, date.text) == ("濮阳市第二次全国污染源普查领导小组办公室", "2019年5月30日")
     assert issuer.style.name == date.style.name == "Signature"
-    assert issuer.style.paragraph_format.alignment == 2  # RIGHT
+    # GB/T 9704 7.3.5.2, no seal: the issuer 右空二字, the date two characters right of it
+    assert issuer.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert issuer._p.pPr.ind.get(qn("w:rightChars")) == "200"
+    assert date.alignment == WD_ALIGN_PARAGRAPH.LEFT
+    assert date._p.pPr.ind.get(qn("w:leftChars")) == str((28 - 2 - len(issuer.text) + 2) * 100)
+
+
+@pytest.mark.parametrize(("issuer", "date", "expected"), [
+    ("濮阳市第二次全国污染源普查领导小组办公室", "2019年5月30日", ((2, 2), (0, 8))),
+    ("市普查办", "2019年12月31日", ((2, 7.0), (2, 2))),  # a date longer than the issuer
+    ("甲乙丙丁戊己", "2019年1月1日", ((2, 4.0), (2, 2))),  # date start = issuer start + 2
+])
+def test_sign_off_layout(issuer: str, date: str, expected: object) -> None:
+    layout = sign_off_layout(issuer, date)
+    assert tuple((int(side), indent) for side, indent in layout) == expected
 
 
 def test_two_builds_are_byte_identical(shipped: tuple[Census, Figures], tmp_path: Path,

@@ -59,7 +59,6 @@ NOT_YET_MOVED = {
     "render/annexes/sheets.py": 1,
     "render/report/blocks.py": 2,
     "render/report/docx.py": 1,
-    "render/report/docx_style.py": 4,
     "render/report/parts.py": 2,
     "render/report/review.py": 1,
     "render/report/text.py": 122,

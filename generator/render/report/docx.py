@@ -17,12 +17,12 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.shared import Emu, Mm
 
 from generator.records.model import Census
+from generator.render.report.docx_page import patch_part, setup_page, sign_off
 from generator.render.report.docx_style import (
-    INDENT,
     LOOKS,
+    keep_rows,
     repeat_header,
     save_stable,
-    setup_page,
     setup_styles,
     style_run,
 )
@@ -88,6 +88,7 @@ def _table(document: Document, block: Table) -> None:
     for column, width in zip(table.columns, widths):
         column.width = Emu(width)
     repeat_header(table.rows[0])
+    keep_rows(table.rows, block.rows)
     last = len(block.rows)
     # python-docx looks a style up by name on every assignment (slow for thousands of
     # cells); resolve the two ids once and set w:pStyle directly
@@ -120,7 +121,7 @@ def _title(document: Document, title: str) -> None:
     paragraph = document.add_paragraph(style="Title")
     lines = title_lines(title)
     for n, line in enumerate(lines, start=1):
-        run = style_run(paragraph.add_run(line), LOOKS["Title"].font, bold=True)
+        run = style_run(paragraph.add_run(line), LOOKS["Title"].font)
         if n < len(lines):
             run.add_break()
 
@@ -141,14 +142,11 @@ def report_document(report: Report) -> Document:
     """The Word document of a report, not yet saved."""
     document = docx.Document()
     setup_styles(document)
-    document.styles["Signature"].paragraph_format.right_indent = INDENT
     setup_page(document)
     _title(document, report.title)
     for section in report.sections:
         _section(document, section)
-    document.add_paragraph(style="Normal")  # one blank line before the sign-off
-    _styled(document, "Signature", report.issuer)
-    _styled(document, "Signature", report.date)
+    sign_off(document, report.issuer, report.date)
     return document
 
 
@@ -157,4 +155,5 @@ def save_report(report: Report, census: Census, path: Path, when: datetime | Non
     sign-off, at the end of the period."""
     year, month, day = (int(p) for p in census.city.period_end.split("-"))
     when = when or datetime(year, month, day, tzinfo=UTC)
-    save_stable(report_document(report), path, when, census.city.issuer, report.title)
+    save_stable(report_document(report), path, when, census.city.issuer, report.title,
+                patch_part)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,23 +22,32 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Pt, RGBColor, Twips
 from docx.styles.style import ParagraphStyle
 from docx.table import _Row
 from docx.text.run import Run
 from lxml.etree import _Element
 
-SONG, FANGSONG, HEITI, KAITI = "宋体", "仿宋", "黑体", "楷体"
+from generator.text.fonts import FANGSONG, HEITI, KAITI, SONG, XIAOBIAOSONG
+
 BODY_SIZE = Pt(16)  # 三号
-LINE = Pt(28)  # exact line pitch: 22 lines on the A4 type area
+LINE = Twips(579)  # exact line pitch, 28.95 pt: 22 lines in the 225 mm type area (580 gives 21)
 INDENT = Pt(32)  # two characters of 三号
+# 28 三号 characters in the 156 mm line need at most 15.79 pt each: every 16 pt character is
+# drawn 0.25 pt closer (a character grid would do it in Word, but LibreOffice gives each
+# character that does not fit a grid cell two cells, 14 characters a line).
+TRACKING = Pt(-0.25)
 TABLE_SIZE = Pt(10.5)  # 五号
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+KEPT_ROWS = 12  # data rows of a table kept on one page (fewer than a page of 五号 rows)
 
 
 @dataclass(frozen=True)
 class Look:
-    """One paragraph style: font, size, bold, alignment, first-line indent in characters."""
+    """One paragraph style: font, size, bold, alignment, first-line indent in characters,
+    exact line pitch or single spacing, and whether its lines snap to the document grid
+    (only the 三号 text does: a 二号 title or a 五号 table on the grid would take whole grid
+    lines, or be stretched to the character pitch)."""
 
     font: str
     size: Pt
@@ -45,27 +55,41 @@ class Look:
     align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.JUSTIFY
     indent_chars: int = 2
     exact_line: bool = True
+    on_grid: bool = True
+    keep_with_next: bool = False
 
 
 # style name → look. Built-in names for the headings, so Word, WPS and LibreOffice show them
-# in the navigation pane and PDF bookmarks; custom names for the rest.
+# in the navigation pane and PDF bookmarks; custom names for the rest. Heading levels as
+# GB/T 9704 practice: 一、黑体, （一）楷体, 1. 仿宋 bold, （1）仿宋.
 LOOKS = {
     "Normal": Look(FANGSONG, BODY_SIZE),
-    "Title": Look(SONG, Pt(22), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0,
-                  exact_line=False),  # 二号; 方正小标宋 is rarely installed, so bold 宋体
-    "Heading 1": Look(HEITI, BODY_SIZE),
-    "Heading 2": Look(KAITI, BODY_SIZE),
-    "Heading 3": Look(FANGSONG, BODY_SIZE, bold=True),
-    "Heading 4": Look(FANGSONG, BODY_SIZE, bold=True),
-    "Caption": Look(HEITI, Pt(14), align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0),
+    "Title": Look(XIAOBIAOSONG, Pt(22), align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0,
+                  on_grid=False),  # 二号
+    "Heading 1": Look(HEITI, BODY_SIZE, keep_with_next=True),
+    "Heading 2": Look(KAITI, BODY_SIZE, keep_with_next=True),
+    "Heading 3": Look(FANGSONG, BODY_SIZE, bold=True, keep_with_next=True),
+    "Heading 4": Look(FANGSONG, BODY_SIZE, keep_with_next=True),
+    # a caption is kept with its table: never alone at the foot of a page
+    "Caption": Look(HEITI, Pt(14), align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0,
+                    exact_line=False, on_grid=False, keep_with_next=True),
     "Table Text": Look(FANGSONG, TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT, indent_chars=0,
-                       exact_line=False),
+                       exact_line=False, on_grid=False),
     "Table Heading": Look(HEITI, TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0,
-                          exact_line=False),
+                          exact_line=False, on_grid=False),
     "Signature": Look(FANGSONG, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT, indent_chars=0),
-    "Footer": Look(SONG, Pt(14), align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0,
-                   exact_line=False),  # 页码: 4号半角宋体
+    "Footer": Look(SONG, Pt(14), align=WD_ALIGN_PARAGRAPH.RIGHT, indent_chars=0,
+                   exact_line=False, on_grid=False),  # 页码: 4号半角宋体
 }
+# w:pPr children after w:snapToGrid, in schema order (Word rejects them out of order)
+_AFTER_SNAP = tuple(f"w:{t}" for t in (
+    "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+    "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle",
+    "rPr", "sectPr", "pPrChange"))
+# w:rPr children after w:spacing, in schema order
+_AFTER_SPACING = tuple(f"w:{t}" for t in (
+    "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText",
+    "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath"))
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
 
@@ -111,6 +135,23 @@ def _apply(style: ParagraphStyle, look: Look) -> None:
     # a style without indent must say 0, or it keeps Normal's two characters.
     ind = style.element.get_or_add_pPr().get_or_add_ind()
     ind.set(qn("w:firstLineChars"), str(look.indent_chars * 100))
+    fmt.keep_with_next = look.keep_with_next or None
+    # no widow/orphan control: a page holds its 22 lines, as official documents are set
+    fmt.widow_control = False
+    if look.size == BODY_SIZE:
+        _track(style.element.get_or_add_rPr())
+    if not look.on_grid:
+        snap = OxmlElement("w:snapToGrid")
+        snap.set(qn("w:val"), "0")
+        style.element.get_or_add_pPr().insert_element_before(snap, *_AFTER_SNAP)
+
+
+def _track(rpr: _Element) -> None:
+    spacing = rpr.find(qn("w:spacing"))
+    if spacing is None:
+        spacing = OxmlElement("w:spacing")
+        rpr.insert_element_before(spacing, *_AFTER_SPACING)
+    spacing.set(qn("w:val"), str(round(TRACKING.pt * 20)))  # in twentieths of a point
 
 
 def setup_styles(document: Document) -> None:
@@ -123,6 +164,9 @@ def setup_styles(document: Document) -> None:
     # breaks lines inside numbers ("5" | "9 个").
     lang.set(qn("w:val"), "en-US")
     lang.set(qn("w:eastAsia"), "zh-CN")
+    # the character grid counts from the default size (python-docx's template has both)
+    for tag in ("w:sz", "w:szCs"):
+        rpr_default.find(qn(tag)).set(qn("w:val"), str(int(BODY_SIZE.pt * 2)))
     for name, look in LOOKS.items():
         if name not in document.styles:
             style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -131,45 +175,37 @@ def setup_styles(document: Document) -> None:
     document.styles["Title"].paragraph_format.space_after = LINE  # one blank line under it
 
 
-def setup_page(document: Document) -> None:
-    """A4 portrait; margins 37/35/28/26 mm (上/下/左/右); the page number at the foot."""
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    section.header_distance, section.footer_distance = Mm(15), Mm(24)
-    paragraph = section.footer.paragraphs[0]
-    paragraph.style = document.styles["Footer"]
-    style_run(paragraph.add_run("— "), SONG)
-    _page_field(style_run(paragraph.add_run(), SONG))
-    style_run(paragraph.add_run(" —"), SONG)
-
-
-def _page_field(run: Run) -> None:
-    """A complex PAGE field (begin, instruction, separate, a cached "1", end)."""
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"),
-                       ("end", None)):
-        if kind:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), kind)
-        else:
-            element = OxmlElement("w:instrText" if text == " PAGE " else "w:t")
-            element.set(qn("xml:space"), "preserve")
-            element.text = text
-        run._r.append(element)
-
-
 def repeat_header(row: _Row) -> None:
     """Repeat this (first) row at the top of every page the table runs onto."""
+    _row_flag(row, "w:tblHeader")
+
+
+def _row_flag(row: _Row, tag: str) -> None:
     trpr = row._tr.get_or_add_trPr()
-    for tag in ("w:cantSplit", "w:tblHeader"):
+    if trpr.find(qn(tag)) is None:
         element = OxmlElement(tag)
         element.set(qn("w:val"), "true")
-        trpr.append(element)
+        # CT_TrPr is a choice of any order, but Word writes cantSplit before tblHeader
+        trpr.insert(0, element) if tag == "w:cantSplit" else trpr.append(element)
 
 
-def save_stable(document: Document, path: Path, when: datetime, author: str, title: str) -> None:
-    """Save with fixed metadata and zip timestamps, atomically (the old file stays on failure)."""
+def keep_rows(rows: Sequence[_Row], data: Sequence[object]) -> None:
+    """No row split across pages; a table short enough for one page kept on one page, and a
+    longer one's heading with its first row at least (keep-with-next on their paragraphs),
+    so that the caption above, kept with the table, never ends a page alone."""
+    together = len(rows) if len(data) <= KEPT_ROWS else 2
+    for n, row in enumerate(rows):
+        _row_flag(row, "w:cantSplit")
+        if n < together - 1:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
+
+
+def save_stable(document: Document, path: Path, when: datetime, author: str, title: str,
+                patch: Callable[[str, bytes], bytes] | None = None) -> None:
+    """Save with fixed metadata and zip timestamps, atomically (the old file stays on failure).
+    ``patch`` may rewrite a part python-docx has no API for: (zip name, bytes) → bytes."""
     props = document.core_properties
     props.author = props.last_modified_by = author
     props.title, props.subject, props.keywords, props.comments = title, "", "", ""
@@ -191,7 +227,8 @@ def save_stable(document: Document, path: Path, when: datetime, author: str, tit
             entry = zipfile.ZipInfo(info.filename, date_time=stamp)
             entry.compress_type, entry.create_system = zipfile.ZIP_DEFLATED, 3
             entry.external_attr = 0o644 << 16
-            dst.writestr(entry, src.read(info))
+            data = src.read(info)
+            dst.writestr(entry, patch(info.filename, data) if patch else data)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     partial.write_bytes(stable.getvalue())

@@ -102,7 +102,7 @@ def _training(area: Area, assistance: Assistance | None) -> tuple[Block, ...]:
     return (Paragraph(T.TRAINING_INTRO), table)
 
 
-def _county_section(area: Area, assistance: Assistance | None) -> Section:
+def _county_section(n: int, area: Area, assistance: Assistance | None) -> Section:
     quality: list[Block] = [overall(area.name, area.total), by_type_table(area, area.name)]
     if area.g106_total:
         quality.append(Paragraph(T.KEY_G106.format(**g106_results(area))))
@@ -112,7 +112,7 @@ def _county_section(area: Area, assistance: Assistance | None) -> Section:
                 rectified(T.KEY_RECTIFIED, area.name, area.total))
     parts = (tuple(quality), feedback, _texts(assistance, REVIEW_KEYS),
              _texts(assistance, ARCHIVE_KEYS), _training(area, assistance))
-    return Section(T.H_KEY_COUNTY.format(county=area.name), 3, children=tuple(
+    return Section(T.H_KEY_COUNTY.format(n=n, county=area.name), 3, children=tuple(
         Section(title, 4, blocks) for title, blocks in zip(T.H_KEY_PARTS, parts)))
 
 
@@ -123,7 +123,8 @@ def key_section(census: Census, figures: Figures) -> Section:
         return Section(T.H_KEY, 2, (Paragraph(T.NO_KEY),))
     intro = Paragraph(T.KEY_INTRO.format(counties=joined(a.name for a in areas)))
     return Section(T.H_KEY, 2, (intro,), tuple(
-        _county_section(a, census.assistance.get(a.slug or "")) for a in areas))
+        _county_section(n, a, census.assistance.get(a.slug or ""))
+        for n, a in enumerate(areas, start=1)))
 
 
 def _shown(figures: Figures) -> tuple[Paragraph, ...]:

@@ -17,12 +17,13 @@ H_FOUND = "2. 集中审核发现的问题"
 H_SOLVED = "3. 集中审核发现的问题解决情况"
 H_FIELD = "（二）现场核实情况"
 H_KEY = "（三）重点帮扶情况"
+# 附件4 numbers these 1.–5.; under the numbered county headings they are the fourth level
 H_KEY_PARTS = (
-    "1. 县（区）数据质量整体情况",
-    "2. 省级数据审核反馈结果整改情况",
-    "3. 县（区）组织开展数据审核情况",
-    "4. 档案管理情况",
-    "5. 对县（区）普查骨干质量提升指导情况",
+    "（1）县（区）数据质量整体情况",
+    "（2）省级数据审核反馈结果整改情况",
+    "（3）县（区）组织开展数据审核情况",
+    "（4）档案管理情况",
+    "（5）对县（区）普查骨干质量提升指导情况",
 )
 H_LESSONS = "二、全市普查工作经验及存在问题"
 H_NEXT = "三、下一步工作建议"
@@ -30,7 +31,7 @@ OUTLINE = (H_WORK, H_REVIEW, H_OVERALL, H_FOUND, H_SOLVED, H_FIELD, H_KEY, *H_KE
            H_LESSONS, H_NEXT)
 
 # Sub-parts the outline leaves to the writer (它们不改变提纲的标题和顺序)
-H_KEY_COUNTY = "{county}重点帮扶情况"
+H_KEY_COUNTY = "{n}. {county}重点帮扶情况"  # the third level: 一、（一）1.（1）
 H_EXPERIENCE = "（一）工作经验"
 H_PROBLEMS = "（二）存在问题"
 H_SHOWN = "（三）集中审核数据反映的问题"
