@@ -117,7 +117,8 @@ def test_shipped_records_layout(tmp_path: Path) -> None:
     assert books["附件1"].sheetnames == ["全市", *names]
     assert books["附件2"].sheetnames == ["全市", "全市汇总", *names]
     key = [c.name for c in prepared.census.counties if c.key_assistance]
-    assert books["附件3"].sheetnames == key
+    # each key county: its record table, then its 普查骨干 table on a sheet of its own
+    assert books["附件3"].sheetnames == [s for n in key for s in (n, f"{n}-骨干指导")]
     city = books["附件2"]["全市"]
     errors = sum(len(f.errors) for f in prepared.census.findings)
     assert city.cell(6 + errors, 1).value == "注：污染源类型：工业源、农业源、集中式、生活源、移动源"

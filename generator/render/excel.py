@@ -23,7 +23,7 @@ import zipfile
 from collections.abc import Callable, Iterable
 from copy import copy
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -36,6 +36,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
@@ -44,6 +45,7 @@ from generator.aggregate import Figures
 from generator.build import BuildError
 from generator.model import Census
 from generator.render import excel_layout as L
+from generator.render import excel_pages as pages
 from generator.render import excel_sheets
 from generator.render.excel_layout import ChartSpec, SheetSpec
 
@@ -53,6 +55,7 @@ FONTS = {
     "label": Font(name="黑体", size=12, charset=134),
     "title": Font(name="宋体", size=16, bold=True, charset=134),
     "region": Font(name="宋体", size=12, charset=134),
+    "date": Font(name="宋体", size=12, charset=134),
     "header": Font(name="黑体", size=11, charset=134),
     "body": Font(name="宋体", size=11, charset=134),
     "note": Font(name="宋体", size=10, charset=134),
@@ -72,7 +75,7 @@ MIN_ZIP_TIME = datetime(1980, 1, 1)
 
 
 def _alignment(role: str, centre: bool) -> Alignment:
-    horizontal = "center" if centre or role == "header" else "left"
+    horizontal = "center" if centre or role == "header" else "right" if role == "date" else "left"
     return Alignment(horizontal=horizontal, vertical="center", wrap_text=role != "label")
 
 
@@ -274,21 +277,34 @@ def _keep_cells(ws: Worksheet, spec: SheetSpec, grid: _Grid) -> None:
 
 
 def _page_setup(ws: Worksheet, spec: SheetSpec) -> None:
-    """A4 landscape, one page wide, the header rows on every page, centred, frozen below them."""
+    """A4 landscape, one page wide, the header rows on every page, centred, frozen below them.
+    A sheet of one page is fitted to it; a longer one is printed at the scale that fits its
+    width, broken into pages where render/excel_pages.py says (kept rows stay together)."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = spec.pages_tall
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    if spec.keep:
+        _page_breaks(ws, spec)
     ws.print_options.horizontalCentered = True
-    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.3,
-                                  footer=0.3)
+    ws.page_margins = PageMargins(**pages.MARGINS)
     first, last = spec.header_rows
     ws.print_title_rows = f"{first}:{last}"
     ws.freeze_panes = f"A{last + 1}"
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     ws.oddFooter.center.font = "宋体"
     ws.oddFooter.center.size = 9
+
+
+def _page_breaks(ws: Worksheet, spec: SheetSpec) -> None:
+    """A manual break before every page (render/excel_pages.py), so that kept rows stay
+    together; planned at the largest scale any application will fit the width at."""
+    last = max(spec.heights.keys() | {r for r, _ in spec.cells})
+    body = spec.header_rows[1] + 1
+    for row in pages.row_breaks(spec.heights, spec.header_rows, body, last, spec.keep,
+                                pages.print_scale(spec.widths)):
+        ws.row_breaks.append(Break(id=row))
 
 
 def _chart(ws: Worksheet, chart: ChartSpec) -> None:
@@ -407,15 +423,15 @@ def save(book: Book, path: Path, stamp: datetime) -> None:
 
 
 def write_annexes(census: Census, figures: Figures, out_dir: Path,
-                  when: datetime | None = None) -> list[Path]:
-    """Write 附件1/2/3 into ``out_dir`` (created if missing), dated ``when`` (see fixed_time);
-    returns the paths written."""
+                  when: datetime | None = None, as_of: date | None = None) -> list[Path]:
+    """Write 附件1/2/3 into ``out_dir`` (created if missing), dated ``when`` (see fixed_time),
+    every sheet's title area saying 数据截至 ``as_of`` when given; returns the paths written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = fixed_time(census, when)
     makers: dict[str, Callable[[], Iterable[SheetSpec]]] = {
-        "annex1": lambda: excel_sheets.annex1_sheets(census),
-        "annex2": lambda: excel_sheets.annex2_sheets(census, figures),
-        "annex3": lambda: excel_sheets.annex3_sheets(census),
+        "annex1": lambda: excel_sheets.annex1_sheets(census, as_of),
+        "annex2": lambda: excel_sheets.annex2_sheets(census, figures, as_of),
+        "annex3": lambda: excel_sheets.annex3_sheets(census, as_of),
     }
     # One book at a time, each sheet's spec dropped once it is XML: memory is that of the
     # largest sheet, not of all three books (at 10× they were gigabytes). Each file is

@@ -85,6 +85,9 @@ PLAIN: dict[str, str] = {
     "build.detail_sep": "；",
     "build.no_lock": "{parent} 所在的文件系统不支持加锁：请勿同时运行两个生成",
     "build.report_file": "工作报告.docx",
+    # the annex workbooks (render/excel*.py)
+    "annex.as_of": "数据截至：{year}年{month}月{day}日",
+    "annex.training_sheet": "{county}-骨干指导",
     # the build command's own lines (commands/build.py)
     "build.usage_line": "用法错误：{line}",
     "build.note": "提示：{note}",
