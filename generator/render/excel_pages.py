@@ -90,8 +90,10 @@ def row_breaks(heights: Mapping[int, float], titles: tuple[int, int], body: int,
     the next page when it does not fit on the rest of this one. One taller than a whole page
     cannot stay together: it starts on a new page and is broken between its rows wherever
     a page fills, its merged cells then printed on each of its pages by the application.
-    Every break is given, also those the application would have found itself, so the pages
-    are the ones planned here in every application."""
+    (So a first range that fits a page but not under the sheet's heading leaves the first page
+    to the heading: a whole object is worth more than a full page.) Every break is given, also
+    those the application would have found itself, so the pages are the ones planned here
+    in every application."""
     capacity = printable()[1] * HEIGHT_SLACK * 100 / scale
     repeated = _height(heights, range(titles[0], titles[1] + 1))
     used, filled = _height(heights, range(1, body)), False  # filled: a body row on this page
@@ -101,14 +103,15 @@ def row_breaks(heights: Mapping[int, float], titles: tuple[int, int], body: int,
         if used + size <= capacity:
             used, filled = used + size, True
             continue
-        if filled:  # a new page for the block: the rest of this page stays empty
+        # a new page for the block, the rest of this one left empty; on a first page with no
+        # body row yet only if that keeps the block whole (a too tall one flows from here)
+        if filled or (used > repeated and repeated + size <= capacity):
             breaks.append(block[0] - 1)
-            used = repeated
+            used, filled = repeated, False
         for row in block:  # fits now, or flows over pages row by row (too tall for one)
             size = heights.get(row, DEFAULT_ROW)
             if used + size > capacity and used > repeated:
                 breaks.append(row - 1)
                 used = repeated
-            used += size
-        filled = True
+            used, filled = used + size, True
     return tuple(breaks)
