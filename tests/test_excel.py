@@ -63,7 +63,8 @@ def dump_sheet(ws: Worksheet) -> list[str]:
            f"freeze: {ws.freeze_panes}  print titles: {ws.print_title_rows}",
            f"print: {setup.orientation} paper={setup.paperSize} fitToWidth={setup.fitToWidth} "
            f"fitToHeight={setup.fitToHeight} fitToPage={props.fitToPage if props else None} "
-           f"centred={ws.print_options.horizontalCentered}"]
+           f"centred={ws.print_options.horizontalCentered}",
+           "row breaks: " + (" ".join(str(b.id) for b in ws.row_breaks.brk) or "none")]
     header_row = int(str(ws.print_title_rows).split(":")[0].lstrip("$"))
     body_row = int(str(ws.freeze_panes)[1:])
     fonts = [_font(ws, "A1"), _font(ws, _first(ws, header_row)), _font(ws, f"A{body_row}")]
