@@ -298,3 +298,17 @@ def test_the_minimal_annexes_print_too(tmp_path: Path) -> None:
     texts = _pdf_text(tmp_path, excel.write_annexes(census, prepared.figures, tmp_path / "x"))
     _check_annex1(texts[Path(FILES["annex1"]).stem], census)
     _check_annex3(texts[Path(FILES["annex3"]).stem])
+
+
+@pytest.mark.libreoffice
+def test_the_blank_templates_print_their_header_on_every_page(tmp_path: Path) -> None:
+    from generator.render import excel_templates
+
+    books = excel_templates.write_templates(tmp_path / "x", "t", excel.MIN_ZIP_TIME)
+    texts = _pdf_text(tmp_path, books)
+    annex1, annex2 = texts["附件1_填报模板"], texts["附件2_填报模板"]
+    assert len(annex1) > 1 and len(annex2) > 1  # the hidden list sheet is not printed
+    for page in annex1:
+        assert all(h in page for h in _headers(excel_layout.ANNEX1_COLUMNS))
+    for page in annex2:
+        assert "普查表填报错误明细" in page and "普查对象名称" in page and "G101-1" not in page

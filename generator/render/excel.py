@@ -34,6 +34,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.numbers import BUILTIN_FORMATS_REVERSE
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.properties import CalcProperties
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
@@ -307,6 +308,18 @@ def _page_breaks(ws: Worksheet, spec: SheetSpec) -> None:
         ws.row_breaks.append(Break(id=row))
 
 
+def _checks(ws: Worksheet, spec: SheetSpec) -> None:
+    """The sheet's dropdowns (data validation lists), and whether the sheet is hidden."""
+    for check in spec.checks:
+        valid = DataValidation(type="list", formula1=check.source, allow_blank=True,
+                               showErrorMessage=True,
+                               errorStyle="stop" if check.strict else "warning")
+        valid.add(check.cells)
+        ws.add_data_validation(valid)
+    if spec.hidden:
+        ws.sheet_state = "hidden"
+
+
 def _chart(ws: Worksheet, chart: ChartSpec) -> None:
     bar = BarChart()
     bar.type = "bar"  # horizontal: county names stay readable, not rotated
@@ -343,6 +356,7 @@ def write_sheet(ws: Worksheet, spec: SheetSpec, styles: _Styles) -> bytes:
     _page_setup(ws, spec)
     for chart in spec.charts:
         _chart(ws, chart)
+    _checks(ws, spec)
     return cells.encode("ascii", "xmlcharrefreplace")  # as lxml writes non-ASCII text
 
 

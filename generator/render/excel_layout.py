@@ -144,6 +144,16 @@ class ChartSpec:
     anchor: str
 
 
+@dataclass(frozen=True)
+class ListCheck:
+    """A dropdown on cells (``cells``, as "C6:C205"): the values of ``source`` (a formula such
+    as "'选项'!$A$2:$A$6"); other input refused (``strict``) or only warned about."""
+
+    cells: str
+    source: str
+    strict: bool = True
+
+
 @dataclass
 class SheetSpec:
     """Everything the generic writer needs for one worksheet (1-based rows and columns)."""
@@ -157,6 +167,8 @@ class SheetSpec:
     header_rows: tuple[int, int] = (4, 4)
     pages_tall: int = 0  # fitToHeight: 0 = as many pages down as the rows need
     keep: list[tuple[int, int]] = field(default_factory=list)  # rows kept on one page
+    checks: list[ListCheck] = field(default_factory=list)  # dropdowns (fill-in templates)
+    hidden: bool = False  # a sheet of lists behind the dropdowns, not for people to read
     charts: list[ChartSpec] = field(default_factory=list)
 
     def put(self, row: int, column: int, cell: Cell) -> None:

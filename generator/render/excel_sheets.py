@@ -23,7 +23,7 @@ from generator.text import render
 T = TypeVar("T", Finding, G106Problem)
 
 
-def _header_row(spec: SheetSpec, row: int, columns: Sequence[Column],
+def header_row(spec: SheetSpec, row: int, columns: Sequence[Column],
                 headers: Sequence[str] | None = None) -> None:
     """The header cells of ``columns`` (their texts as ``headers`` gives them, if given)."""
     for i, column in enumerate(columns, 1):
@@ -92,13 +92,13 @@ def annex1_sheet(name: str, region: str, rows: Sequence[tuple[str, G106Problem]]
             spec.put(last, i, body(i, values[column.field]))
     if not rows:
         last = _blank_rows(spec, 5, columns)
-    _header_row(spec, 4, columns, body.fit(spec))
+    header_row(spec, 4, columns, body.fit(spec))
     L.heading(spec, "annex1", region, len(columns), as_of)
     spec.tables.append((4, 1, last, len(columns)))
     return spec
 
 
-def _annex2_header(spec: SheetSpec, columns: Sequence[Column], headers: Sequence[str]) -> None:
+def annex2_header(spec: SheetSpec, columns: Sequence[Column], headers: Sequence[str]) -> None:
     """Two header rows: 普查表填报错误明细 over its four columns, the others merged down."""
     errors = {c.field for c in L.ANNEX2_ERROR_COLUMNS}
     first_error = next(i for i, c in enumerate(columns, 1) if c.field in errors)
@@ -143,7 +143,7 @@ def annex2_sheet(name: str, region: str, rows: Sequence[tuple[str, Finding]],
     for n, (county, finding) in enumerate(rows, 1):
         row = _annex2_object(spec, body, row, n, county, finding)
     last = row - 1 if rows else _blank_rows(spec, 6, columns)
-    _annex2_header(spec, columns, body.fit(spec))
+    annex2_header(spec, columns, body.fit(spec))
     L.heading(spec, "annex2", region, len(columns), as_of)
     spec.tables.append((4, 1, last, len(columns)))
     spec.merge(last + 1, 1, last + 1, len(columns), Cell(L.ANNEX2_NOTE, "note"))
@@ -167,7 +167,7 @@ def summary_sheet(name: str, figures: Figures, as_of: date | None = None) -> She
     if as_of is not None:
         spec.merge(2, 1, 2, len(columns), Cell(L.as_of_text(as_of), "date"))
         spec.heights[2] = 22
-    _header_row(spec, 3, columns)
+    header_row(spec, 3, columns)
     areas = list(figures.counties) + [figures.city]
     for row, area in enumerate(areas, 4):
         values = _summary_values(area)
