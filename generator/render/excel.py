@@ -56,11 +56,11 @@ FONTS = {
     "label": Font(name="黑体", size=12, charset=134),
     "title": Font(name="宋体", size=16, bold=True, charset=134),
     "region": Font(name="宋体", size=12, charset=134),
-    "date": Font(name="宋体", size=12, charset=134),
     "header": Font(name="黑体", size=11, charset=134),
     "body": Font(name="宋体", size=11, charset=134),
     "note": Font(name="宋体", size=10, charset=134),
 }
+FONTS["date"] = FONTS["region"]  # 数据截至, beside 指导区域 in the same row
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 ILLEGAL = L.ILLEGAL  # shown as U+FFFD in cells, sheet names and properties

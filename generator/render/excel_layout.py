@@ -86,7 +86,7 @@ ANNEX1_COLUMNS = (
 ANNEX2_OBJECT_COLUMNS = (
     SEQ,
     Column("object_name", "普查对象名称", 24),
-    Column("source_type", "污染源类型", 9, centre=True, wrap=False, sample="集中式"),
+    Column("source_type", "污染源类型", 9, centre=True, wrap=False),
 )
 ANNEX2_ERROR_COLUMNS = (
     Column("form", "普查表号", 11, centre=True, wrap=False, sample="G103-13"),

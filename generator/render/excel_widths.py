@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from generator.render.excel_layout import Column, Value
+from generator.text import build as build_text
 
 # Widths in Excel's unit, the default font's digit (7 px). An 11 pt CJK character is 14.7 px,
 # 2.1 digits; a Latin letter or digit of 宋体 is half that, of LibreOffice's fallback face a
@@ -24,10 +25,9 @@ WIDE, NARROW = 2.2, 1.2
 PAD = 1.5  # the cell's inner margins and its borders
 MIN_WIDTH = 6.0
 CODE_CAP = 30.0  # a "code" wider than this is no code: it wraps like text
-# Where a header may be broken: before one of these words (the word starts the second line).
-BREAK_BEFORE = ("计量单位", "技术名称", "名称", "代码", "类型", "指标", "简述", "（")
-NO_LINE_START = set("）》」』】，。、；：？！")  # closing punctuation never starts a line
-NO_LINE_END = set("（《「『【")
+BREAK_BEFORE = build_text.HEADER_BREAKS  # a header may be broken before one of these words
+NO_LINE_START = set(build_text.NO_LINE_START)  # closing punctuation never starts a line
+NO_LINE_END = set(build_text.NO_LINE_END)
 
 
 def measure(text: str) -> float:

@@ -113,3 +113,10 @@ WRITE_REASONS = {
     errno.ENOTDIR: "路径中有一个同名的文件挡住了文件夹，请换一个输出位置",
     errno.EEXIST: "路径中有一个同名的文件挡住了文件夹，请换一个输出位置",
 }
+
+# Where a workbook header too wide for its column may be broken (render/excel_widths.py):
+# before one of these words, the word starting the second line; and the punctuation that
+# never starts a line (closing) or ends one (opening), as Chinese typesetting has it.
+HEADER_BREAKS = ("计量单位", "技术名称", "名称", "代码", "类型", "指标", "简述", "（")
+NO_LINE_START = "）》」』】，。、；：？！"
+NO_LINE_END = "（《「『【"
