@@ -29,7 +29,7 @@ from generator.records.load_tree import Place
 from generator.records.model import Census, build_census
 from generator.records.schemas import SCHEMA_DIR, Schemas, load_schemas
 from generator.records.validate import validate
-from generator.settings import Settings, stamp
+from generator.settings import Settings, as_of_date, stamp
 from generator.text import render
 
 if TYPE_CHECKING:
@@ -126,17 +126,21 @@ def _render_downloads(settings: Settings, census: Census, figures: Figures,
     """The annex workbooks and the report (.docx) into ``stage/dist`` (internal profile)."""
     from generator.publish.staging import write_mark
     from generator.render.annexes import excel
+    from generator.render.annexes import templates as excel_templates
     from generator.render.report import report
     if "dist" not in stage.outputs:
         return []
     out = stage.folder / "dist"
     out.mkdir()
     when = stamp(settings, census.city.period_end)
-    files = excel.write_annexes(census, figures, out, when=when)
+    as_of = as_of_date(settings, census.city.period_end)
+    files = excel.write_annexes(census, figures, out, when=when, as_of=as_of)
+    templates = excel_templates.write_templates(out, census.city.issuer,
+                                                excel.fixed_time(census, when))
     docx = out / render("build.report_file")
     report.write_docx(census, figures, docx, when=when)
     write_mark(out, "dist", "internal")
-    return [*files, docx]
+    return [*files, *templates, docx]
 
 
 def _render_site(settings: Settings, census: Census, figures: Figures, schemas: Schemas,

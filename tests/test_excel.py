@@ -64,7 +64,8 @@ def dump_sheet(ws: Worksheet) -> list[str]:
            f"freeze: {ws.freeze_panes}  print titles: {ws.print_title_rows}",
            f"print: {setup.orientation} paper={setup.paperSize} fitToWidth={setup.fitToWidth} "
            f"fitToHeight={setup.fitToHeight} fitToPage={props.fitToPage if props else None} "
-           f"centred={ws.print_options.horizontalCentered}"]
+           f"centred={ws.print_options.horizontalCentered}",
+           "row breaks: " + (" ".join(str(b.id) for b in ws.row_breaks.brk) or "none")]
     header_row = int(str(ws.print_title_rows).split(":")[0].lstrip("$"))
     body_row = int(str(ws.freeze_panes)[1:])
     fonts = [_font(ws, "A1"), _font(ws, _first(ws, header_row)), _font(ws, f"A{body_row}")]
@@ -118,7 +119,8 @@ def test_shipped_records_layout(tmp_path: Path) -> None:
     assert books["附件1"].sheetnames == ["全市", *names]
     assert books["附件2"].sheetnames == ["全市", "全市汇总", *names]
     key = [c.name for c in prepared.census.counties if c.key_assistance]
-    assert books["附件3"].sheetnames == key
+    # each key county: its record table, then its 普查骨干 table on a sheet of its own
+    assert books["附件3"].sheetnames == [s for n in key for s in (n, f"{n}-骨干指导")]
     city = books["附件2"]["全市"]
     errors = sum(len(f.errors) for f in prepared.census.findings)
     assert city.cell(6 + errors, 1).value == "注：污染源类型：工业源、农业源、集中式、生活源、移动源"

@@ -88,6 +88,16 @@ PLAIN: dict[str, str] = {
     "build.detail_sep": "；",
     "build.no_lock": "{parent} 所在的文件系统不支持加锁：请勿同时运行两个生成",
     "build.report_file": "工作报告.docx",
+    # the annex workbooks (render/annexes/)
+    "annex.as_of": "数据截至：{year}年{month}月{day}日",
+    "annex.training_sheet": "{county}-骨干指导",
+    "annex.template_file": "{label}_填报模板.xlsx",
+    "annex.template_title": "{title}（填报模板）",
+    "annex.lists_sheet": "填报选项",
+    "annex.template_hint_annex1": "填表说明：每个问题一行，代码按文本填写（保留前导零）；填好后用 python -m generator import 导入。",
+    "annex.template_hint_annex2": (
+        "填表说明：同一普查对象有多处填报错误时每处一行，序号、普查对象名称、污染源类型只在第一行填写；"
+        "污染源类型和普查表号从下拉列表中选择；填好后用 python -m generator import 导入。"),
     # the build command's own lines (commands/build.py)
     "build.usage_line": "用法错误：{line}",
     "build.note": "提示：{note}",
@@ -106,3 +116,10 @@ WRITE_REASONS = {
     errno.ENOTDIR: "路径中有一个同名的文件挡住了文件夹，请换一个输出位置",
     errno.EEXIST: "路径中有一个同名的文件挡住了文件夹，请换一个输出位置",
 }
+
+# Where a workbook header too wide for its column may be broken (render/annexes/widths.py):
+# before one of these words, the word starting the second line; and the punctuation that
+# never starts a line (closing) or ends one (opening), as Chinese typesetting has it.
+HEADER_BREAKS = ("计量单位", "技术名称", "名称", "代码", "类型", "指标", "简述", "（")
+NO_LINE_START = "）》」』】，。、；：？！"
+NO_LINE_END = "（《「『【"

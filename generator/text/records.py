@@ -111,7 +111,7 @@ MESSAGES: dict[str, str] = {
         "这段文字会原样发布到公开版网站，却含有{what} {value}：请改写，"
         "不要写出普查对象或企业名称、人员姓名、电话、统一社会信用代码和普查员号"
     ),
-    # Writing the outputs (render/excel.py)
+    # Writing the outputs (render/annexes/excel.py)
     "render.cell_too_long": (
         "{book} 工作表“{sheet}”的 {cell} 单元格有 {length} 个字，超过 Excel 单元格的上限 {limit} 个字："
         "写入会被截断，因此没有生成附件。请在记录中缩短这段文字，或分成几条写"

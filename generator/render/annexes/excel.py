@@ -1,7 +1,7 @@
 """Census + figures → the annex workbooks 附件1/2/3 (.xlsx) in an output folder.
 
 Takes the typed census and its figures, gives three files laid out as the seed's tables
-(sheets described as data in render/excel_sheets.py; this module is the one generic writer).
+(sheets described as data in render/annexes/sheets.py; this module is the one generic writer).
 The files are print-ready (A4 landscape, fit to width, header rows repeated), record text is
 always a text cell (never a formula) that reads back as itself (see ooxml_escape), text too
 long for a cell stops the build rather than being cut, and the same records give
@@ -23,7 +23,7 @@ import zipfile
 from collections.abc import Callable, Iterable
 from copy import copy
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -34,8 +34,10 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.numbers import BUILTIN_FORMATS_REVERSE
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.properties import CalcProperties
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
@@ -44,6 +46,7 @@ from generator.publish.staging import BuildError
 from generator.records.aggregate import Figures
 from generator.records.model import Census
 from generator.render.annexes import layout as L
+from generator.render.annexes import pages as pages
 from generator.render.annexes import sheets as excel_sheets
 from generator.render.annexes.layout import ChartSpec, SheetSpec
 
@@ -57,6 +60,7 @@ FONTS = {
     "body": Font(name="宋体", size=11, charset=134),
     "note": Font(name="宋体", size=10, charset=134),
 }
+FONTS["date"] = FONTS["region"]  # 数据截至, beside 指导区域 in the same row
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 ILLEGAL = L.ILLEGAL  # shown as U+FFFD in cells, sheet names and properties
@@ -72,7 +76,7 @@ MIN_ZIP_TIME = datetime(1980, 1, 1)
 
 
 def _alignment(role: str, centre: bool) -> Alignment:
-    horizontal = "center" if centre or role == "header" else "left"
+    horizontal = "center" if centre or role == "header" else "right" if role == "date" else "left"
     return Alignment(horizontal=horizontal, vertical="center", wrap_text=role != "label")
 
 
@@ -274,21 +278,46 @@ def _keep_cells(ws: Worksheet, spec: SheetSpec, grid: _Grid) -> None:
 
 
 def _page_setup(ws: Worksheet, spec: SheetSpec) -> None:
-    """A4 landscape, one page wide, the header rows on every page, centred, frozen below them."""
+    """A4 landscape, one page wide, the header rows on every page, centred, frozen below them.
+    A sheet of one page is fitted to it; a longer one is printed at the scale that fits its
+    width, broken into pages where render/annexes/pages.py says (kept rows stay together)."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = spec.pages_tall
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    if spec.keep:
+        _page_breaks(ws, spec)
     ws.print_options.horizontalCentered = True
-    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.3,
-                                  footer=0.3)
+    ws.page_margins = PageMargins(**pages.MARGINS)
     first, last = spec.header_rows
     ws.print_title_rows = f"{first}:{last}"
     ws.freeze_panes = f"A{last + 1}"
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     ws.oddFooter.center.font = "宋体"
     ws.oddFooter.center.size = 9
+
+
+def _page_breaks(ws: Worksheet, spec: SheetSpec) -> None:
+    """A manual break before every page (render/annexes/pages.py), so that kept rows stay
+    together; planned at the largest scale any application will fit the width at."""
+    last = max(spec.heights.keys() | {r for r, _ in spec.cells})
+    body = spec.header_rows[1] + 1
+    for row in pages.row_breaks(spec.heights, spec.header_rows, body, last, spec.keep,
+                                pages.print_scale(spec.widths)):
+        ws.row_breaks.append(Break(id=row))
+
+
+def _checks(ws: Worksheet, spec: SheetSpec) -> None:
+    """The sheet's dropdowns (data validation lists), and whether the sheet is hidden."""
+    for check in spec.checks:
+        valid = DataValidation(type="list", formula1=check.source, allow_blank=True,
+                               showErrorMessage=True,
+                               errorStyle="stop" if check.strict else "warning")
+        valid.add(check.cells)
+        ws.add_data_validation(valid)
+    if spec.hidden:
+        ws.sheet_state = "hidden"
 
 
 def _chart(ws: Worksheet, chart: ChartSpec) -> None:
@@ -327,6 +356,7 @@ def write_sheet(ws: Worksheet, spec: SheetSpec, styles: _Styles) -> bytes:
     _page_setup(ws, spec)
     for chart in spec.charts:
         _chart(ws, chart)
+    _checks(ws, spec)
     return cells.encode("ascii", "xmlcharrefreplace")  # as lxml writes non-ASCII text
 
 
@@ -407,15 +437,15 @@ def save(book: Book, path: Path, stamp: datetime) -> None:
 
 
 def write_annexes(census: Census, figures: Figures, out_dir: Path,
-                  when: datetime | None = None) -> list[Path]:
-    """Write 附件1/2/3 into ``out_dir`` (created if missing), dated ``when`` (see fixed_time);
-    returns the paths written."""
+                  when: datetime | None = None, as_of: date | None = None) -> list[Path]:
+    """Write 附件1/2/3 into ``out_dir`` (created if missing), dated ``when`` (see fixed_time),
+    every sheet's title area saying 数据截至 ``as_of`` when given; returns the paths written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = fixed_time(census, when)
     makers: dict[str, Callable[[], Iterable[SheetSpec]]] = {
-        "annex1": lambda: excel_sheets.annex1_sheets(census),
-        "annex2": lambda: excel_sheets.annex2_sheets(census, figures),
-        "annex3": lambda: excel_sheets.annex3_sheets(census),
+        "annex1": lambda: excel_sheets.annex1_sheets(census, as_of),
+        "annex2": lambda: excel_sheets.annex2_sheets(census, figures, as_of),
+        "annex3": lambda: excel_sheets.annex3_sheets(census, as_of),
     }
     # One book at a time, each sheet's spec dropped once it is XML: memory is that of the
     # largest sheet, not of all three books (at 10× they were gigabytes). Each file is

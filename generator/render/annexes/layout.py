@@ -1,6 +1,6 @@
 """The shape of the annex tables of the seed (附件1/2/3), as data. Pure; no openpyxl here.
 
-Both the writer (render/excel.py through render/excel_sheets.py) and the importer
+Both the writer (render/annexes/excel.py through render/annexes/sheets.py) and the importer
 (generator/tools/importer/read.py) read these definitions, so a header renamed here is renamed in
 the workbook and recognised on import at once. A sheet is described by :class:`SheetSpec`:
 cells with a style role, merged ranges, column widths, the table's extent and its header
@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
+
+from generator.text import render
 
 # File names (DESIGN.md, 'Where the outputs go') and titles, as the seed prints them.
 FILES = {
@@ -51,40 +54,43 @@ class Column:
     width: float
     text: bool = True  # formatted as text ('@'): what people type stays what they typed
     centre: bool = False
+    wrap: bool = True  # False: a code, never broken over lines (render/annexes/widths.py)
+    sample: str = ""  # a typical widest value: the width a blank or sparse table still needs
 
 
-SEQ = Column("seq", "序号", 6, text=False, centre=True)
-COUNTY = Column("county", "县（区）", 12, centre=True)
+SEQ = Column("seq", "序号", 6, text=False, centre=True, wrap=False)
+COUNTY = Column("county", "县（区）", 12, centre=True, wrap=False)
 
 ANNEX1_COLUMNS = (
     SEQ,
     Column("enterprise", "涉及企业", 16),
     Column("summary", "问题简述", 30),
     Column("industry_name", "涉及行业名称", 14),
-    Column("industry_code", "涉及行业代码", 9, centre=True),
+    Column("industry_code", "涉及行业代码", 9, centre=True, wrap=False, sample="2662"),
     Column("product_name", "产品名称", 12),
     # The seed's header repeats 产品名称; DESIGN.md reads the second as the product's code.
-    Column("product_code", "产品代码", 10, centre=True),
-    Column("product_unit", "产品计量单位", 9, centre=True),
+    Column("product_code", "产品代码", 10, centre=True, wrap=False, sample="251105010/0"),
+    Column("product_unit", "产品计量单位", 9, centre=True, wrap=False),
     Column("material_name", "原料名称", 12),
-    Column("material_unit", "原料计量单位", 9, centre=True),
+    Column("material_unit", "原料计量单位", 9, centre=True, wrap=False),
     Column("process_name", "生产工艺名称", 14),
-    Column("scale", "生产规模", 10, centre=True),
-    Column("scale_unit", "生产规模计量单位", 10, centre=True),
+    Column("scale", "生产规模", 10, centre=True, wrap=False),
+    Column("scale_unit", "生产规模计量单位", 10, centre=True, wrap=False),
     Column("pollutant", "污染物指标", 12),
-    Column("pollutant_unit", "污染物计量单位", 11, centre=True),
+    Column("pollutant_unit", "污染物计量单位", 11, centre=True, wrap=False),
     Column("treatment", "末端治理技术名称", 14),
-    Column("enumerator_id", "普查员号（必填）", 12, centre=True),
+    Column("enumerator_id", "普查员号（必填）", 12, centre=True, wrap=False,
+           sample="HL-0311"),
 )
 
 ANNEX2_OBJECT_COLUMNS = (
     SEQ,
     Column("object_name", "普查对象名称", 24),
-    Column("source_type", "污染源类型", 9, centre=True),
+    Column("source_type", "污染源类型", 9, centre=True, wrap=False),
 )
 ANNEX2_ERROR_COLUMNS = (
-    Column("form", "普查表号", 10, centre=True),
-    Column("indicator_code", "指标代码", 8, centre=True),
+    Column("form", "普查表号", 11, centre=True, wrap=False, sample="G103-13"),
+    Column("indicator_code", "指标代码", 8, centre=True, wrap=False, sample="03"),
     Column("indicator_name", "指标名称", 16),
     Column("reason", "普查表填报错误的原因", 48),
 )
@@ -121,7 +127,7 @@ Value = str | int | None
 @dataclass(frozen=True)
 class Cell:
     value: Value
-    role: str = "body"  # label | title | region | header | body | note (styles in excel.py)
+    role: str = "body"  # label | title | region | date | header | body | note (excel.py styles)
     text: bool = False  # number format '@'
     centre: bool = False
     comment: str | None = None  # a note shown on hover in Excel/WPS, never printed
@@ -138,6 +144,16 @@ class ChartSpec:
     anchor: str
 
 
+@dataclass(frozen=True)
+class ListCheck:
+    """A dropdown on cells (``cells``, as "C6:C205"): the values of ``source`` (a formula such
+    as "'选项'!$A$2:$A$6"); other input refused (``strict``) or only warned about."""
+
+    cells: str
+    source: str
+    strict: bool = True
+
+
 @dataclass
 class SheetSpec:
     """Everything the generic writer needs for one worksheet (1-based rows and columns)."""
@@ -150,6 +166,9 @@ class SheetSpec:
     tables: list[tuple[int, int, int, int]] = field(default_factory=list)  # bordered blocks
     header_rows: tuple[int, int] = (4, 4)
     pages_tall: int = 0  # fitToHeight: 0 = as many pages down as the rows need
+    keep: list[tuple[int, int]] = field(default_factory=list)  # rows kept on one page
+    checks: list[ListCheck] = field(default_factory=list)  # dropdowns (fill-in templates)
+    hidden: bool = False  # a sheet of lists behind the dropdowns, not for people to read
     charts: list[ChartSpec] = field(default_factory=list)
 
     def put(self, row: int, column: int, cell: Cell) -> None:
@@ -245,10 +264,34 @@ def fit_heights(spec: SheetSpec) -> None:
         spec.heights.setdefault(row, round(min(max(height, 20.0), MAX_ROW_HEIGHT), 1))
 
 
-def heading(spec: SheetSpec, annex: str, region: str, columns: int) -> None:
-    """Rows 1–3 of every annex sheet: 附件N, the title, 指导区域：…"""
+def heading(spec: SheetSpec, annex: str, region: str, columns: int,
+            as_of: date | None = None) -> None:
+    """Rows 1–3 of every annex sheet: 附件N, the title, 指导区域：… and, when the date of the
+    data is given, 数据截至：… at the right of that row (over the last columns, as many as its
+    text needs, by ``spec.widths``)."""
     spec.put(1, 1, Cell(LABELS[annex], "label"))
     spec.merge(2, 1, 2, columns, Cell(TITLES[annex], "title", centre=True))
     spec.heights[2] = 36
-    spec.merge(3, 1, 3, columns, Cell(REGION_PREFIX + region, "region"))
     spec.heights[3] = 22
+    if as_of is None:
+        spec.merge(3, 1, 3, columns, Cell(REGION_PREFIX + region, "region"))
+        return
+    first = _as_of_columns(spec, as_of, columns)
+    spec.merge(3, 1, 3, first - 1, Cell(REGION_PREFIX + region, "region"))
+    spec.merge(3, first, 3, columns, Cell(as_of_text(as_of), "date"))
+
+
+def as_of_text(as_of: date) -> str:
+    """数据截至：2019年5月30日"""
+    return render("annex.as_of", year=as_of.year, month=as_of.month, day=as_of.day)
+
+
+def _as_of_columns(spec: SheetSpec, as_of: date, columns: int) -> int:
+    """The first of the last columns that together are wide enough for the as-of text (never
+    the first column: 指导区域 keeps it)."""
+    need = text_width(as_of_text(as_of)) * 1.1 + 2
+    first, have = columns, spec.widths[columns - 1]
+    while have < need and first > 2:
+        first -= 1
+        have += spec.widths[first - 1]
+    return first

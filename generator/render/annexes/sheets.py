@@ -8,6 +8,7 @@ object's cells merged down its rows), the note line under 附件2. Nothing here 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import date
 from itertools import groupby
 from typing import TypeVar
 
@@ -15,15 +16,20 @@ from generator.records import domain
 from generator.records.aggregate import Area, Figures
 from generator.records.model import Census, Finding, G106Problem
 from generator.render.annexes import layout as L
+from generator.render.annexes import widths as excel_widths
 from generator.render.annexes.layout import Cell, ChartSpec, Column, SheetSpec
+from generator.text import render
 
 T = TypeVar("T", Finding, G106Problem)
 
 
-def _header_row(spec: SheetSpec, row: int, columns: Sequence[Column]) -> None:
+def header_row(spec: SheetSpec, row: int, columns: Sequence[Column],
+                headers: Sequence[str] | None = None) -> None:
+    """The header cells of ``columns`` (their texts as ``headers`` gives them, if given)."""
     for i, column in enumerate(columns, 1):
         note = L.PRODUCT_CODE_NOTE if column.field == "product_code" else None
-        spec.put(row, i, Cell(column.header, "header", centre=True, comment=note))
+        text = column.header if headers is None else headers[i - 1]
+        spec.put(row, i, Cell(text, "header", centre=True, comment=note))
 
 
 def _body(value: L.Value, column: Column) -> Cell:
@@ -37,6 +43,18 @@ class _Bodies:
     def __init__(self, columns: Sequence[Column]) -> None:
         self.columns = columns
         self.made: dict[tuple[int, type, L.Value], Cell] = {}
+
+    def shown(self) -> list[list[L.Value]]:
+        """Every distinct value each column shows, column by column."""
+        values: list[list[L.Value]] = [[] for _ in self.columns]
+        for i, _, value in self.made:
+            values[i - 1].append(value)
+        return values
+
+    def fit(self, spec: SheetSpec) -> tuple[str, ...]:
+        """Sets the sheet's widths from the values shown; returns the header texts to print."""
+        spec.widths, headers = excel_widths.fit(self.columns, self.shown())
+        return headers
 
     def __call__(self, i: int, value: L.Value) -> Cell:
         """The cell showing ``value`` in the i-th column (1-based)."""
@@ -61,12 +79,10 @@ def _g106_values(problem: G106Problem) -> dict[str, L.Value]:
 
 
 def annex1_sheet(name: str, region: str, rows: Sequence[tuple[str, G106Problem]],
-                 with_county: bool) -> SheetSpec:
+                 with_county: bool, as_of: date | None = None) -> SheetSpec:
     """附件1 for one area: ``rows`` are (county name, problem) in print order."""
     columns = L.annex1_columns(with_county)
     spec = SheetSpec(name, tuple(c.width for c in columns), header_rows=(4, 4))
-    L.heading(spec, "annex1", region, len(columns))
-    _header_row(spec, 4, columns)
     body = _Bodies(columns)
     last = 4
     for n, (county, problem) in enumerate(rows, 1):
@@ -76,19 +92,21 @@ def annex1_sheet(name: str, region: str, rows: Sequence[tuple[str, G106Problem]]
             spec.put(last, i, body(i, values[column.field]))
     if not rows:
         last = _blank_rows(spec, 5, columns)
+    header_row(spec, 4, columns, body.fit(spec))
+    L.heading(spec, "annex1", region, len(columns), as_of)
     spec.tables.append((4, 1, last, len(columns)))
     return spec
 
 
-def _annex2_header(spec: SheetSpec, columns: Sequence[Column]) -> None:
+def annex2_header(spec: SheetSpec, columns: Sequence[Column], headers: Sequence[str]) -> None:
     """Two header rows: 普查表填报错误明细 over its four columns, the others merged down."""
     errors = {c.field for c in L.ANNEX2_ERROR_COLUMNS}
     first_error = next(i for i, c in enumerate(columns, 1) if c.field in errors)
-    for i, column in enumerate(columns, 1):
+    for i, (column, header) in enumerate(zip(columns, headers), 1):
         if column.field in errors:
-            spec.put(5, i, Cell(column.header, "header", centre=True))
+            spec.put(5, i, Cell(header, "header", centre=True))
         else:
-            spec.merge(4, i, 5, i, Cell(column.header, "header", centre=True))
+            spec.merge(4, i, 5, i, Cell(header, "header", centre=True))
     spec.merge(4, first_error, 4, first_error + len(errors) - 1,
                Cell(L.ANNEX2_GROUP, "header", centre=True))
     for i in range(first_error + 1, first_error + len(errors)):
@@ -99,6 +117,8 @@ def _annex2_object(spec: SheetSpec, body: _Bodies, first: int, n: int, county: s
                    finding: Finding) -> int:
     """One census object: a row per error, its own cells merged down them; returns next row."""
     last = first + len(finding.errors) - 1
+    if last > first:
+        spec.keep.append((first, last))
     objects: dict[str, L.Value] = {
         "seq": n, "county": county, "object_name": finding.object_name,
         "source_type": finding.source_type, "remark": finding.remark}
@@ -114,17 +134,17 @@ def _annex2_object(spec: SheetSpec, body: _Bodies, first: int, n: int, county: s
 
 
 def annex2_sheet(name: str, region: str, rows: Sequence[tuple[str, Finding]],
-                 with_county: bool) -> SheetSpec:
+                 with_county: bool, as_of: date | None = None) -> SheetSpec:
     """附件2 for one area: ``rows`` are (county name, finding) in print order."""
     columns = L.annex2_columns(with_county)
     spec = SheetSpec(name, tuple(c.width for c in columns), header_rows=(4, 5))
-    L.heading(spec, "annex2", region, len(columns))
-    _annex2_header(spec, columns)
     body = _Bodies(columns)
     row = 6
     for n, (county, finding) in enumerate(rows, 1):
         row = _annex2_object(spec, body, row, n, county, finding)
     last = row - 1 if rows else _blank_rows(spec, 6, columns)
+    annex2_header(spec, columns, body.fit(spec))
+    L.heading(spec, "annex2", region, len(columns), as_of)
     spec.tables.append((4, 1, last, len(columns)))
     spec.merge(last + 1, 1, last + 1, len(columns), Cell(L.ANNEX2_NOTE, "note"))
     return spec
@@ -137,13 +157,17 @@ def _summary_values(area: Area) -> dict[str, L.Value]:
             "rectification_rate": str(total.rectification_rate)}
 
 
-def summary_sheet(name: str, figures: Figures) -> SheetSpec:
-    """全市汇总: the review figures by county (aggregate.Figures) and a bar chart of 问题数."""
+def summary_sheet(name: str, figures: Figures, as_of: date | None = None) -> SheetSpec:
+    """全市汇总: the review figures by county (aggregate.Figures) and a bar chart of 问题数;
+    数据截至 in the row between title and table, when given."""
     columns = L.SUMMARY_COLUMNS
     spec = SheetSpec(name, tuple(c.width for c in columns), header_rows=(3, 3), pages_tall=1)
     spec.merge(1, 1, 1, len(columns), Cell(L.SUMMARY_TITLE, "title", centre=True))
     spec.heights[1] = 36
-    _header_row(spec, 3, columns)
+    if as_of is not None:
+        spec.merge(2, 1, 2, len(columns), Cell(L.as_of_text(as_of), "date"))
+        spec.heights[2] = 22
+    header_row(spec, 3, columns)
     areas = list(figures.counties) + [figures.city]
     for row, area in enumerate(areas, 4):
         values = _summary_values(area)
@@ -179,10 +203,9 @@ def _annex3_rows(spec: SheetSpec, texts: dict[str, str | None], first: int) -> i
     return rows[-1][0]
 
 
-def _training_rows(spec: SheetSpec, census: Census, slug: str, first: int) -> None:
-    """对县（区）普查骨干质量提升指导情况: capacity_building, one row per occasion."""
-    spec.merge(first, 1, first, 5, Cell(L.ANNEX3_TRAINING_TITLE, "region"))
-    head = first + 1
+def _training_rows(spec: SheetSpec, census: Census, slug: str, head: int) -> int:
+    """对县（区）普查骨干质量提升指导情况: capacity_building, one row per occasion, under the
+    header row ``head``; returns the last row."""
     date, form, people, topic = L.ANNEX3_TRAINING_HEADERS
     spec.put(head, 1, Cell(date, "header", centre=True))
     spec.merge(head, 2, head, 3, Cell(form, "header", centre=True))
@@ -200,11 +223,13 @@ def _training_rows(spec: SheetSpec, census: Census, slug: str, first: int) -> No
         row = head + 1
         spec.merge(row, 1, row, 5, Cell(L.MISSING_TEXT, centre=True))
     spec.tables.append((head, 1, row, 5))
+    return row
 
 
-def annex3_sheet(name: str, census: Census, slug: str) -> SheetSpec:
+def annex3_sheet(name: str, census: Census, slug: str, as_of: date | None = None) -> SheetSpec:
+    """附件3's record table for one key-assistance county."""
     spec = SheetSpec(name, L.ANNEX3_WIDTHS, header_rows=(4, 4))
-    L.heading(spec, "annex3", census.county(slug).name, 5)
+    L.heading(spec, "annex3", census.county(slug).name, 5, as_of)
     content, items, actual = L.ANNEX3_HEADERS
     spec.merge(4, 1, 4, 2, Cell(content, "header", centre=True))
     spec.merge(4, 3, 4, 4, Cell(items, "header", centre=True))
@@ -212,7 +237,16 @@ def annex3_sheet(name: str, census: Census, slug: str) -> SheetSpec:
     assistance = census.assistance.get(slug)
     last = _annex3_rows(spec, assistance.texts if assistance else {}, 5)
     spec.tables.append((4, 1, last, 5))
-    _training_rows(spec, census, slug, last + 2)
+    return spec
+
+
+def training_sheet(name: str, census: Census, slug: str, as_of: date | None = None) -> SheetSpec:
+    """附件3's 普查骨干 table for one county, a sheet of its own: printed under its own header
+    on every page (on the record table's sheet its second page repeated the other header)."""
+    spec = SheetSpec(name, L.ANNEX3_WIDTHS, header_rows=(4, 5))
+    L.heading(spec, "annex3", census.county(slug).name, 5, as_of)
+    spec.merge(4, 1, 4, 5, Cell(L.ANNEX3_TRAINING_TITLE, "region"))
+    _training_rows(spec, census, slug, 5)
     return spec
 
 
@@ -221,35 +255,41 @@ def _by_county(census: Census, items: Sequence[T]) -> list[tuple[str, list[tuple
     return [(c.name, [(c.name, i) for i in items if i.county == c.slug]) for c in census.counties]
 
 
-def annex1_sheets(census: Census) -> Iterator[SheetSpec]:
+def annex1_sheets(census: Census, as_of: date | None = None) -> Iterator[SheetSpec]:
     """附件1's sheets, one at a time (a city-wide sheet's spec is large: the writer turns each
     into XML and drops it before the next is made)."""
     taken: set[str] = set()
     groups = _by_county(census, census.g106)
     everything = [row for _, rows in groups for row in rows]
-    yield annex1_sheet(L.sheet_name(L.CITY_SHEET, taken), L.CITY_REGION, everything, True)
+    yield annex1_sheet(L.sheet_name(L.CITY_SHEET, taken), L.CITY_REGION, everything, True, as_of)
     for name, rows in groups:
-        yield annex1_sheet(L.sheet_name(name, taken), name, rows, False)
+        yield annex1_sheet(L.sheet_name(name, taken), name, rows, False, as_of)
 
 
-def annex2_sheets(census: Census, figures: Figures) -> Iterator[SheetSpec]:
+def annex2_sheets(census: Census, figures: Figures,
+                  as_of: date | None = None) -> Iterator[SheetSpec]:
     """附件2's sheets, one at a time, as annex1_sheets."""
     taken: set[str] = set()
     groups = _by_county(census, census.findings)
     everything = [row for _, rows in groups for row in rows]
-    yield annex2_sheet(L.sheet_name(L.CITY_SHEET, taken), L.CITY_REGION, everything, True)
-    yield summary_sheet(L.sheet_name(L.SUMMARY_SHEET, taken), figures)
+    yield annex2_sheet(L.sheet_name(L.CITY_SHEET, taken), L.CITY_REGION, everything, True, as_of)
+    yield summary_sheet(L.sheet_name(L.SUMMARY_SHEET, taken), figures, as_of)
     for name, rows in groups:
-        yield annex2_sheet(L.sheet_name(name, taken), name, rows, False)
+        yield annex2_sheet(L.sheet_name(name, taken), name, rows, False, as_of)
 
 
-def annex3_sheets(census: Census) -> list[SheetSpec]:
+def annex3_sheets(census: Census, as_of: date | None = None) -> list[SheetSpec]:
+    """附件3's sheets: for each key-assistance county its record table, then its 普查骨干
+    table on a sheet of its own."""
     taken: set[str] = set()
-    sheets = [annex3_sheet(L.sheet_name(c.name, taken), census, c.slug)
-              for c in census.counties if c.key_assistance]
+    sheets = []
+    for county in (c for c in census.counties if c.key_assistance):
+        sheets.append(annex3_sheet(L.sheet_name(county.name, taken), census, county.slug, as_of))
+        training = render("annex.training_sheet", county=county.name)
+        sheets.append(training_sheet(L.sheet_name(training, taken), census, county.slug, as_of))
     if not sheets:  # a workbook needs a sheet; say plainly that there is nothing to record
         spec = SheetSpec(L.CITY_SHEET, L.ANNEX3_WIDTHS)
-        L.heading(spec, "annex3", L.CITY_REGION, 5)
+        L.heading(spec, "annex3", L.CITY_REGION, 5, as_of)
         spec.merge(4, 1, 4, 5, Cell(L.NO_KEY_COUNTY, "region"))
         sheets.append(spec)
     return sheets

@@ -5,7 +5,7 @@ located problem. The kind of a sheet is recognised from its header cells, never 
 file name; headers are compared after NFKC and with whitespace removed, so 全角 brackets and
 stray spaces do not matter. Merged cells are read as their top-left value (附件2 merges an
 object's cells down its rows), blank rows are skipped, and the table ends at the 注： line or
-any row merged across the table. The annex headers come from render/excel_layout.py, the
+any row merged across the table. The annex headers come from render/annexes/layout.py, the
 same definitions the writer uses.
 """
 
