@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import CASES, MINIMAL, run_cli
+from conftest import CASES, MINIMAL, cli
 
 INVALID = sorted((CASES / "invalid").glob("*.yaml"))
 PLACES = {
@@ -37,7 +37,7 @@ def place(case: Path, root: Path) -> Path:
 def test_invalid_case(case: Path, tmp_path: Path) -> None:
     shutil.copytree(MINIMAL, tmp_path / "records")
     place(case, tmp_path)
-    result = run_cli("validate", "records", cwd=tmp_path)
+    result = cli("validate", "records", cwd=tmp_path)
     lines = result.stdout.splitlines()[:-1]  # the last line is the summary
     expected = case.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
     assert lines == expected

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, git, run_cli
+from conftest import MINIMAL, cli, git
 
 from generator.cli.commands.diff import cell, markdown
 from generator.tools.diffing import compare
@@ -59,7 +59,7 @@ def test_two_commits_per_county(repo: Path) -> None:
 
 def test_cli_text_against_a_branch_with_uncommitted_edits(repo: Path) -> None:
     change_things(repo)  # not committed: diff compares with the working tree
-    result = run_cli("diff", "main", "--records", "records", cwd=repo)
+    result = cli("diff", "main", "--records", "records", cwd=repo)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert out.startswith("本次变更（与 main 相比）\n")
@@ -74,7 +74,7 @@ def test_cli_text_against_a_branch_with_uncommitted_edits(repo: Path) -> None:
 
 def test_markdown_summary_has_a_table_per_county_and_escapes_record_text(repo: Path) -> None:
     change_things(repo)
-    result = run_cli("diff", "base", "--format", "markdown", cwd=repo)
+    result = cli("diff", "base", "--format", "markdown", cwd=repo)
     out = result.stdout
     assert out.startswith("## 本次变更（与 `base` 相比）\n")
     assert "| 县（区） | 新增 | 修改 | 删除 |" in out
@@ -98,10 +98,10 @@ def assert_tables_are_rectangular(out: str) -> None:
 
 
 def test_no_change_says_so(repo: Path) -> None:
-    result = run_cli("diff", "HEAD", cwd=repo)
+    result = cli("diff", "HEAD", cwd=repo)
     assert result.returncode == 0
     assert "记录没有变化。" in result.stdout and "当前记录校验通过。" in result.stdout
-    assert "记录没有变化。" in run_cli("diff", "HEAD", "--format", "markdown", cwd=repo).stdout
+    assert "记录没有变化。" in cli("diff", "HEAD", "--format", "markdown", cwd=repo).stdout
 
 
 def test_a_problem_that_only_moved_is_not_new(repo: Path) -> None:
@@ -119,7 +119,7 @@ def test_fixing_a_problem_counts_it_gone(repo: Path) -> None:
     edit(repo, FINDING, "form: N101-1", "form: G101-1")
     diff = compare(repo / "records", "HEAD")
     assert diff.gone_problems == 1 and diff.new_problems("error") == 0
-    assert "消除 1 个问题" in run_cli("diff", "HEAD", cwd=repo).stdout
+    assert "消除 1 个问题" in cli("diff", "HEAD", cwd=repo).stdout
 
 
 def test_a_new_county_shows_under_its_name(repo: Path) -> None:
@@ -143,12 +143,12 @@ def test_records_folder_missing_at_base_means_all_added(repo: Path) -> None:
 
 
 def test_bad_ref_and_no_repository_exit_2_in_chinese(repo: Path, tmp_path: Path) -> None:
-    bad = run_cli("diff", "no-such-branch", cwd=repo)
+    bad = cli("diff", "no-such-branch", cwd=repo)
     assert bad.returncode == 2 and "git 中没有 no-such-branch" in bad.stderr
-    assert run_cli("diff", "--", "-x", cwd=repo).returncode == 2
+    assert cli("diff", "--", "-x", cwd=repo).returncode == 2
     outside = tmp_path / "plain"
     shutil.copytree(MINIMAL, outside / "records")
-    lonely = run_cli("diff", "main", cwd=outside, env={"GIT_CEILING_DIRECTORIES": str(tmp_path)})
+    lonely = cli("diff", "main", cwd=outside, env={"GIT_CEILING_DIRECTORIES": str(tmp_path)})
     assert lonely.returncode == 2 and "不在 git 仓库里" in lonely.stderr
     assert "Traceback" not in bad.stderr + lonely.stderr
 

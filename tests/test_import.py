@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MINIMAL, REPO, run_cli
+from conftest import MINIMAL, REPO, cli
 from openpyxl import Workbook, load_workbook
 
 from generator.pipeline import prepare
@@ -312,11 +312,11 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     target = empty_copy(MINIMAL, tmp_path / "records")
     good = rough_annex2(tmp_path / "a2.xlsx", [[1, "公司", "工业源", "G101-1", "03", "类别", "错", None]])
     args = ["--county", "hualong", "--records", str(target), "--reviewer", "乙成员"]
-    assert run_cli("import", str(good), *args).returncode == 2  # no --reviewed-on
-    ok = run_cli("import", str(good), *args, "--reviewed-on", "2019-03-11")
+    assert cli("import", str(good), *args).returncode == 2  # no --reviewed-on
+    ok = cli("import", str(good), *args, "--reviewed-on", "2019-03-11")
     assert ok.returncode == 0 and "写入 1 个文件" in ok.stdout, ok.stdout + ok.stderr
     bad = rough_annex2(tmp_path / "b.xlsx", [[1, "公司", "工业", "G101-1", "03", "类别", "错二", None]])
-    result = run_cli("import", str(bad), *args, "--reviewed-on", "2019-03-11")
+    result = cli("import", str(bad), *args, "--reviewed-on", "2019-03-11")
     assert result.returncode == 1 and "Sheet1!C6（污染源类型）" in result.stdout, result.stdout
     assert "没有写入任何文件" in result.stdout
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import MINIMAL, run_cli
+from conftest import MINIMAL, cli
 
 from generator.records import yamlsafe
 from generator.records.schemas import load_schemas, resolve, walk_properties
@@ -42,7 +42,7 @@ def tree(tmp_path: Path) -> Path:
 
 
 def _new(tree: Path, kind: str, county: str = "hualong", day: str = "2019-03-20"):
-    return run_cli("new", kind, "--county", county, "--records", str(tree), "--date", day)
+    return cli("new", kind, "--county", county, "--records", str(tree), "--date", day)
 
 
 def _prepare(tree: Path, kind: str) -> str:
@@ -100,7 +100,7 @@ def test_scaffold_fails_validation_until_filled_then_passes(tree: Path, kind: st
     result = _new(tree, kind, _prepare(tree, kind))
     assert result.returncode == 0, result.stderr
     path = Path(result.stdout.strip())
-    check = run_cli("validate", str(tree))
+    check = cli("validate", str(tree))
     assert check.returncode == 1
     assert str(path) in check.stdout
     data = yamlsafe.parse(path.read_text(encoding="utf-8"))
@@ -112,7 +112,7 @@ def test_scaffold_fails_validation_until_filled_then_passes(tree: Path, kind: st
     for hole in holes:
         _set(data, hole, _fill_value(kind, hole))
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    filled = run_cli("validate", str(tree))
+    filled = cli("validate", str(tree))
     assert filled.returncode == 0, filled.stdout
 
 
@@ -158,7 +158,7 @@ def test_prefix_is_the_slug_in_a_county_without_records(tree: Path) -> None:
 
 
 def test_date_defaults_to_today(tree: Path) -> None:
-    result = run_cli("new", "finding", "--county", "hualong", "--records", str(tree))
+    result = cli("new", "finding", "--county", "hualong", "--records", str(tree))
     assert f"hl-{date.today():%Y%m%d}-" in result.stdout
 
 
@@ -227,6 +227,6 @@ def test_two_records_claiming_the_same_id_is_a_validation_error(tree: Path) -> N
                       .replace('"410902"', '"410999"').replace("key_assistance: true",
                                                                "key_assistance: false"),
                       encoding="utf-8")
-    result = run_cli("validate", "--format", "json", str(tree))
+    result = cli("validate", "--format", "json", str(tree))
     codes = [p["code"] for p in json.loads(result.stdout)["problems"]]
     assert result.returncode == 1 and codes.count("rule.duplicate_id") == 3

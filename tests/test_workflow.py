@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
-from conftest import MINIMAL, REPO, run_cli
+from conftest import MINIMAL, REPO, cli
 from jsonschema import validators
 
 from generator.cli.commands.codeowners import CITY_TEAM, generate
@@ -150,7 +150,7 @@ def test_publish_builds_on_main_and_deploys_pages() -> None:
 def test_codeowners_is_in_sync_with_the_county_owners() -> None:
     expected = generate(REPO / "records")
     assert (REPO / ".github/CODEOWNERS").read_text(encoding="utf-8") == expected
-    result = run_cli("codeowners", "--check")
+    result = cli("codeowners", "--check")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -167,13 +167,13 @@ def test_codeowners_lines() -> None:
 
 def test_codeowners_check_fails_when_a_county_changes_its_owners(tmp_path: Path) -> None:
     shutil.copytree(MINIMAL, tmp_path / "records")
-    assert run_cli("codeowners", "--write", "--records", "records", cwd=tmp_path).returncode == 0
+    assert cli("codeowners", "--write", "--records", "records", cwd=tmp_path).returncode == 0
     assert (tmp_path / ".github/CODEOWNERS").is_file()
-    assert run_cli("codeowners", "--check", cwd=tmp_path).returncode == 0
+    assert cli("codeowners", "--check", cwd=tmp_path).returncode == 0
     county = tmp_path / "records/hualong/county.yaml"
     county.write_text(county.read_text(encoding="utf-8").replace("@example/hualong", "@example/new"),
                       encoding="utf-8")
-    stale = run_cli("codeowners", "--check", cwd=tmp_path)
+    stale = cli("codeowners", "--check", cwd=tmp_path)
     assert stale.returncode == 1 and "不一致" in stale.stderr
     assert "+/records/hualong/ @example/new" in stale.stdout
 
@@ -195,9 +195,9 @@ def test_the_city_team_is_whoever_city_yaml_names(tmp_path: Path) -> None:
     assert "* @example/tech @example-lead" in lines
     assert "/records/city.yaml @example/tech @example-lead" in lines
     assert not any(CITY_TEAM in line for line in lines)
-    assert run_cli("validate", "records", cwd=tmp_path).returncode == 0
+    assert cli("validate", "records", cwd=tmp_path).returncode == 0
     city.write_text(text + 'owners: ["tech team"]\n', encoding="utf-8")
-    result = run_cli("codeowners", "--records", str(tmp_path / "records"))
+    result = cli("codeowners", "--records", str(tmp_path / "records"))
     assert result.returncode == 1 and "owners 填写有误" in result.stderr
 
 
@@ -206,7 +206,7 @@ def test_codeowners_refuses_unreadable_owners(tmp_path: Path) -> None:
     county = tmp_path / "records/hualong/county.yaml"
     county.write_text(county.read_text(encoding="utf-8").replace('"@example/hualong"', "evil team"),
                       encoding="utf-8")
-    result = run_cli("codeowners", "--records", str(tmp_path / "records"))
+    result = cli("codeowners", "--records", str(tmp_path / "records"))
     assert result.returncode == 1 and "owners 填写有误" in result.stderr
 
 
@@ -297,7 +297,7 @@ def test_github_annotations_carry_severity_position_and_escaped_text(tmp_path: P
     finding = tmp_path / "records/hualong/findings/hl-20190311-aaa.yaml"
     finding.write_text(finding.read_text(encoding="utf-8")
                        .replace("reason: 行业代码与产品不符", 'reason: ""'), encoding="utf-8")
-    result = run_cli("validate", "--format", "github", "records", cwd=tmp_path)
+    result = cli("validate", "--format", "github", "records", cwd=tmp_path)
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert lines[-1] == "检查了 6 个文件：1 个错误，1 个警告。"
