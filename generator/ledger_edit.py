@@ -124,8 +124,8 @@ def _flow(text: str, node: yaml.MappingNode, new: dict[str, str]) -> list[Edit]:
                  if isinstance(v, yaml.ScalarNode) and v.value != new[key]]
         if added:
             at = node.value[-1][1].end_mark.index
-            pairs = "".join(f", {k}: {scalar(k, new[k], None, True)}" for k in added)
-            edits.append((at, at, pairs))
+            more = "".join(f", {k}: {scalar(k, new[k], None, True)}" for k in added)
+            edits.append((at, at, more))
         return edits
     # a key removed: the mapping rewritten, each kept pair as it was written
     pairs = [_pair_text(text, k, v, new) for k, v in node.value if k.value in new]

@@ -125,7 +125,8 @@ def _render_downloads(settings: Settings, census: Census, figures: Figures,
                       stage: Stage) -> list[Path]:
     """The annex workbooks and the report (.docx) into ``stage/dist`` (internal profile)."""
     from generator.build import write_mark
-    from generator.render import excel, report
+    from generator.render import excel, ledger, report
+    from generator.settings import as_of_date
 
     if "dist" not in stage.outputs:
         return []
@@ -135,8 +136,10 @@ def _render_downloads(settings: Settings, census: Census, figures: Figures,
     files = excel.write_annexes(census, figures, out, when=when)
     docx = out / render("build.report_file")
     report.write_docx(census, figures, docx, when=when)
+    book = ledger.write_ledger(census, out, as_of_date(settings, census.city.period_end),
+                               excel.fixed_time(census, when))
     write_mark(out, "dist", "internal")
-    return [*files, docx]
+    return [*files, docx, book]
 
 
 def _render_site(settings: Settings, census: Census, figures: Figures, schemas: Schemas,

@@ -38,3 +38,6 @@ HEADERS = {
 STATUS_ERROR = "请从下拉列表中选择：未整改、整改中或已整改"
 DATE_ERROR = "请输入日期，如 2019-03-25"
 FONT = "宋体"
+CELL = "{sheet}!{at}（{header}）"  # where a problem is, as people find it: 华龙区!J12（整改期限）
+# a date as people type it: 2019-3-5, 2019/03/05, 2019.3.5, 2019年3月5日 (after NFKC)
+DATE_PATTERN = r"^([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?$"
