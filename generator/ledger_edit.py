@@ -15,8 +15,6 @@ would not read back as the same text in its context (checked by parsing it).
 
 from __future__ import annotations
 
-import json
-
 import yaml
 
 from generator import yamlsafe
@@ -53,9 +51,25 @@ def _reads_back(snippet: str, value: str, flow: bool) -> bool:
     return isinstance(data, dict) and data.get("k") == value
 
 
-def _double(value: str, flow: bool) -> str:
-    shown = json.dumps(value, ensure_ascii=False)  # JSON's escapes are YAML's too
-    return shown if _reads_back(shown, value, flow) else json.dumps(value)
+def _escape(char: str) -> str:
+    code = ord(char)
+    if char in ('"', "\\"):
+        return "\\" + char
+    if char == "\n":
+        return "\\n"
+    if char == "\t":
+        return "\\t"
+    printable = (code >= 0x20 and not 0x7F <= code <= 0x9F and code not in (0x2028, 0x2029)
+                 and not 0xD800 <= code <= 0xDFFF and code not in (0xFEFF, 0xFFFE, 0xFFFF))
+    if printable:
+        return char
+    return f"\\x{code:02X}" if code <= 0xFF else f"\\u{code:04X}"
+
+
+def double(value: str) -> str:
+    """``value`` double-quoted: only what YAML cannot hold raw escaped (a line break inside
+    double quotes would be folded into a space; NEL, LS, PS are breaks too)."""
+    return '"' + "".join(_escape(c) for c in value) + '"'
 
 
 def scalar(key: str, value: str, old_style: str | None, flow: bool) -> str:
@@ -65,8 +79,8 @@ def scalar(key: str, value: str, old_style: str | None, flow: bool) -> str:
         if _reads_back(single, value, flow):
             return single
     if key in DATES or old_style in ('"', "'", "|", ">"):
-        return _double(value, flow)
-    return value if _reads_back(value, value, flow) else _double(value, flow)
+        return double(value)
+    return value if _reads_back(value, value, flow) else double(value)
 
 
 def _line_end(text: str, at: int) -> int:
