@@ -75,10 +75,11 @@ def _cells(row: LedgerRow, seq: int) -> dict[str, Any]:
 
 def write_text(ws: Any, r: int, c: int, text: str, fmt: Any) -> None:
     """A text cell that reads back as itself. XlsxWriter passes a string that looks like
-    its own rich-string XML (``<r>…</r>``) through unescaped: such text is written as two
-    plain runs instead, which Excel shows (and openpyxl reads) as the one text."""
+    its own rich-string XML (``<r>…</r>``) through unescaped: such text is written as
+    plain runs instead (three, the fewest it takes), which Excel shows (and openpyxl
+    reads) as the one text."""
     if text.startswith("<r>") and text.endswith("</r>"):
-        ws.write_rich_string(r, c, text[:1], text[1:], fmt)
+        ws.write_rich_string(r, c, text[:1], text[1:2], text[2:], fmt)
     else:
         ws.write_string(r, c, text, fmt)
 
@@ -148,21 +149,25 @@ def _sheet(book: Any, formats: _Formats, name: str, rows: list[LedgerRow], as_of
 
 
 def write_ledger(census: Census, out_dir: Path, as_of: date, stamp: datetime) -> Path:
-    """Write 整改台账.xlsx into ``out_dir`` (beside it first, then renamed); its path."""
+    """Write 整改台账.xlsx into ``out_dir`` (created if missing; beside the file first, then
+    renamed); its path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / T.FILE
     partial = path.with_name(path.name + ".partial")
     book = xlsxwriter.Workbook(str(partial), OPTIONS)
     stamp = stamp.replace(tzinfo=None)
     book.set_properties({"title": T.FILE.removesuffix(".xlsx"), "subject": T.SUBJECT,
                          "author": census.city.issuer, "created": stamp})
-    formats = _Formats(book)
-    shown = as_of.isoformat()
-    for name, rows in ledger_sheets(census, as_of):
-        _sheet(book, formats, name, rows, shown)
-    lists = book.add_worksheet(T.LIST_SHEET)
-    for r, status in enumerate(reversed(RECTIFICATION)):  # from open to done
-        lists.write_string(r, 0, status)
-    lists.hide()
-    book.close()
+    try:
+        formats = _Formats(book)
+        shown = as_of.isoformat()
+        for name, rows in ledger_sheets(census, as_of):
+            _sheet(book, formats, name, rows, shown)
+        lists = book.add_worksheet(T.LIST_SHEET)
+        for r, status in enumerate(reversed(RECTIFICATION)):  # from open to done
+            lists.write_string(r, 0, status)
+        lists.hide()
+    finally:
+        book.close()  # also on failure: XlsxWriter's temporary files are released
     os.replace(partial, path)
     return path
