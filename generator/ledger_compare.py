@@ -85,6 +85,11 @@ def _number(value: Any) -> int:
     return int(number)
 
 
+def _record(row: Row) -> str:
+    """The row's 记录编号 as typed, without spaces and full-width forms."""
+    return "".join(unicodedata.normalize("NFKC", str(row.values.get("record") or "")).split())
+
+
 class _Rows:
     """The comparison of one ledger against the records: state for the row loop."""
 
@@ -100,8 +105,7 @@ class _Rows:
 
     def error_of(self, sheet: Sheet, row: Row) -> tuple[Source, int] | None:
         """The record and error position the row names, if they still match."""
-        value = row.values.get("record")
-        record = "".join(unicodedata.normalize("NFKC", str(value or "")).split())
+        record = _record(row)
         source = self.findings.get(record)
         if source is None:
             self.fail(sheet, row, "record", "ledger.unknown_record", record=record)
@@ -165,7 +169,10 @@ class _Rows:
             new.pop("due")  # the default the ledger showed in grey: not a deadline set
         return new if ok else None
 
-    def add(self, sheet: Sheet, row: Row) -> None:
+    def add(self, sheet: Sheet, row: Row, own: dict[Key, tuple[Sheet, int, dict[str, str]]],
+            is_own: bool) -> None:
+        """Compare one row; ``own`` holds what the errors' own county sheets said, which a
+        全市 (or other) row for the same error does not override."""
         found = self.error_of(sheet, row)
         if found is None:
             return
@@ -173,37 +180,62 @@ class _Rows:
         new = self.new_node(sheet, row, source, index)
         if new is None:
             return
-        if new == source.data["errors"][index]["rectification"]:
-            # also when another sheet's row changes it: the county edited its own sheet,
-            # the 全市 copy kept the old values
+        key = (source.id, index)
+        old = source.data["errors"][index]["rectification"]
+        if is_own:
+            own[key] = (sheet, row.number, new)
+        elif key in own:
+            # the county's sheet wins; a copy changed otherwise is said, never used
+            if new not in (old, own[key][2]):
+                self.warn(sheet, row, "ledger.city_differs",
+                          other=own[key][0].cell("status", own[key][1]))
             self.out.unchanged += 1
             return
-        key = (source.id, index)
+        if new == old:
+            self.out.unchanged += 1
+            return
         earlier = self.out.changes.get(key)
         if earlier is not None and earlier.new != new:
             self.fail(sheet, row, "status", "ledger.conflict",
                       other=earlier.sheet.cell("status", earlier.row))
             return
         self.out.changes[key] = Change(source, index, new, sheet, row.number)
-        old_status = source.data["errors"][index]["rectification"]["status"]
-        if old_status == DONE and new["status"] != DONE and earlier is None:
-            self.out.problems.append(replace(problem(
-                self.ledger.file, "ledger.reopened", row.number, sheet.columns.get("status"),
-                sheet.cell("status", row.number), record=source.id, n=index + 1,
-                status=new["status"]), severity="warning"))
+        if old["status"] == DONE and new["status"] != DONE and earlier is None:
+            self.warn(sheet, row, "ledger.reopened", record=source.id, n=index + 1,
+                      status=new["status"])
+
+    def warn(self, sheet: Sheet, row: Row, code: str, **fields: object) -> None:
+        self.out.problems.append(replace(problem(
+            self.ledger.file, code, row.number, sheet.columns.get("status"),
+            sheet.cell("status", row.number), **fields), severity="warning"))
 
 
-def compare(ledger: Ledger, findings: dict[str, Source], days: int) -> Compared:
-    """Every row of the ledger against the records (see the module docstring)."""
+def _usable(ledger: Ledger, sheet: Sheet, out: Compared) -> bool:
+    """A sheet with the columns that name an error (a missing one is a problem)."""
+    missing = [k for k in ("record", "error_no", "form", "indicator_code", "status")
+               if k not in sheet.columns]
+    out.problems += [problem(ledger.file, "ledger.column_missing", sheet.header_row, None,
+                             f"{sheet.name}!{sheet.header_row}", header=T.HEADERS[k])
+                     for k in missing]
+    return all(k not in missing for k in ("record", "error_no", "form", "indicator_code"))
+
+
+def compare(ledger: Ledger, findings: dict[str, Source], days: int,
+            county_names: dict[str, str]) -> Compared:
+    """Every row of the ledger against the records (see the module docstring). A row on
+    its error's own county sheet is read first; the same error on 全市 then counts only
+    where the county's sheet does not have it (the county fills its own sheet)."""
     rows = _Rows(ledger, findings, days)
-    for sheet in ledger.sheets:
-        for key in ("record", "error_no", "form", "indicator_code", "status"):
-            if key not in sheet.columns:
-                rows.out.problems.append(problem(
-                    ledger.file, "ledger.column_missing", sheet.header_row, None,
-                    f"{sheet.name}!{sheet.header_row}", header=T.HEADERS[key]))
-        if any(k not in sheet.columns for k in ("record", "error_no", "form", "indicator_code")):
-            continue
+    sheets = [s for s in ledger.sheets if _usable(ledger, s, rows.out)]
+    own: dict[Key, tuple[Sheet, int, dict[str, str]]] = {}
+    later: list[tuple[Sheet, Row]] = []
+    for sheet in sheets:
         for row in sheet.rows:
-            rows.add(sheet, row)
+            source = findings.get(_record(row))
+            if source is not None and county_names.get(source.county or "") == sheet.name:
+                rows.add(sheet, row, own, True)
+            else:
+                later.append((sheet, row))
+    for sheet, row in later:
+        rows.add(sheet, row, own, False)
     return rows.out

@@ -156,7 +156,9 @@ def import_ledger(ledger: Ledger, options: LedgerOptions) -> LedgerOutcome:
     loaded = load(options.records)
     findings: dict[str, Source] = {s.id: s for s in loaded.sources
                                    if s.kind == "finding" and isinstance(s.data, dict)}
-    compared = compare(ledger, findings, _days(loaded))
+    names = {s.id: str(s.data.get("name")) for s in loaded.sources
+             if s.kind == "county" and isinstance(s.data, dict)}
+    compared = compare(ledger, findings, _days(loaded), names)
     out = LedgerOutcome(rows=sum(len(s.rows) for s in ledger.sheets),
                         unchanged=compared.unchanged, problems=ledger.problems + compared.problems)
     changes = list(compared.changes.values())

@@ -49,6 +49,7 @@ MESSAGES: dict[str, str] = {
     "ledger.bad_date": "“{value}”不是日期：请写成 YYYY-MM-DD，如 2019-03-25",
     "ledger.conflict": "与 {other} 填的不一致（是同一处错误）：这一行没有导入，请只在一个工作表里改",
     "ledger.reopened": "记录 {record} 第 {n} 处错误的整改状态从“已整改”改回“{status}”，请确认",
+    "ledger.city_differs": "与本县（区）工作表 {other} 所在行填的不一致：以县（区）工作表为准，这一行没有导入",
     "ledger.changed": "{file} 在导入过程中被改动了，没有写入：请重新导入",
     "ledger.column_missing": "整改台账的表头里找不到“{header}”列：请用本系统导出的整改台账，不要改动表头",
     # notes of a ledger import
