@@ -12,11 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import MINIMAL, REPO, check_golden, prepared_clean
 from openpyxl import load_workbook
-from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.render.ledger import HEADER_ROW, write_ledger
 from generator.render.ledger_rows import COLUMNS
-from generator.text import ledger as T
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "ledger" / "整改台账.txt"
 AS_OF = date(2019, 5, 30)
