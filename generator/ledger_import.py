@@ -156,8 +156,11 @@ def import_ledger(ledger: Ledger, options: LedgerOptions) -> LedgerOutcome:
     loaded = load(options.records)
     findings: dict[str, Source] = {s.id: s for s in loaded.sources
                                    if s.kind == "finding" and isinstance(s.data, dict)}
-    names = {s.id: str(s.data.get("name")) for s in loaded.sources
-             if s.kind == "county" and isinstance(s.data, dict)}
+    from generator.render.excel_layout import sheet_name
+    from generator.render.ledger import utf16_cut
+
+    names = {s.id: sheet_name(utf16_cut(str(s.data.get("name"))), set()) for s in loaded.sources
+             if s.kind == "county" and isinstance(s.data, dict)}  # as the ledger names them
     compared = compare(ledger, findings, _days(loaded), names)
     out = LedgerOutcome(rows=sum(len(s.rows) for s in ledger.sheets),
                         unchanged=compared.unchanged, problems=ledger.problems + compared.problems)

@@ -23,6 +23,7 @@ import xlsxwriter
 
 from generator.domain import RECTIFICATION
 from generator.model import Census
+from generator.render.excel_layout import sheet_name
 from generator.render.ledger_rows import COLUMNS, LedgerRow, ledger_sheets
 from generator.text import ledger as T
 
@@ -130,11 +131,12 @@ def _page(ws: Any, name: str, title: str, as_of: str, last: int) -> None:
                     "select_locked_cells": True, "select_unlocked_cells": True})
 
 
-def _sheet(book: Any, formats: _Formats, name: str, rows: list[LedgerRow], as_of: str) -> None:
+def _sheet(book: Any, formats: _Formats, name: str, region: str, rows: list[LedgerRow],
+           as_of: str) -> None:
     ws = book.add_worksheet(name)
     for c, column in enumerate(COLUMNS):
         ws.set_column(c, c, column.width)
-    title = T.TITLE.format(region=name)
+    title = T.TITLE.format(region=region)
     last_col = len(COLUMNS) - 1
     ws.merge_range(0, 0, 0, last_col, title, formats.title)
     ws.write_string(1, 0, T.AS_OF.format(as_of=as_of), formats.plain)
@@ -146,6 +148,19 @@ def _sheet(book: Any, formats: _Formats, name: str, rows: list[LedgerRow], as_of
     last = HEADER_ROW + max(len(rows), 1)
     _validations(ws, HEADER_ROW + 1, last)
     _page(ws, name, title, as_of, last)
+
+
+def utf16_cut(name: str, units: int = 27) -> str:
+    """A long name cut to ``units`` UTF-16 code units: Excel (and XlsxWriter) count sheet
+    names in those (31 at most), and sheet_name may still add a "(2)"."""
+    if len(name.encode("utf-16-le")) <= 62:
+        return name
+    out = ""
+    for char in name:
+        if len((out + char).encode("utf-16-le")) > 2 * units:
+            break
+        out += char
+    return out
 
 
 def write_ledger(census: Census, out_dir: Path, as_of: date, stamp: datetime) -> Path:
@@ -161,8 +176,9 @@ def write_ledger(census: Census, out_dir: Path, as_of: date, stamp: datetime) ->
     try:
         formats = _Formats(book)
         shown = as_of.isoformat()
-        for name, rows in ledger_sheets(census, as_of):
-            _sheet(book, formats, name, rows, shown)
+        taken = {T.LIST_SHEET}
+        for name, rows in ledger_sheets(census, as_of):  # names as the annexes make them
+            _sheet(book, formats, sheet_name(utf16_cut(name), taken), name, rows, shown)
         lists = book.add_worksheet(T.LIST_SHEET)
         for r, status in enumerate(reversed(RECTIFICATION)):  # from open to done
             lists.write_string(r, 0, status)
