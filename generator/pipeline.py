@@ -125,9 +125,10 @@ def _render_downloads(settings: Settings, census: Census, figures: Figures,
                       stage: Stage) -> list[Path]:
     """The annex workbooks and the report (.docx) into ``stage/dist`` (internal profile)."""
     from generator.publish.staging import write_mark
-    from generator.render.annexes import excel
+    from generator.render.annexes import excel, ledger
     from generator.render.annexes import templates as excel_templates
     from generator.render.report import report
+
     if "dist" not in stage.outputs:
         return []
     out = stage.folder / "dist"
@@ -139,8 +140,9 @@ def _render_downloads(settings: Settings, census: Census, figures: Figures,
                                                 excel.fixed_time(census, when))
     docx = out / render("build.report_file")
     report.write_docx(census, figures, docx, when=when)
+    book = ledger.write_ledger(census, out, as_of, excel.fixed_time(census, when))
     write_mark(out, "dist", "internal")
-    return [*files, *templates, docx]
+    return [*files, *templates, docx, book]
 
 
 def _render_site(settings: Settings, census: Census, figures: Figures, schemas: Schemas,

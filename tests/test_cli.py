@@ -104,5 +104,5 @@ def test_build_with_relative_paths_from_another_folder(minimal_tree: Path) -> No
     result = cli("build", "records", cwd=minimal_tree.parent)
     assert result.returncode == 0, result.stdout + result.stderr
     assert (minimal_tree.parent / "site" / "index.html").is_file()
-    assert len(list((minimal_tree.parent / "dist").glob("*.xlsx"))) == 5  # annexes, templates
+    assert len(list((minimal_tree.parent / "dist").glob("*.xlsx"))) == 6  # 附件1–3, 2 templates, 整改台账
     assert not list(minimal_tree.parent.glob(".build-*"))

@@ -38,6 +38,30 @@ MESSAGES: dict[str, str] = {
     "import.duplicate_row": "与第 {row} 行重复，已忽略",
     "detail.zip": "文件不完整，或压缩结构损坏",
     "detail.content": "工作簿内部的内容格式有误",
+    # the rectification ledger (整改台账.xlsx): problems located at sheet!cell（列名）
+    "ledger.unknown_record": "记录编号“{record}”不存在：这一行没有导入（台账可能来自别的记录库，或记录已改名），请用最新的整改台账",
+    "ledger.no_error": "记录 {record} 没有第 {n} 处错误（共 {total} 处）：这一行没有导入，台账导出后记录改过，请用最新的整改台账",
+    "ledger.stale": (
+        "记录 {record} 的第 {n} 处错误现在是 {form} 表 {indicator} 指标，与这一行的 {row_form} 表 {row_indicator} 指标不一致"
+        "（台账导出后记录改过）：这一行没有导入，请用最新的整改台账"),
+    "ledger.bad_number": "错误序号应为正整数，这里是“{value}”",
+    "ledger.blank": "“{header}”不能为空",
+    "ledger.bad_date": "“{value}”不是日期：请写成 YYYY-MM-DD，如 2019-03-25",
+    "ledger.conflict": "与 {other} 填的不一致（是同一处错误）：这一行没有导入，请只在一个工作表里改",
+    "ledger.reopened": "记录 {record} 第 {n} 处错误的整改状态从“已整改”改回“{status}”，请确认",
+    "ledger.city_differs": "与本县（区）工作表 {other} 所在行填的不一致：以县（区）工作表为准，这一行没有导入",
+    "ledger.changed": "{file} 在导入过程中被改动了，没有写入：请重新导入",
+    "ledger.column_missing": "整改台账的表头里找不到“{header}”列：请用本系统导出的整改台账，不要改动表头",
+    # notes of a ledger import
+    "ledger.note.read": "读取整改台账：{sheets} 个工作表，共 {rows} 行",
+    "ledger.note.plan": "更新 {path}（{n} 处错误的整改情况）",
+    "ledger.note.plan_dry": "将更新 {path}（{n} 处错误的整改情况）",
+    "ledger.note.written": "导入完成：更新 {n} 个文件（{rows} 处错误），{unchanged} 行没有变化。",
+    "ledger.note.nothing": "没有需要更新的整改情况（{unchanged} 行没有变化）。",
+    "ledger.note.dry_run": "试运行（--dry-run）：以上 {n} 个文件没有写入，将作的改动如下：",
+    "ledger.note.blocked": "有错误，没有写入任何文件。改正整改台账后重新导入，或用 --force 只导入没有错误的行。",
+    "ledger.note.forced": "有错误（--force）：更新了 {n} 个文件；有错误的 {bad} 行没有导入。",
+    "usage.county_needed": "导入附件1或附件2需要 --county（县（区）文件夹名，如 hualong）；导入整改台账不需要",
     # notes: printed, not problems
     "note.sheet": "读取工作表“{sheet}”（{kind}），第 {rows} 行",
     "note.other_county": "跳过其他县（区）的 {n} 行：{counties}",

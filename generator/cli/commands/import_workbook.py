@@ -37,11 +37,12 @@ def _date(value: str) -> str:
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
-        "import", help="把填好的附件1或附件2（.xlsx）导入为一个县（区）的 YAML 记录",
+        "import", help="把填好的附件1或附件2导入为一个县（区）的 YAML 记录，或导入整改台账",
         description="读取填好的附件1（无法填报 G106-1 问题表）或附件2（集中审核普查表情况明细表），"
-        "为一个县（区）写入新的记录并校验。已有的记录不会被覆盖，重复导入不会改变任何文件。")
+        "为一个县（区）写入新的记录并校验；或读取发回的整改台账（按表头识别），只更新各处错误的整改情况。"
+        "已有的记录不会被覆盖，重复导入不会改变任何文件。")
     p.add_argument("workbook", help="填好的工作簿（.xlsx）")
-    p.add_argument("--county", required=True, help="县（区）文件夹名，如 hualong")
+    p.add_argument("--county", help="县（区）文件夹名，如 hualong（导入附件1、附件2时必填）")
     p.add_argument("--records", default="records", help="记录文件夹（默认 records）")
     p.add_argument("--dry-run", action="store_true", help="只检查并显示将写入的文件，不写入")
     p.add_argument("--reviewer", help="审核人（导入附件2时必填）")
@@ -82,6 +83,13 @@ def run(args: argparse.Namespace) -> int:
     from generator.tools.importer.importer import Options, import_workbook
 
     require_records(Path(args.records))  # else exit 3
+    from generator.cli.ledger_output import ledger_or_county
+
+    ledger = ledger_or_county(Path(args.workbook), args.county)  # UsageError without county
+    if ledger is not None:
+        from generator.cli.ledger_output import run_ledger
+
+        return run_ledger(args, ledger)
     options = Options(county=args.county, records=Path(args.records),
                       reviewed_on=args.reviewed_on, reviewer=args.reviewer, status=args.status,
                       result=args.result, dry_run=args.dry_run, force=args.force,

@@ -1,0 +1,189 @@
+"""Census → dist/整改台账.xlsx, the rectification ledger counties fill in Excel or WPS.
+
+Takes the typed census, the as-of date (数据截至) and the build's stamp; writes one workbook
+and gives its path. One sheet per county plus 全市, one row per error (render/annexes/ledger_rows.py);
+a title area with 数据截至 above the header row, which the importer finds by its texts.
+
+Written with XlsxWriter, not openpyxl like the annexes: the ledger needs data validation
+(a dropdown whose list lives on a hidden sheet, dates only), cell protection and streaming
+(``constant_memory``: a city's 33,000 errors twice over), which XlsxWriter does through its
+public API. Text is data: every text cell through ``write_string`` (never a formula), and
+``_xHHHH_`` in text escaped by XlsxWriter as OOXML needs. The stamp is the only time in the
+file, so the same records give the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from generator.records.domain import RECTIFICATION
+from generator.records.model import Census
+from generator.render.annexes.layout import sheet_name
+from generator.render.annexes.ledger_rows import COLUMNS, LedgerRow, ledger_sheets
+from generator.text import ledger as T
+
+HEADER_ROW = 3  # 0-based: title, 数据截至, hint, then the header
+DATE_FORMAT = "yyyy-mm-dd"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t")  # shown with a quote prefix, as the annexes do
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9999, 12, 31)
+OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+           "strings_to_urls": False}
+
+
+class _Formats:
+    """The cell formats by (kind, editable, variant): made once per workbook."""
+
+    def __init__(self, book: Any) -> None:
+        base = {"font_name": T.FONT, "font_size": 10, "border": 1,
+                "valign": "top", "text_wrap": True}
+        self.book, self.base, self.made = book, base, dict[tuple[str, bool, str], Any]()
+        self.title = book.add_format({"bold": True, "font_size": 14, "align": "center"})
+        self.plain = book.add_format({"font_size": 10})
+        self.header = book.add_format({**base, "bold": True, "align": "center",
+                                       "valign": "vcenter", "bg_color": "#D9D9D9"})
+
+    def get(self, kind: str, editable: bool, variant: str = "") -> Any:
+        key = (kind, editable, variant)
+        if key not in self.made:
+            spec: dict[str, Any] = {**self.base, "locked": not editable}
+            if not editable:
+                spec["bg_color"] = "#F2F2F2"  # grey: not to be edited
+            if kind == "date":
+                spec.update(num_format=DATE_FORMAT, align="center")
+            elif kind == "int":
+                spec["align"] = "center"
+            if variant == "default":
+                spec["font_color"] = "#808080"  # a deadline the default days give
+            elif variant == "quote":
+                spec["quote_prefix"] = True
+            self.made[key] = self.book.add_format(spec)
+        return self.made[key]
+
+
+def _cells(row: LedgerRow, seq: int) -> dict[str, Any]:
+    return {"seq": seq, "record": row.record, "error_no": row.error_no,
+            "object_name": row.object_name, "form": row.form,
+            "indicator_code": row.indicator_code, "indicator_name": row.indicator_name,
+            "reason": row.reason, "reviewed_on": row.reviewed_on, "due": row.due,
+            "owner": row.owner, "status": row.status, "date": row.date, "note": row.note,
+            "overdue": row.overdue}
+
+
+def write_text(ws: Any, r: int, c: int, text: str, fmt: Any) -> None:
+    """A text cell that reads back as itself. XlsxWriter passes a string that looks like
+    its own rich-string XML (``<r>…</r>``) through unescaped: such text is written as
+    plain runs instead (three, the fewest it takes), which Excel shows (and openpyxl
+    reads) as the one text."""
+    if text.startswith("<r>") and text.endswith("</r>"):
+        ws.write_rich_string(r, c, text[:1], text[1:2], text[2:], fmt)
+    else:
+        ws.write_string(r, c, text, fmt)
+
+
+def _write_row(ws: Any, r: int, values: dict[str, Any], formats: _Formats,
+               due_default: bool) -> None:
+    for c, column in enumerate(COLUMNS):
+        value = values[column.key]
+        variant = "default" if column.key == "due" and due_default else ""
+        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+            variant = "quote"
+        fmt = formats.get(column.kind, column.editable, variant)
+        if value is None:
+            ws.write_blank(r, c, None, fmt)
+        elif isinstance(value, date):
+            ws.write_datetime(r, c, datetime.combine(value, datetime.min.time()), fmt)
+        elif isinstance(value, int):
+            ws.write_number(r, c, value, fmt)
+        else:
+            write_text(ws, r, c, str(value), fmt)
+
+
+def _validations(ws: Any, first: int, last: int) -> None:
+    """The status dropdown (from the hidden list) and date-only cells, on the data rows."""
+    keys = [c.key for c in COLUMNS]
+    status = keys.index("status")
+    ws.data_validation(first, status, last, status, {
+        "validate": "list", "source": f"='{T.LIST_SHEET}'!$A$1:$A$3",
+        "error_title": T.HEADERS["status"], "error_message": T.STATUS_ERROR})
+    for key in ("due", "date"):
+        c = keys.index(key)
+        ws.data_validation(first, c, last, c, {
+            "validate": "date", "criteria": "between", "minimum": FIRST_DAY,
+            "maximum": LAST_DAY, "ignore_blank": True, "error_title": T.HEADERS[key],
+            "error_message": T.DATE_ERROR})
+
+
+def _page(ws: Any, name: str, title: str, as_of: str, last: int) -> None:
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(HEADER_ROW)
+    ws.set_header(T.HEADER.format(title=title, as_of=as_of)[:255])
+    ws.set_footer(T.FOOTER.format(sheet=name, as_of=as_of)[:255])
+    ws.freeze_panes(HEADER_ROW + 1, 0)
+    ws.autofilter(HEADER_ROW, 0, last, len(COLUMNS) - 1)
+    ws.protect("", {"autofilter": True, "sort": True, "format_columns": True,
+                    "select_locked_cells": True, "select_unlocked_cells": True})
+
+
+def _sheet(book: Any, formats: _Formats, name: str, region: str, rows: list[LedgerRow],
+           as_of: str) -> None:
+    ws = book.add_worksheet(name)
+    for c, column in enumerate(COLUMNS):
+        ws.set_column(c, c, column.width)
+    title = T.TITLE.format(region=region)
+    last_col = len(COLUMNS) - 1
+    ws.merge_range(0, 0, 0, last_col, title, formats.title)
+    ws.write_string(1, 0, T.AS_OF.format(as_of=as_of), formats.plain)
+    ws.write_string(2, 0, T.HINT, formats.plain)
+    for c, column in enumerate(COLUMNS):
+        ws.write_string(HEADER_ROW, c, T.HEADERS[column.key], formats.header)
+    for i, row in enumerate(rows):
+        _write_row(ws, HEADER_ROW + 1 + i, _cells(row, i + 1), formats, row.due_default)
+    last = HEADER_ROW + max(len(rows), 1)
+    _validations(ws, HEADER_ROW + 1, last)
+    _page(ws, name, title, as_of, last)
+
+
+def utf16_cut(name: str, units: int = 27) -> str:
+    """A long name cut to ``units`` UTF-16 code units: Excel (and XlsxWriter) count sheet
+    names in those (31 at most), and sheet_name may still add a "(2)"."""
+    if len(name.encode("utf-16-le")) <= 62:
+        return name
+    out = ""
+    for char in name:
+        if len((out + char).encode("utf-16-le")) > 2 * units:
+            break
+        out += char
+    return out
+
+
+def write_ledger(census: Census, out_dir: Path, as_of: date, stamp: datetime) -> Path:
+    """Write 整改台账.xlsx into ``out_dir`` (created if missing; beside the file first, then
+    renamed); its path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / T.FILE
+    partial = path.with_name(path.name + ".partial")
+    book = xlsxwriter.Workbook(str(partial), OPTIONS)
+    stamp = stamp.replace(tzinfo=None)
+    book.set_properties({"title": T.FILE.removesuffix(".xlsx"), "subject": T.SUBJECT,
+                         "author": census.city.issuer, "created": stamp})
+    try:
+        formats = _Formats(book)
+        shown = as_of.isoformat()
+        taken = {T.LIST_SHEET}
+        for name, rows in ledger_sheets(census, as_of):  # names as the annexes make them
+            _sheet(book, formats, sheet_name(utf16_cut(name), taken), name, rows, shown)
+        lists = book.add_worksheet(T.LIST_SHEET)
+        for r, status in enumerate(reversed(RECTIFICATION)):  # from open to done
+            lists.write_string(r, 0, status)
+        lists.hide()
+    finally:
+        book.close()  # also on failure: XlsxWriter's temporary files are released
+    os.replace(partial, path)
+    return path

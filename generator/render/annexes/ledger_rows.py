@@ -1,0 +1,82 @@
+"""Census → the rows of the rectification ledger (整改台账.xlsx), one per error. Pure.
+
+Takes the typed census, the city's default days and the as-of date (数据截至); gives the
+sheets in order (全市 first, then each county by division code, even one without errors, so
+every county has its own sheet to fill), each a list of :class:`LedgerRow`. The columns
+(:data:`COLUMNS`) say which cells a county may edit; the importer reads them back by the
+same keys (generator/tools/ledger/read.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from generator.records.ledger_due import (  # generator.records.rectification at merge
+    due_date,
+    overdue_days,
+)
+from generator.records.model import Census, Finding
+from generator.text import ledger as T
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # a key of text.ledger.HEADERS
+    width: float
+    kind: str = "text"  # text, date or int
+    editable: bool = False
+
+
+COLUMNS = (
+    Column("seq", 6, "int"), Column("record", 18), Column("error_no", 6, "int"),
+    Column("object_name", 24), Column("form", 9), Column("indicator_code", 6),
+    Column("indicator_name", 14), Column("reason", 36), Column("reviewed_on", 11, "date"),
+    Column("due", 11, "date", True), Column("owner", 10, editable=True),
+    Column("status", 9, editable=True), Column("date", 11, "date", True),
+    Column("note", 24, editable=True), Column("overdue", 7, "int"),
+)
+EDITABLE = tuple(c.key for c in COLUMNS if c.editable)
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """One error as the ledger shows it; ``due_default`` when 整改期限 is the default."""
+
+    record: str
+    error_no: int  # the error's position in its record, from 1
+    object_name: str
+    form: str
+    indicator_code: str
+    indicator_name: str
+    reason: str
+    reviewed_on: date
+    due: date
+    due_default: bool
+    owner: str | None
+    status: str
+    date: date | None
+    note: str | None
+    overdue: int | None
+
+
+def _rows(finding: Finding, days: int, as_of: date) -> list[LedgerRow]:
+    out = []
+    for number, error in enumerate(finding.errors, 1):
+        out.append(LedgerRow(
+            finding.id, number, finding.object_name, error.form, error.indicator_code,
+            error.indicator_name, error.reason, date.fromisoformat(finding.reviewed_on),
+            due_date(error, finding, days), error.due is None, error.owner, error.status,
+            date.fromisoformat(error.date) if error.date else None, error.note,
+            overdue_days(error, finding, days, as_of)))
+    return out
+
+
+def ledger_sheets(census: Census, as_of: date) -> list[tuple[str, list[LedgerRow]]]:
+    """(sheet name, rows) for 全市 and every county, rows in the census's order."""
+    days = census.city.rectification_days
+    by_county: dict[str, list[LedgerRow]] = {c.slug: [] for c in census.counties}
+    for finding in census.findings:
+        by_county.setdefault(finding.county, []).extend(_rows(finding, days, as_of))
+    every = [row for rows in by_county.values() for row in rows]
+    return [(T.CITY_SHEET, every), *((c.name, by_county[c.slug]) for c in census.counties)]

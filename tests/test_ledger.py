@@ -1,0 +1,143 @@
+"""整改台账.xlsx as written (generator/render/annexes/ledger.py), read back with openpyxl: the header
+row, the dropdown fed from a hidden sheet, date-only cells, protection with the editable
+columns unlocked, frozen header, autofilter, print setup, 数据截至; a text dump against a
+golden file; the same records give the same bytes; record text is data."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL, REPO, check_golden, prepared_clean
+from openpyxl import load_workbook
+
+from generator.render.annexes.ledger import HEADER_ROW, write_ledger
+from generator.render.annexes.ledger_rows import COLUMNS
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "ledger" / "整改台账.txt"
+AS_OF = date(2019, 5, 30)
+STAMP = datetime(2019, 5, 30, 8, 0)
+HEADERS = ["序号", "记录编号", "错误序号", "普查对象名称", "普查表号", "指标代码", "指标名称",
+           "普查表填报错误的原因", "审核日期", "整改期限", "整改责任人", "整改状态", "整改日期",
+           "整改说明", "逾期天数"]
+
+
+def write(records: Path, out: Path) -> Path:
+    return write_ledger(prepared_clean(records).census, out, AS_OF, STAMP)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write(REPO / "records", tmp_path_factory.mktemp("ledger"))
+
+
+def test_sheets_and_header_row(shipped: Path) -> None:
+    wb = load_workbook(shipped)
+    census = prepared_clean(REPO / "records").census
+    assert census is not None
+    assert wb.sheetnames == ["全市", *(c.name for c in census.counties), "整改状态"]
+    for ws in wb.worksheets[:-1]:
+        assert [c.value for c in ws[HEADER_ROW + 1]] == HEADERS
+        assert "数据截至 2019-05-30" in str(ws["A2"].value)
+    city = wb["全市"]
+    errors = sum(len(f.errors) for f in census.findings)
+    assert city.max_row == HEADER_ROW + 1 + errors
+    first = census.findings[0]
+    assert [c.value for c in city[HEADER_ROW + 2]][:3] == [1, first.id, 1]
+
+
+def test_dropdown_from_hidden_sheet_and_dates_only(shipped: Path) -> None:
+    wb = load_workbook(shipped)
+    lists = wb["整改状态"]
+    assert lists.sheet_state == "hidden"
+    assert [lists.cell(r, 1).value for r in (1, 2, 3)] == ["未整改", "整改中", "已整改"]
+    ws = wb["华龙区"]
+    rules = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+    last = ws.max_row
+    status = rules[f"L5:L{last}"]
+    assert status.type == "list" and status.formula1 == "'整改状态'!$A$1:$A$3"  # not inline
+    for column in "JM":
+        assert rules[f"{column}5:{column}{last}"].type == "date"
+
+
+def test_protection_and_editable_columns(shipped: Path) -> None:
+    ws = load_workbook(shipped)["华龙区"]
+    assert ws.protection.sheet and not ws.protection.password
+    assert not ws.protection.autoFilter and not ws.protection.sort  # allowed when protected
+    editable = {"J", "K", "L", "M", "N"}
+    for cell in ws[HEADER_ROW + 2]:
+        assert cell.protection.locked is (cell.column_letter not in editable), cell.coordinate
+    assert [c.key for c in COLUMNS if c.editable] == ["due", "owner", "status", "date", "note"]
+
+
+def test_view_filter_and_print_setup(shipped: Path) -> None:
+    ws = load_workbook(shipped)["全市"]
+    assert ws.freeze_panes == f"A{HEADER_ROW + 2}"
+    assert ws.auto_filter.ref == f"A{HEADER_ROW + 1}:O{ws.max_row}"
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage  # one page wide (1 is the default)
+    assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
+    assert ws.print_title_rows == f"${HEADER_ROW + 1}:${HEADER_ROW + 1}"
+    assert "2019-05-30" in ws.oddHeader.right.text and "2019-05-30" in ws.oddFooter.right.text
+
+
+def test_dates_are_date_cells(shipped: Path) -> None:
+    ws = load_workbook(shipped)["全市"]
+    row = ws[HEADER_ROW + 2]
+    for column in (8, 9):  # 审核日期, 整改期限 (always filled)
+        assert isinstance(row[column].value, datetime) and row[column].number_format == "yyyy-mm-dd"
+
+
+def dump(path: Path) -> str:
+    wb = load_workbook(path)
+    lines = [f"# {wb.properties.title} / {wb.properties.creator} / {wb.properties.created}"]
+    for ws in wb.worksheets:
+        lines.append(f"== {ws.title} {ws.sheet_state} ({ws.dimensions}) freeze={ws.freeze_panes} "
+                     f"filter={ws.auto_filter.ref} merged={sorted(map(str, ws.merged_cells.ranges))}")
+        lines.append("widths: " + " ".join(f"{k}={d.width:g}"
+                                           for k, d in sorted(ws.column_dimensions.items())))
+        for dv in ws.data_validations.dataValidation:
+            lines.append(f"validation {dv.sqref} {dv.type} {dv.formula1} {dv.formula2}")
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is not None:
+                    lock = "" if cell.protection.locked else " unlocked"
+                    lines.append(f"{cell.coordinate} {cell.data_type} {cell.number_format}{lock} "
+                                 f"{cell.value!r}")
+    return "\n".join(lines) + "\n"
+
+
+def test_golden_dump(tmp_path: Path, update_golden: bool) -> None:
+    check_golden(GOLDEN, dump(write(MINIMAL, tmp_path)), update_golden)
+
+
+def test_same_records_same_bytes(tmp_path: Path) -> None:
+    first = write(MINIMAL, tmp_path / "a").read_bytes()
+    assert write(MINIMAL, tmp_path / "b").read_bytes() == first
+
+
+HOSTILE = ["=HYPERLINK(\"http://x\")", "+1", "-2", "@x", "_x0041_ 字", "<r><t>x</t></r>",
+           "a & <b>"]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_record_text_is_data(minimal_tree: Path, tmp_path: Path, text: str) -> None:
+    finding = minimal_tree / "hualong/findings/hl-20190311-aaa.yaml"
+    quoted = '"' + text.replace('"', '\\"') + '"'
+    source = finding.read_text(encoding="utf-8").replace("reason: 行业代码与产品不符",
+                                                         f"reason: {quoted}")
+    finding.write_text(source.replace("{status: 未整改}", f"{{status: 未整改, note: {quoted}}}"),
+                       encoding="utf-8")
+    path = write(minimal_tree, tmp_path)
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert b"<f>" not in archive.read(name)
+    from generator.tools.ledger.read import read_ledger
+
+    ledger = read_ledger(path)
+    assert ledger is not None
+    rows = ledger.sheets[0].rows
+    assert rows[0].values["reason"] == text and rows[1].values["note"] == text

@@ -1,0 +1,250 @@
+"""Importing a returned 整改台账.xlsx: export, change cells with openpyxl as a clerk would (and
+through a LibreOffice re-save, standing in for Excel/WPS), import, and check that only the
+rectification nodes changed, byte for byte everywhere else; stale rows and unknown ids are
+refused with nothing written; a second import changes nothing; --dry-run prints a diff."""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+import subprocess
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import REPO, need_tool, run_cli
+from openpyxl import load_workbook
+from test_ledger import write
+
+from generator.records import yamlsafe
+from generator.render.annexes.ledger import HEADER_ROW
+from generator.tools.ledger.importer import LedgerOptions, LedgerOutcome, import_ledger
+from generator.tools.ledger.read import read_ledger
+
+COL = {"record": 2, "error_no": 3, "form": 5, "due": 10, "owner": 11, "status": 12, "date": 13,
+       "note": 14}
+FIRST = HEADER_ROW + 2  # the first data row, 1-based
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    target = tmp_path / "records"
+    shutil.copytree(REPO / "records", target)
+    return target
+
+
+def snapshot(tree: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in sorted(tree.rglob("*.yaml"))}
+
+
+def export(tree: Path, tmp_path: Path) -> Path:
+    return write(tree, tmp_path / "dist")
+
+
+def clerk(path: Path, edits: list[tuple[str, int, str, Any]], out: Path) -> Path:
+    """Change cells as a county clerk would: (sheet, data row from 0, column key, value)."""
+    wb = load_workbook(path)
+    for sheet, row, key, value in edits:
+        wb[sheet].cell(FIRST + row, COL[key]).value = value
+    wb.save(out)
+    return out
+
+
+def run(path: Path, tree: Path, **options: Any) -> LedgerOutcome:
+    ledger = read_ledger(path)
+    assert ledger is not None
+    return import_ledger(ledger, LedgerOptions(tree, **options))
+
+
+def rows_of(path: Path, sheet: str) -> list[dict[str, Any]]:
+    ledger = read_ledger(path)
+    assert ledger is not None
+    return [r.values for s in ledger.sheets if s.name == sheet for r in s.rows]
+
+
+def node_lines(text: str) -> set[int]:
+    """0-based line numbers holding an error's rectification node."""
+    root = yamlsafe.compose(text)
+    errors = next(v for k, v in root.value if k.value == "errors")
+    lines: set[int] = set()
+    for item in errors.value:
+        node = next(v for k, v in item.value if k.value == "rectification")
+        last = node.value[-1][1].end_mark
+        end = last.line - (1 if last.column == 0 else 0)
+        lines |= set(range(node.start_mark.line, max(end, node.end_mark.line if node.flow_style
+                                                       else end) + 1))
+    return lines
+
+
+def only_nodes_changed(before: dict[Path, bytes], tree: Path) -> list[Path]:
+    changed = []
+    for path, old in before.items():
+        new = path.read_bytes()
+        if new == old:
+            continue
+        changed.append(path)
+        old_text, new_text = old.decode(), new.decode()
+        inside = node_lines(old_text)
+        matcher = difflib.SequenceMatcher(None, old_text.splitlines(), new_text.splitlines(),
+                                          autojunk=False)
+        for tag, i1, i2, _, _ in matcher.get_opcodes():
+            if tag != "equal":
+                assert set(range(i1, max(i2, i1 + 1))) <= inside | {i1}, (path, tag, i1, i2)
+        a, b = yamlsafe.parse(old_text), yamlsafe.parse(new_text)
+        for e in (*a["errors"], *b["errors"]):
+            e.pop("rectification")
+        assert a == b, path
+    return changed
+
+
+def test_round_trip_changes_only_the_edited_nodes(tree: Path, tmp_path: Path) -> None:
+    book = export(tree, tmp_path)
+    rows = rows_of(book, "华龙区")
+    open_rows = [i for i, r in enumerate(rows) if r["status"] != "已整改"][:3]
+    edits = [("华龙区", i, "status", "已整改") for i in open_rows]
+    edits += [("华龙区", i, "date", datetime(2019, 4, 2)) for i in open_rows]
+    edits += [("华龙区", open_rows[0], "owner", "张  三 "), ("华龙区", 0, "note", None)]
+    before = snapshot(tree)
+    outcome = run(clerk(book, edits, tmp_path / "back.xlsx"), tree)
+    assert outcome.ok, [str(p) for p in outcome.problems]
+    changed = only_nodes_changed(before, tree)
+    assert changed and set(changed) == set(outcome.written)
+    for i in open_rows:
+        record = tree / "hualong" / "findings" / f"{rows[i]['record']}.yaml"
+        node = yamlsafe.parse(record.read_text())["errors"][rows[i]["error_no"] - 1]
+        assert node["rectification"]["status"] == "已整改"
+        assert node["rectification"]["date"] == "2019-04-02"
+    again = snapshot(tree)
+    second = run(tmp_path / "back.xlsx", tree)  # the same ledger again: nothing to do
+    assert second.ok and not second.planned and snapshot(tree) == again
+    assert second.unchanged == second.rows
+
+
+def test_untouched_ledger_changes_nothing(tree: Path, tmp_path: Path) -> None:
+    before = snapshot(tree)
+    outcome = run(export(tree, tmp_path), tree)
+    assert outcome.ok and not outcome.planned and snapshot(tree) == before
+
+
+def test_dates_as_text_or_cells_import_alike(tree: Path, tmp_path: Path) -> None:
+    book = export(tree, tmp_path)
+    edits = [("华龙区", 0, "due", "２０１９-４-１"), ("华龙区", 1, "due", datetime(2019, 4, 1)),
+             ("华龙区", 2, "due", " 2019/04/01 ")]
+    outcome = run(clerk(book, edits, tmp_path / "back.xlsx"), tree, dry_run=True)
+    assert outcome.ok, [str(p) for p in outcome.problems]
+    dues = {c.new.get("due") for item in outcome.planned for c in item.changes}
+    assert dues == {"2019-04-01"}
+
+
+def test_unknown_record_and_stale_row_are_refused_and_nothing_written(
+        tree: Path, tmp_path: Path) -> None:
+    book = export(tree, tmp_path)
+    edits = [("华龙区", 0, "record", "hl-20190101-zzz"), ("华龙区", 1, "form", "G999-1"),
+             ("华龙区", 2, "error_no", 99), ("华龙区", 3, "status", "整改中"),
+             ("华龙区", 4, "due", "明天")]
+    before = snapshot(tree)
+    outcome = run(clerk(book, edits, tmp_path / "back.xlsx"), tree)
+    codes = sorted(p.code for p in outcome.problems if p.severity == "error")
+    assert codes == ["ledger.bad_date", "ledger.no_error", "ledger.stale",
+                     "ledger.unknown_record"]
+    assert snapshot(tree) == before and not outcome.written
+    where = {p.code: p.field for p in outcome.problems}
+    assert where["ledger.unknown_record"].startswith("华龙区!B5（记录编号）")
+    assert where["ledger.bad_date"].startswith("华龙区!J9（整改期限）")
+    forced = run(tmp_path / "back.xlsx", tree, force=True)  # the good row only
+    assert len(forced.written) == 1 and forced.skipped_rows == 0
+
+
+def test_rectified_without_date_is_the_rule_at_the_cell(tree: Path, tmp_path: Path) -> None:
+    book = export(tree, tmp_path)
+    rows = rows_of(book, "华龙区")
+    i = next(i for i, r in enumerate(rows) if r["status"] != "已整改")
+    before = snapshot(tree)
+    outcome = run(clerk(book, [("华龙区", i, "status", "已整改")], tmp_path / "b.xlsx"), tree)
+    problem = next(p for p in outcome.problems if p.severity == "error")
+    assert problem.code == "rule.rectified_date"
+    assert problem.file.endswith("b.xlsx") and problem.field.startswith(f"华龙区!M{FIRST + i}")
+    assert snapshot(tree) == before
+
+
+def test_status_back_from_rectified_warns_and_blank_status_is_refused(
+        tree: Path, tmp_path: Path) -> None:
+    book = export(tree, tmp_path)
+    rows = rows_of(book, "华龙区")
+    done = [i for i, r in enumerate(rows) if r["status"] == "已整改"][:2]
+    edits = [("华龙区", done[0], "status", "整改中"), ("华龙区", done[1], "status", None)]
+    outcome = run(clerk(book, edits, tmp_path / "b.xlsx"), tree, dry_run=True)
+    assert sorted((p.code, p.severity) for p in outcome.problems) == [
+        ("ledger.blank", "error"), ("ledger.reopened", "warning")]
+
+
+def test_emptied_owner_and_note_are_removed(minimal_tree: Path, tmp_path: Path) -> None:
+    finding = minimal_tree / "hualong/findings/hl-20190311-aaa.yaml"
+    text = finding.read_text().replace("{status: 未整改}", "{status: 未整改, owner: 李明, note: 待补}")
+    finding.write_text(text)
+    book = export(minimal_tree, tmp_path)
+    edits = [("华龙区", 1, "owner", None), ("华龙区", 1, "note", "  ")]
+    run(clerk(book, edits, tmp_path / "b.xlsx"), minimal_tree)
+    assert finding.read_text() == text.replace("{status: 未整改, owner: 李明, note: 待补}",
+                                               "{status: 未整改}")
+
+
+def test_the_county_sheet_wins_over_the_city_sheet(tree: Path, tmp_path: Path) -> None:
+    book = export(tree, tmp_path)
+    row = rows_of(book, "华龙区")[0]
+    city = next(i for i, r in enumerate(rows_of(book, "全市"))
+                if (r["record"], r["error_no"]) == (row["record"], row["error_no"]))
+    edits = [("华龙区", 0, "owner", "甲"), ("全市", city, "owner", "乙")]
+    outcome = run(clerk(book, edits, tmp_path / "b.xlsx"), tree, dry_run=True)
+    assert [(p.code, p.severity) for p in outcome.problems] == [("ledger.city_differs", "warning")]
+    assert [c.new.get("owner") for i in outcome.planned for c in i.changes] == ["甲"]  # county's
+    edits = [("华龙区", 0, "owner", "甲")]  # the 全市 copy left as it was: nothing said
+    assert not run(clerk(book, edits, tmp_path / "c.xlsx"), tree, dry_run=True).problems
+    only_city = run(clerk(book, [("全市", city, "owner", "乙")], tmp_path / "d.xlsx"), tree,
+                    dry_run=True)  # while the county's sheet is there, it is what counts
+    assert not only_city.planned and only_city.problems[0].code == "ledger.city_differs"
+    wb = load_workbook(tmp_path / "d.xlsx")
+    del wb["华龙区"]  # a 全市 sheet alone (the city office's own copy) is imported
+    wb.save(tmp_path / "e.xlsx")
+    alone = run(tmp_path / "e.xlsx", tree, dry_run=True)
+    assert [c.new.get("owner") for i in alone.planned for c in i.changes] == ["乙"]
+
+
+def test_cli_dry_run_prints_a_diff_and_writes_nothing(tree: Path, tmp_path: Path) -> None:
+    book = export(tree, tmp_path)
+    back = clerk(book, [("华龙区", 0, "owner", "王五")], tmp_path / "back.xlsx")
+    before = snapshot(tree)
+    done = run_cli("import", str(back), "--records", str(tree), "--dry-run")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "+++ b/" in done.stdout and "owner: 王五" in done.stdout
+    assert snapshot(tree) == before
+    done = run_cli("import", str(back), "--records", str(tree))
+    assert done.returncode == 0 and snapshot(tree) != before
+    annex = run_cli("import", str(back.with_name("missing.xlsx")), "--records", str(tree))
+    assert annex.returncode == 2  # no such workbook: said before --county is asked for
+
+
+@pytest.mark.libreoffice
+def test_round_trip_through_a_libreoffice_resave(tree: Path, tmp_path: Path) -> None:
+    soffice = need_tool("soffice")
+    book = export(tree, tmp_path)
+    rows = rows_of(book, "华龙区")
+    i = next(i for i, r in enumerate(rows) if r["status"] != "已整改")
+    edited = clerk(book, [("华龙区", i, "status", "已整改"), ("华龙区", i, "date", "2019-04-03"),
+                          ("华龙区", i, "note", "_x0041_ 补报")], tmp_path / "edited.xlsx")
+    out = tmp_path / "lo"
+    profile = tmp_path / "lo-profile"
+    result = subprocess.run([soffice, "--headless", f"-env:UserInstallation={profile.as_uri()}",
+                             "--convert-to", "xlsx", "--outdir", str(out), str(edited)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    before = snapshot(tree)
+    outcome = run(out / "edited.xlsx", tree)
+    assert outcome.ok, [str(p) for p in outcome.problems]
+    assert len(only_nodes_changed(before, tree)) == 1
+    record = tree / "hualong" / "findings" / f"{rows[i]['record']}.yaml"
+    node = yamlsafe.parse(record.read_text())["errors"][rows[i]["error_no"] - 1]["rectification"]
+    assert node["status"] == "已整改" and node["date"] == "2019-04-03"
+    second = run(out / "edited.xlsx", tree)
+    assert second.ok and not second.planned
