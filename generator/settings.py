@@ -13,6 +13,7 @@ last commit touching the records, else the end of the guidance period).
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -49,7 +50,11 @@ def project_root(records: Path) -> Path:
     site_templates/ and mkdocs.yml, so that an installed program (a wheel, no checkout) runs
     on the records' own repository; else the program's checkout when it is one. ProjectError
     (exit 3) when neither is."""
-    for folder in records.resolve().parents:
+    try:
+        where = records.resolve()
+    except (OSError, RuntimeError):  # a link loop: the command reports it on reading
+        where = Path(os.path.abspath(records))
+    for folder in where.parents:
         if is_project(folder):
             return folder
     if is_project(CHECKOUT):

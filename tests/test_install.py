@@ -92,3 +92,23 @@ def test_a_wheel_builds_the_site_of_a_repository_elsewhere(tmp_path: Path) -> No
     assert done.returncode == 0, done.stdout + done.stderr
     assert (project / "site" / "index.html").is_file()
     assert sorted(p.suffix for p in (project / "dist").iterdir() if p.suffix) >= [".docx"]
+
+
+@pytest.mark.parametrize("make", ["loop", "self", "dangling"])
+def test_a_records_link_that_cannot_be_resolved_still_finds_the_repository(
+        tmp_path: Path, make: str) -> None:
+    """Path.resolve raises on a link loop: the repository is still found from the path as
+    written, and the command reports the link itself (exit 3), never an internal error."""
+    project = _project(tmp_path / "p")
+    link = project / "linked"
+    if make == "loop":
+        (project / "other").symlink_to(link)
+        link.symlink_to(project / "other")
+    elif make == "self":
+        link.symlink_to(link)
+    else:
+        link.symlink_to(project / "missing")
+    assert project_root(link) == project
+    code, out, err = main_in_process(["validate", str(link)])
+    assert code == 3, (out, err)
+    assert "内部错误" not in err and "Traceback" not in err
