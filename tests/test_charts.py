@@ -14,6 +14,7 @@ import html.parser
 import json
 import re
 import tempfile
+import warnings
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -82,7 +83,7 @@ def parse(block: str) -> _Figure:
 
 def clean(text: str) -> str:
     """What a name becomes: one line, no control characters."""
-    return _CONTROL.sub("", re.sub(r"\s*[\r\n]+\s*", " ", text))
+    return _CONTROL.sub("", re.sub(r"\s*[\r\n]+\s*|\t", " ", text))
 
 
 def chart_of(categories: list[str], names: list[str], kind: charts.Kind = "bar") -> Chart:
@@ -118,12 +119,14 @@ def _site_markdown() -> tuple[tuple[str, ...], dict[str, Any]]:
     """The Markdown extensions and settings as MkDocs loads the project's mkdocs.yml."""
     from mkdocs.config import load_config
 
-    with tempfile.TemporaryDirectory() as docs:
+    with tempfile.TemporaryDirectory() as docs, warnings.catch_warnings():
+        # Material's search plugin imports jieba, which imports the deprecated pkg_resources.
+        warnings.filterwarnings("ignore", "pkg_resources is deprecated", UserWarning)
         config = load_config(str(REPO / "mkdocs.yml"), docs_dir=docs)
         return tuple(config["markdown_extensions"]), dict(config["mdx_configs"])
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(categories=st.lists(TEXTS, min_size=1, max_size=4), name=TEXTS)
 def test_the_sites_markdown_passes_the_block_through_unchanged(categories: list[str],
                                                                 name: str) -> None:

@@ -24,7 +24,7 @@ Value = int | float | None
 KEY = re.compile(r"[a-z][a-z0-9-]*")
 # Control characters, dropped from labels as the tables drop them (markup._text).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_BREAK = re.compile(r"\s*[\r\n]+\s*")
+_BREAK = re.compile(r"\s*[\r\n]+\s*|\t")
 ROW_H, BAR_MAX, LEGEND_H, AXIS_H, LINE_H = 30, 20, 32, 36, 320
 LABEL_W = 160  # px: longer category names are cut in the chart (the table has them whole)
 PRIMARY = "#00897b"  # Material's teal, the site's primary colour
@@ -76,8 +76,9 @@ class Chart:
 
 
 def _label(text: str) -> str:
-    """A name as chart and table show it: one line (Markdown would turn a lone CR in the
-    table into LF), no control characters (as the tables drop them)."""
+    """A name as chart and table show it: one line, tabs as spaces (Markdown would turn a
+    lone CR in the table into LF and a tab into four spaces), no control characters (as the
+    tables drop them)."""
     return _CONTROL.sub("", _BREAK.sub(" ", text))
 
 

@@ -7,7 +7,7 @@
  *     script.chart-option[type=application/json]  (the ECharts option, as data)
  *     div.chart-table > table                     (the same figures, always shown)
  * On a page with such a block this script loads the vendored ECharts (only there: it is
- * 700 KB), reads each option with JSON.parse (never eval), shows the box and draws the
+ * 700 KB; and after the page's load event, so tables are usable first), reads each option with JSON.parse (never eval), shows the box and draws the
  * chart with the SVG renderer (it prints sharp) and the ZH locale. Charts follow the box's
  * size, the site's light/dark scheme (Material's data-md-color-scheme), and print light at
  * a fixed width. Without JavaScript, or if ECharts fails to load, the table is the chart.
@@ -77,10 +77,17 @@
     follow();
   }
 
+  function load() {
+    var script = document.createElement("script");
+    script.src = new URL(LIBRARY, self.src).href;
+    script.onload = start;
+    document.head.appendChild(script);
+  }
+
   collect();
   if (!entries.length || !self) return;
-  var script = document.createElement("script");
-  script.src = new URL(LIBRARY, self.src).href;
-  script.onload = start;
-  document.head.appendChild(script);
+  /* After the page's own load: reading and sorting the tables comes first, the charts
+   * (700 KB to parse) a moment later. */
+  if (document.readyState === "complete") load();
+  else window.addEventListener("load", load);
 })();
