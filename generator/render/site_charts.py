@@ -2,7 +2,13 @@
 
 Takes the aggregated :class:`Figures` (or one :class:`Area`); gives the charts' HTML blocks
 (:func:`charts.figure`). Each chart says what it shows once, as data; drawing it and the table
-of its figures beside it are charts.py's. A new page adds a chart by one call like these.
+of its figures beside it are charts.py's. A new page adds a chart by one call like these, e.g.
+cumulative findings by week as lines, or open and overdue findings by county stacked::
+
+    figure(Chart("progress", title, week_axis, weeks,
+                 (Series(found_name, found), Series(fixed_name, fixed)), "line"))
+    figure(Chart("overdue", title, county_axis, names,
+                 (Series(open_name, open_), Series(overdue_name, overdue)), "stacked"))
 """
 
 from __future__ import annotations
