@@ -107,7 +107,8 @@ def test_home_loads_cleanly_with_no_outside_request(browser: object, server: str
     w = Watched(browser, "http")
     w.page.goto(server + "/index.html", wait_until="networkidle")
     assert "质量提升指导" in w.page.title()
-    assert w.page.locator("svg.chart").count() >= 2
+    w.page.wait_for_selector(".chart-box svg")  # drawn once ECharts has loaded
+    assert w.page.locator(".chart-box svg").count() >= 2
     assert w.errors == [] and w.outside == []
 
 

@@ -9,6 +9,7 @@ so neither Markdown nor the search plugin parses tens of thousands of rows at ci
 
 from __future__ import annotations
 
+import html
 import shutil
 from collections import Counter
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from generator.records.model import CHECK_TITLES, Census, County
 from generator.records.redact import public_view
 from generator.records.schemas import Schemas
 from generator.render import markup
-from generator.render.site import charts
+from generator.render.site import chart_pages as site_charts
 from generator.render.site import tables as site_tables
 from generator.settings import CHECKOUT as REPO
 from generator.text import render as render_text
@@ -53,27 +54,6 @@ def _area_row(area: Area, link: str | None) -> dict[str, Any]:
             "verifications": area.verifications, "key": area.key_assistance}
 
 
-def _status_chart(figures: Figures) -> str:
-    bars = [charts.Bar(a.name, (a.total.rectified, a.total.in_progress, a.total.open),
-                       f"{a.total.errors} 处 · 整改率 {a.total.rectification_rate}")
-            for a in figures.counties]
-    title = "各县（区）集中审核发现的问题数及整改情况"
-    return charts.figure(title, charts.bar_chart(title, bars, domain.RECTIFICATION))
-
-
-def _type_chart(area: Area) -> str:
-    bars = [charts.Bar(t, (r.problem_objects,), f"{r.problem_objects} 个 · 差错率 {r.error_rate}")
-            for t, r in area.by_type.items()]
-    title = f"{area.name}各污染源类型的问题对象数及差错率"
-    return charts.figure(title, charts.bar_chart(title, bars))
-
-
-def _form_chart(figures: Figures) -> str:
-    bars = [charts.Bar(f.form, (f.errors,), f"{f.errors} 处") for f in figures.by_form[:10]]
-    title = "问题数最多的普查表（前 10 张）"
-    return charts.figure(title, charts.bar_chart(title, bars))
-
-
 def _common(census: Census, figures: Figures) -> dict[str, Any]:
     return {"city": census.city, "census": census, "figures": figures,
             "types": domain.SOURCE_TYPES, "results": domain.REVIEW_RESULTS}
@@ -99,7 +79,7 @@ def _index(census: Census, figures: Figures) -> dict[str, Any]:
     roles = Counter(m.role for m in census.city.members)
     return {**_common(census, figures), "rows": rows,
             "team_roles": [(r, roles[r]) for r in ("普查办人员", "第三方技术支持", "专家") if roles[r]], "total": _area_row(figures.city, None),
-            "status_chart": _status_chart(figures), "type_chart": _type_chart(figures.city),
+            "status_chart": site_charts.status(figures), "type_chart": site_charts.types(figures.city),
             "key_names": [a.name for a in figures.key_counties]}
 
 
@@ -143,13 +123,13 @@ def _county(census: Census, figures: Figures, county: County,
             "qa": [q for q in county.qa if q.question],
             "show_qa": not county.qa or any(q.question for q in county.qa),
             "assistance": census.assistance.get(county.slug), "annex3": domain.ANNEX3_ROWS,
-            "type_chart": _type_chart(figures.county(county.slug))}
+            "type_chart": site_charts.types(figures.county(county.slug))}
 
 
 def _analysis(census: Census, figures: Figures) -> dict[str, Any]:
     matrix = [(a.name, [a.by_type[t].errors for t in domain.SOURCE_TYPES], a.total.errors)
               for a in figures.counties]
-    return {**_common(census, figures), "form_chart": _form_chart(figures), "matrix": matrix,
+    return {**_common(census, figures), "form_chart": site_charts.forms(figures), "matrix": matrix,
             "reasons": any(i.reasons for i in figures.by_indicator),
             "county_names": {c.slug: c.name for c in census.counties}}
 
@@ -238,9 +218,12 @@ def _example(node: dict[str, Any]) -> str:
 
 
 def nav(census: Census) -> list[dict[str, Any]]:
+    """The site's navigation. MkDocs and Material put nav titles into pages as HTML, so a
+    title from the records is escaped here (record text is data, never markup)."""
     return [
         {"首页": "index.md"},
-        {"县（区）": [{c.name: f"counties/{c.slug}.md"} for c in census.counties]},
+        {"县（区）": [{html.escape(c.name, quote=False): f"counties/{c.slug}.md"}
+                    for c in census.counties]},
         {"问题分析": "analysis.md"},
         {"现场核查": "verifications.md"},
         {"工作报告": "report.md"},
