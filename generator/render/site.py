@@ -21,7 +21,7 @@ from generator import domain
 from generator.aggregate import Area, Figures
 from generator.model import CHECK_TITLES, Census, County
 from generator.redact import public_view
-from generator.render import charts, markup, site_tables
+from generator.render import charts, markup, site_progress, site_tables
 from generator.schemas import REPO, Schemas
 from generator.text import render as render_text
 
@@ -97,7 +97,7 @@ def _index(census: Census, figures: Figures) -> dict[str, Any]:
     return {**_common(census, figures), "rows": rows,
             "team_roles": [(r, roles[r]) for r in ("普查办人员", "第三方技术支持", "专家") if roles[r]], "total": _area_row(figures.city, None),
             "status_chart": _status_chart(figures), "type_chart": _type_chart(figures.city),
-            "key_names": [a.name for a in figures.key_counties]}
+            "key_names": [a.name for a in figures.key_counties], **site_progress.index(figures)}
 
 
 def _defer(html: str, large: bool, page: str, name: str, deferred: Deferred | None) -> str:
@@ -140,7 +140,8 @@ def _county(census: Census, figures: Figures, county: County,
             "qa": [q for q in county.qa if q.question],
             "show_qa": not county.qa or any(q.question for q in county.qa),
             "assistance": census.assistance.get(county.slug), "annex3": domain.ANNEX3_ROWS,
-            "type_chart": _type_chart(figures.county(county.slug))}
+            "type_chart": _type_chart(figures.county(county.slug)),
+            **site_progress.county(figures, county.slug)}
 
 
 def _analysis(census: Census, figures: Figures) -> dict[str, Any]:
@@ -239,6 +240,7 @@ def nav(census: Census) -> list[dict[str, Any]]:
         {"首页": "index.md"},
         {"县（区）": [{c.name: f"counties/{c.slug}.md"} for c in census.counties]},
         {"问题分析": "analysis.md"},
+        {"整改进展": "progress.md"},
         {"现场核查": "verifications.md"},
         {"工作报告": "report.md"},
         {"下载": "downloads.md"},
@@ -267,6 +269,8 @@ def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
     pages: dict[str, str] = {
         "index.md": markup.render(env, "index.md.j2", **_index(census, figures)),
         "analysis.md": markup.render(env, "analysis.md.j2", **_analysis(census, figures)),
+        "progress.md": markup.render(env, "progress.md.j2", **_common(census, figures),
+                                     **site_progress.page(figures)),
         "verifications.md": markup.render(env, "verifications.md.j2", **verifications),
         "schema.md": markup.render(env, "schema.md.j2", kinds=schema_fields(schemas)),
         "report.md": report_md,
