@@ -10,12 +10,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import test_site_browser as harness
 from conftest import REPO, run_cli
-from test_site_browser import Watched, browser  # noqa: F401  (the harness and its fixture)
+from test_site_browser import Watched
 
 from generator.pipeline import Prepared, prepare
 from generator.render import site
 
+chromium = harness.browser  # the harness' Chromium fixture, shared under this name
 AS_OF = date(2019, 5, 24)  # the shipped example's 数据截至 (README, Makefile)
 
 
@@ -105,9 +107,9 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_progress_and_county_overdue_render_in_chromium(browser: object,
+def test_progress_and_county_overdue_render_in_chromium(chromium: object,
                                                         sites: dict[str, Path]) -> None:
-    w = Watched(browser, "file")
+    w = Watched(chromium, "file")
     w.page.goto((sites["internal"] / "progress.html").as_uri())
     assert w.page.locator("h1").inner_text().startswith("整改进展")
     assert w.page.locator(".progress-cumulative table tbody tr").count() == 13
@@ -124,13 +126,13 @@ def test_progress_and_county_overdue_render_in_chromium(browser: object,
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_the_public_progress_page_names_no_object_in_chromium(browser: object,
+def test_the_public_progress_page_names_no_object_in_chromium(chromium: object,
                                                               sites: dict[str, Path]) -> None:
     prepared = prepare(REPO / "records")
     assert prepared.census
     names = {f.object_name for f in prepared.census.findings}
     owners = {e.owner for f in prepared.census.findings for e in f.errors if e.owner}
-    w = Watched(browser, "file")
+    w = Watched(chromium, "file")
     for page in ("progress.html", "index.html", "counties/hualong.html"):
         w.page.goto((sites["public"] / page).as_uri())
         shown = w.page.locator("body").inner_text()
