@@ -242,4 +242,4 @@ def aggregate(census: Census, as_of: date | None = None) -> Figures:
                         for f in census.findings for e in f.errors if e.status != "已整改")
     day = as_of or date.fromisoformat(census.city.period_end)
     return Figures(city, tuple(areas), _by_form(census), _by_indicator(census),
-                   _by_industry(census), open_errors, progress(census, day))
+                   _by_industry(census), open_errors, progress(census, day, city.name))

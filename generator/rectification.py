@@ -29,9 +29,10 @@ from datetime import date, timedelta
 from itertools import accumulate
 
 from generator.aggregate import Rate
+from generator.domain import RECTIFICATION
 from generator.model import Census, City, Finding, FormError
 
-FIXED = "已整改"
+FIXED = RECTIFICATION[0]  # 已整改
 
 
 def due_date(error: FormError, finding: Finding, days: int) -> date:
@@ -209,12 +210,13 @@ def _progress(slug: str | None, name: str, findings: tuple[Finding, ...], city: 
                     counter.weeks())
 
 
-def progress(census: Census, as_of: date) -> Rectification:
-    """The rectification figures of every county and of the city on ``as_of`` (数据截至),
-    computed once per build (aggregate calls this)."""
+def progress(census: Census, as_of: date, city_name: str) -> Rectification:
+    """The rectification figures of every county and of the city (``city_name``, as the
+    other figures name it) on ``as_of`` (数据截至), computed once per build (aggregate calls
+    this)."""
     names = {c.slug: c.name for c in census.counties}
     starts = week_starts(census.city, census.findings, as_of)
     counties = tuple(_progress(c.slug, c.name, census.of_county(c.slug)[0], census.city, names,
                                starts, as_of) for c in census.counties)
-    city = _progress(None, "全市", census.findings, census.city, names, starts, as_of)
+    city = _progress(None, city_name, census.findings, census.city, names, starts, as_of)
     return Rectification(as_of, city, counties)

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from generator.aggregate import aggregate
 from generator.model import Census, City, County, Finding, FormError, Person
-from generator.rectification import due_date, overdue_days, progress, week_starts
+from generator.rectification import Rectification, due_date, overdue_days, week_starts
+from generator.rectification import progress as progress_of
 
 D = date.fromisoformat
 
@@ -41,6 +42,10 @@ def census(*findings: Finding, the_city: City | None = None) -> Census:
     slugs = dict.fromkeys(f.county for f in findings) or {"hualong": None}
     counties = tuple(county(s, f"41090{i}") for i, s in enumerate(slugs, start=1))
     return Census(the_city or city(), counties, findings, (), (), {})
+
+
+def progress(data: Census, as_of: date) -> Rectification:
+    return progress_of(data, as_of, "全市")
 
 
 # --- due date and overdue days -------------------------------------------------------------

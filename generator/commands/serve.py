@@ -66,7 +66,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="监听地址（默认 127.0.0.1，仅本机；0.0.0.0 会让同一网络中的人都能看到内部版网站）")
     p.add_argument("--port", type=_port, default=8000, help="端口 1–65535（默认 8000）")
     p.add_argument("--as-of", type=as_of_argument, default=None, metavar="YYYY-MM-DD",
-                   help="数据截至日期（默认取 git 中 records/ 最后一次提交的日期，与 build 相同）")
+                   help=render("serve.as_of_help"))
     p.add_argument("--downloads", action="store_true",
                    help="预览中也生成附件表格和工作报告（较慢；默认不生成，下载页为空）")
     p.set_defaults(func=run)

@@ -240,7 +240,7 @@ def nav(census: Census) -> list[dict[str, Any]]:
         {"首页": "index.md"},
         {"县（区）": [{c.name: f"counties/{c.slug}.md"} for c in census.counties]},
         {"问题分析": "analysis.md"},
-        {"整改进展": "progress.md"},
+        {render_text("build.nav_progress"): "progress.md"},
         {"现场核查": "verifications.md"},
         {"工作报告": "report.md"},
         {"下载": "downloads.md"},

@@ -85,7 +85,8 @@ PLAIN: dict[str, str] = {
     "build.detail_sep": "；",
     "build.no_lock": "{parent} 所在的文件系统不支持加锁：请勿同时运行两个生成",
     "build.report_file": "工作报告.docx",
-    "build.as_of_footer": "数据截至 {date}",  # every page's footer (the site's copyright line)
+    "build.as_of_footer": "数据截至 {date}",
+    "build.nav_progress": "整改进展",  # the site's page of the rectification loop  # every page's footer (the site's copyright line)
     # the build command's own lines (commands/build.py)
     "build.usage_line": "用法错误：{line}",
     "build.note": "提示：{note}",
