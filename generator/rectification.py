@@ -120,9 +120,11 @@ class Progress:
 
 @dataclass(frozen=True)
 class Rectification:
-    """数据截至 and the figures of every county (in the census' order) and of the city."""
+    """数据截至, the default term, and the figures of every county (in the census' order) and
+    of the city."""
 
     as_of: date
+    days: int  # city.yaml rectification.default_days, the due date of an error without one
     city: Progress
     counties: tuple[Progress, ...]
 
@@ -219,4 +221,4 @@ def progress(census: Census, as_of: date, city_name: str) -> Rectification:
     counties = tuple(_progress(c.slug, c.name, census.of_county(c.slug)[0], census.city, names,
                                starts, as_of) for c in census.counties)
     city = _progress(None, city_name, census.findings, census.city, names, starts, as_of)
-    return Rectification(as_of, city, counties)
+    return Rectification(as_of, census.city.rectification_days, city, counties)

@@ -16,7 +16,7 @@ from pathlib import Path
 import docx
 import markdown
 import pytest
-from conftest import MINIMAL, REPO, check_golden, need_tool
+from conftest import MINIMAL, REPO, SHIPPED_AS_OF, check_golden, need_tool
 from docx.document import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
@@ -41,7 +41,7 @@ HEADING_FONTS = {"Heading 1": "黑体", "Heading 2": "楷体", "Heading 3": "仿
 
 @pytest.fixture(scope="module")
 def shipped() -> tuple[Census, Figures]:
-    prepared = prepare(REPO / "records")
+    prepared = prepare(REPO / "records", as_of=lambda end: SHIPPED_AS_OF)  # the golden's 数据截至
     assert prepared.census and prepared.figures, prepared.checked.problems
     return prepared.census, prepared.figures
 

@@ -6,19 +6,18 @@ built site in Chromium (the harness of tests/test_site_browser.py)."""
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 
 import pytest
 import test_site_browser as harness
-from conftest import REPO, run_cli
+from conftest import REPO, SHIPPED_AS_OF, run_cli
 from test_site_browser import Watched
 
 from generator.pipeline import Prepared, prepare
 from generator.render import site
 
 chromium = harness.browser  # the harness' Chromium fixture, shared under this name
-AS_OF = date(2019, 5, 24)  # the shipped example's 数据截至 (README, Makefile)
+AS_OF = SHIPPED_AS_OF
 
 
 @pytest.fixture(scope="module")
