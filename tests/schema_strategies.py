@@ -27,7 +27,7 @@ def from_schema(root: Schema, node: Schema | None = None) -> st.SearchStrategy[A
         return st.lists(items, min_size=node.get("minItems", 0), max_size=3,
                         unique=node.get("uniqueItems", False))
     if kind == "integer":
-        return st.integers(node.get("minimum", -1000), 100000)
+        return st.integers(node.get("minimum", -1000), node.get("maximum", 100000))
     if kind == "boolean":
         return st.booleans()
     if node.get("format") == "date":

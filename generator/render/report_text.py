@@ -121,15 +121,3 @@ CHINESE_DIGITS = "〇一二三四五六七八九"
 SENTENCE_ENDS = "。！？；…"
 CLOSING = "”’）)」』"
 TABLE_CAPTION = "表{n} {caption}"
-
-# 一（一）3 的整改进展（问题台账销号，generator/rectification.py）
-PROGRESS = ("截至{as_of}（数据截至日），已发现的 {found} 处错误中当场整改 {on_the_spot} 处，当场整改率 "
-            "{on_the_spot_rate}；逾期整改 {late} 处；已整改问题平均整改天数 {average_days} 天。尚未整改的 "
-            "{open} 处中，逾期未整改 {overdue} 处。")
-PROGRESS_NOTE = ("注：整改期限未写明的，为审核日期后 {days} 天；逾期未整改指尚未整改且整改期限早于数据截至日的"
-                 "问题，逾期整改指整改日期晚于整改期限的问题。")
-CAP_WEEKS = "全市每周整改进展"
-COLS_WEEKS = ("周次", "起止日期", "新发现", "本周整改", "周末未整改", "其中逾期")
-WEEK_NUMBER = "第{n}周"
-WEEK_SPAN = "{start}—{end}"
-SHORT_DATE = "{month}月{day}日"

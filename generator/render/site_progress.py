@@ -64,5 +64,5 @@ def index(figures: Figures) -> dict[str, Any]:
 def county(figures: Figures, slug: str) -> dict[str, Any]:
     """A county page: its figures, its weeks and its own overdue list."""
     p = figures.rectification.county(slug)
-    return {"as_of": figures.rectification.as_of, "progress": p, "progress_row": row(p),
+    return {"as_of": figures.rectification.as_of, "progress": p,
             **_overdue(p.overdue)}
