@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 RECORDS ?= records
+# 数据截至 of the shipped 2019 example (README, 快速开始); empty: the last commit touching records/
+AS_OF ?= 2019-05-24
+AS_OF_ARG := $(if $(AS_OF),--as-of $(AS_OF))
 
 .PHONY: build public validate test lint serve diff clean
 
@@ -16,10 +19,10 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	touch $@
 
 build: $(VENV)/.runtime   ## 校验并生成网站 site/、附件和报告 dist/
-	$(PY) -m generator build $(RECORDS)
+	$(PY) -m generator build $(RECORDS) $(AS_OF_ARG)
 
 public: $(VENV)/.runtime  ## 生成公开版网站 site-public/（不含普查对象和人员信息）
-	$(PY) -m generator build $(RECORDS) --profile public
+	$(PY) -m generator build $(RECORDS) --profile public $(AS_OF_ARG)
 
 validate: $(VENV)/.runtime  ## 只校验记录
 	$(PY) -m generator validate $(RECORDS)
@@ -32,7 +35,7 @@ lint: $(VENV)/.dev
 	$(PY) -m mypy
 
 serve: $(VENV)/.runtime  ## 本机预览，改记录后自动刷新
-	$(PY) -m generator serve $(RECORDS)
+	$(PY) -m generator serve $(RECORDS) $(AS_OF_ARG)
 
 BASE ?= origin/main
 diff: $(VENV)/.runtime  ## 与 $(BASE) 比较记录的改动

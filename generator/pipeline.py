@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,10 @@ from generator.text import render
 if TYPE_CHECKING:
     from generator.preview.session import Session
     from generator.publish.staging import Outputs, Stage
+
+# 数据截至 of a run, given the period's end (ISO): settings.as_of_date for a build. Asked once,
+# when the records are typed, and carried by the figures (Figures.rectification.as_of).
+AsOf = Callable[[str], date]
 
 
 @dataclass
@@ -68,19 +73,22 @@ class Prepared:
     figures: Figures | None
 
 
-def prepare(records: Path, strict: bool = False, *, schemas_dir: Path = SCHEMA_DIR) -> Prepared:
+def prepare(records: Path, strict: bool = False, *, schemas_dir: Path = SCHEMA_DIR,
+            as_of: AsOf | None = None) -> Prepared:
     """check, then model and aggregate when the records have no error."""
-    return typed(check(records, strict=strict, schemas_dir=schemas_dir))
+    return typed(check(records, strict=strict, schemas_dir=schemas_dir), as_of)
 
 
-def typed(checked: Checked) -> Prepared:
-    """Checked records → the census (model) and its figures (aggregate); None without them
+def typed(checked: Checked, as_of: AsOf | None = None) -> Prepared:
+    """Checked records → the census (model) and its figures (aggregate) on 数据截至
+    (``as_of`` given the period's end; without it, the period's end); None without them
     when the records have an error."""
     if not checked.ok:
         return Prepared(checked, None, None)
     with collector_paused():
         census = build_census(checked.loaded.sources)  # model
-        return Prepared(checked, census, aggregate(census))  # aggregate
+        day = as_of(census.city.period_end) if as_of is not None else None
+        return Prepared(checked, census, aggregate(census, day))  # aggregate
 
 
 @dataclass
@@ -97,7 +105,8 @@ def build(settings: Settings, checked_hook: Callable[[Checked], None] | None = N
     Records with an error build nothing (the previous outputs stay); BuildError when the
     outputs cannot be made."""
     paths = settings.paths
-    prepared = prepare(paths.records, settings.strict, schemas_dir=paths.schemas)
+    prepared = prepare(paths.records, settings.strict, schemas_dir=paths.schemas,
+                       as_of=lambda end: as_of_date(settings, end))
     if checked_hook is not None:
         checked_hook(prepared.checked)
     if prepared.census is None or prepared.figures is None:
@@ -134,7 +143,7 @@ def _render_downloads(settings: Settings, census: Census, figures: Figures,
     out = stage.folder / "dist"
     out.mkdir()
     when = stamp(settings, census.city.period_end)
-    as_of = as_of_date(settings, census.city.period_end)
+    as_of = figures.rectification.as_of  # decided once, when the records were typed
     files = excel.write_annexes(census, figures, out, when=when, as_of=as_of)
     templates = excel_templates.write_templates(out, census.city.issuer,
                                                 excel.fixed_time(census, when))
@@ -159,9 +168,14 @@ def _render_site(settings: Settings, census: Census, figures: Figures, schemas: 
                                       public=settings.public, templates=paths.templates,
                                       benchmarks=paths.benchmarks)
     run_mkdocs(docs, site, site_pages.nav(census), stamp(settings, census.city.period_end),
-               paths.mkdocs_yml)
+               paths.mkdocs_yml, footer=footer(figures))
     site_pages.splice(site, deferred)
     write_mark(site, "site", settings.profile)
+
+
+def footer(figures: Figures) -> str:
+    """The line every page of the site ends with: 数据截至."""
+    return render("build.as_of_footer", date=figures.rectification.as_of.isoformat())
 
 
 def refresh(session: Session, changed: set[Path] | None) -> Prepared:
@@ -175,7 +189,7 @@ def refresh(session: Session, changed: set[Path] | None) -> Prepared:
         loaded = preview_site.reload(session, changed)  # load (or re-read the changed files)
         checked = Checked(loaded, schemas, validate(loaded, schemas,  # validate
                                                     schema_pass=session.schema_pass))
-    prepared = typed(checked)  # model, aggregate
+    prepared = typed(checked, lambda end: preview_site.as_of(session, end))  # model, aggregate
     if prepared.census is not None and prepared.figures is not None:
         preview_site.render(session, prepared.census, prepared.figures)  # render, MkDocs
     return prepared

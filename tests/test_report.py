@@ -17,7 +17,7 @@ from pathlib import Path
 import docx
 import markdown
 import pytest
-from conftest import MINIMAL, REPO, check_golden, need_tool
+from conftest import MINIMAL, REPO, SHIPPED_AS_OF, check_golden, need_tool
 from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
@@ -47,7 +47,7 @@ HEADING_FONTS = {"Heading 1": "黑体", "Heading 2": "楷体_GB2312", "Heading 3
 
 @pytest.fixture(scope="module")
 def shipped() -> tuple[Census, Figures]:
-    prepared = prepare(REPO / "records")
+    prepared = prepare(REPO / "records", as_of=lambda end: SHIPPED_AS_OF)  # the golden's 数据截至
     assert prepared.census and prepared.figures, prepared.checked.problems
     return prepared.census, prepared.figures
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import jinja2
@@ -30,7 +30,7 @@ from generator.records.load import Loaded, Source, display_path, load, read_sour
 from generator.records.model import Census
 from generator.records.schemas import Schemas, load_schemas
 from generator.records.validate import schema_problems
-from generator.settings import Settings, stamp
+from generator.settings import Settings, as_of_date, stamp
 
 SEARCH_INDEX = Path("search") / "search_index.json"
 
@@ -52,6 +52,7 @@ class Session:
     built: bool = False
     search_index: bytes | None = None
     when: datetime | None = None
+    as_of_day: date | None = None  # 数据截至, decided once per session as a build decides it
     env: jinja2.Environment | None = None  # compiled templates, kept (Jinja2 reloads edited ones)
     schema_found: dict[int, tuple[Source, list[RecordError]]] = field(default_factory=dict)
 
@@ -123,6 +124,7 @@ def _shown(root: Path, path: Path) -> str | None:
 
 def render(session: Session, census: Census, figures: Figures) -> None:
     """The preview's pages and site from a clean census (see the module docstring)."""
+    from generator.pipeline import footer
     from generator.render.site import pages as site_pages
     nav = site_pages.nav(census)
     with tempfile.TemporaryDirectory(prefix="census-preview-pages-") as tmp:
@@ -138,7 +140,8 @@ def render(session: Session, census: Census, figures: Figures) -> None:
             source.touch()
             written.add(page.replace(".html", ".md"))
     session.built, session.pages, session.tables, session.nav = False, pages, tables, nav
-    _mkdocs(session, nav, _when(session, census), dirty=not full)
+    _mkdocs(session, nav, _when(session, census), dirty=not full,
+            footer=footer(figures))
     rebuilt = {name.replace(".md", ".html") for name in written if name.endswith(".md")}
     site_pages.splice(session.site, {p: t for p, t in tables.items() if full or p in rebuilt})
     session.built = True
@@ -190,18 +193,25 @@ def _sync(docs: Path, pages: dict[str, bytes], before: dict[str, bytes], full: b
 
 
 def _mkdocs(session: Session, nav: list[dict[str, object]], when: datetime,
-            dirty: bool) -> None:
+            dirty: bool, footer: str) -> None:
     """MkDocs over the docs folder. A dirty build indexes only the pages it rebuilt, so the
     search index of the last full build is put back (stale only for the changed pages)."""
     from generator.publish.staging import run_mkdocs
 
     run_mkdocs(session.docs, session.site, nav, when, session.settings.paths.mkdocs_yml,
-               serve_url=session.serve_url, dirty=dirty)
+               serve_url=session.serve_url, dirty=dirty, footer=footer)
     index = session.site / SEARCH_INDEX
     if dirty and session.search_index is not None:
         index.write_bytes(session.search_index)
     elif index.is_file():
         session.search_index = index.read_bytes()
+
+
+def as_of(session: Session, period_end: str) -> date:
+    """The preview's 数据截至, decided once per session (settings.as_of_date, as a build)."""
+    if session.as_of_day is None:
+        session.as_of_day = as_of_date(session.settings, period_end)
+    return session.as_of_day
 
 
 def _when(session: Session, census: Census) -> datetime:

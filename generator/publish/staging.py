@@ -103,8 +103,9 @@ def _fresh_plugins() -> None:
 
 def run_mkdocs(docs: Path, site: Path, nav: list[dict[str, object]], when: datetime,
                mkdocs_yml: Path = MKDOCS_YML, *, serve_url: str | None = None,
-               dirty: bool = False) -> None:
-    """The pages in ``docs`` → the site in ``site`` through MkDocs, dated ``when``. A build
+               dirty: bool = False, footer: str | None = None) -> None:
+    """The pages in ``docs`` → the site in ``site`` through MkDocs, dated ``when``, each page's
+    footer saying ``footer`` (数据截至; the theme's copyright line). A build
     (``serve_url`` None) is strict: any MkDocs warning fails it (BuildError, in Chinese).
     The preview passes its address, and ``dirty`` to rebuild only pages newer than their
     HTML. The environment and MkDocs' loggers are as before once it returns."""
@@ -122,6 +123,8 @@ def run_mkdocs(docs: Path, site: Path, nav: list[dict[str, object]], when: datet
                                  nav=nav, strict=serve_url is None)
             if serve_url is not None:
                 config.site_url = serve_url
+            if footer is not None:
+                config.copyright = footer
             config.plugins.on_startup(command="build" if serve_url is None else "serve",
                                       dirty=dirty)
             try:

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from generator.records import domain
 from generator.records.model import Census, County, Finding, G106Problem, Verification
+
+if TYPE_CHECKING:
+    from generator.records.rectification import Rectification
 
 
 @dataclass(frozen=True)
@@ -130,6 +135,7 @@ class Figures:
     by_indicator: tuple[IndicatorCount, ...]
     g106_by_industry: tuple[IndustryCount, ...]
     open_errors: tuple[OpenError, ...]
+    rectification: Rectification  # 数据截至 and the figures of issue 14 (rectification.py)
 
     def county(self, slug: str) -> Area:
         return next(a for a in self.counties if a.slug == slug)
@@ -218,7 +224,11 @@ def _by_industry(census: Census) -> tuple[IndustryCount, ...]:
     return tuple(sorted(out, key=lambda i: (-i.problems, i.division)))
 
 
-def aggregate(census: Census) -> Figures:
+def aggregate(census: Census, as_of: date | None = None) -> Figures:
+    """Every figure of ``census``; the rectification figures on ``as_of`` (数据截至, decided
+    once by the caller: settings.as_of_date), else on the last day of the period."""
+    from generator.records.rectification import progress  # it builds on Rate, defined here
+
     areas = []
     for county in census.counties:
         findings, g106, verifications = census.of_county(county.slug)
@@ -230,5 +240,6 @@ def aggregate(census: Census) -> Figures:
     open_errors = tuple(OpenError(names[f.county], f.object_name, e.form,
                                   f"{e.indicator_code} {e.indicator_name}", e.status, f.id)
                         for f in census.findings for e in f.errors if e.status != "已整改")
+    day = as_of or date.fromisoformat(census.city.period_end)
     return Figures(city, tuple(areas), _by_form(census), _by_indicator(census),
-                   _by_industry(census), open_errors)
+                   _by_industry(census), open_errors, progress(census, day, city.name))

@@ -48,7 +48,7 @@ def public_view(census: Census, figures: Figures, schemas: Schemas) -> tuple[Cen
     census withholds; the areas' counts (numbers and county names only) are taken from
     ``figures``, since one of them counts distinct objects by name."""
     public = redact(census, schemas)
-    fresh = aggregate(public)
+    fresh = aggregate(public, figures.rectification.as_of)  # overdue lists: no object, no owner
     by_indicator = tuple(dataclasses.replace(i, reasons=tuple(r for r in i.reasons if r))
                          for i in fresh.by_indicator)
     return public, dataclasses.replace(fresh, city=figures.city, counties=figures.counties,

@@ -3,8 +3,8 @@
 Takes a code and the fields of its template; gives the Chinese text. The catalogs are split
 by the part of the program that speaks (records.py: the validator; imports.py: ``import``;
 workflow.py: ``new``, ``diff``, ``codeowners``, ``serve`` and the environment; build.py:
-``build``; charts.py: the site's charts; cli.py: the command line and the problem reports),
-so each can change on its own.
+``build``; charts.py: the site's charts; cli.py: the command line and the problem reports;
+report.py: the work report's parts that have moved here), so each can change on its own.
 Besides these modules, Chinese text lives only in schemas/ and site_templates/ (a test,
 tests/test_text_meta.py, scans the code for it). Codes are unique across all catalogs, so a
 code alone names its template: an exception carries the code and its fields, never the text.
@@ -12,7 +12,7 @@ code alone names its template: an exception carries the code and its fields, nev
 
 from __future__ import annotations
 
-from generator.text import build, charts, cli, imports, records, workflow
+from generator.text import build, charts, cli, imports, records, report, workflow
 
 CATALOGS: dict[str, dict[str, str]] = {
     "records": records.MESSAGES,
@@ -22,6 +22,7 @@ CATALOGS: dict[str, dict[str, str]] = {
     "build.plain": build.PLAIN,
     "cli": cli.MESSAGES,
     "charts": charts.MESSAGES,
+    "report": report.MESSAGES,
 }
 
 

@@ -98,6 +98,9 @@ PLAIN: dict[str, str] = {
     "annex.template_hint_annex2": (
         "填表说明：同一普查对象有多处填报错误时每处一行，序号、普查对象名称、污染源类型只在第一行填写；"
         "污染源类型和普查表号从下拉列表中选择；填好后用 python -m generator import 导入。"),
+    # the site: every page's footer (MkDocs' copyright line) and the rectification page
+    "build.as_of_footer": "数据截至 {date}",
+    "build.nav_progress": "整改进展",
     # the build command's own lines (commands/build.py)
     "build.usage_line": "用法错误：{line}",
     "build.note": "提示：{note}",

@@ -92,6 +92,7 @@ MESSAGES: dict[str, str] = {
     "reason.EBUSY": "正被占用",
     "usage.prefix": "用法错误：{message}",
     # serve
+    "serve.as_of_help": "数据截至日期（默认取 git 中 records/ 最后一次提交的日期，与 build 相同）",
     "serve.bad_port": "端口 {value} 无效：应是 1–65535 之间的整数，如 8000",
     "serve.bad_host": "监听地址 {value} 无效：请写 IP 地址，如 127.0.0.1（仅本机）或 localhost",
     "serve.port_busy": "端口 {port} 已被占用（可能已有一个预览在运行）：请换一个端口，如 --port {other}",

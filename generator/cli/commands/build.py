@@ -21,7 +21,8 @@ from generator.text import render
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 
 
-def _as_of(value: str) -> date:
+def as_of_argument(value: str) -> date:
+    """``--as-of`` (build and serve): a date, or argparse's usage error in Chinese."""
     try:
         return parse_as_of(value)
     except SettingsError as exc:
@@ -39,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--site", default=None,
                    help="网站输出文件夹（默认 内部版 site，公开版 site-public）")
     p.add_argument("--dist", default="dist", help="附件和报告输出文件夹（默认 dist）")
-    p.add_argument("--as-of", type=_as_of, default=None, metavar="YYYY-MM-DD",
+    p.add_argument("--as-of", type=as_of_argument, default=None, metavar="YYYY-MM-DD",
                    help="数据截至日期，即各输出文件标注的日期（默认取 git 中 records/ 最后一次提交的日期，"
                         "没有 git 时取工作结束日；设置了环境变量 SOURCE_DATE_EPOCH 时以它为准）")
     p.set_defaults(func=run)

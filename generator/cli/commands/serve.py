@@ -1,4 +1,4 @@
-"""``python -m generator serve [RECORDS_DIR] [--host 127.0.0.1] [--port 8000]``: live preview.
+"""``python -m generator serve [RECORDS_DIR] [--host H] [--port P] [--as-of DATE]``: live preview.
 
 MkDocs' live-reload server serves the site that generator/preview/builder.py builds into a temporary
 folder. records/, schemas/, site_templates/ and mkdocs.yml are watched through the system's
@@ -25,6 +25,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator.cli.commands.build import as_of_argument
 from generator.exits import EXIT_OK, Refused, os_reason
 from generator.text.workflow import render
 
@@ -64,6 +65,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--host", type=_host, default="127.0.0.1",
                    help="监听地址（默认 127.0.0.1，仅本机；0.0.0.0 会让同一网络中的人都能看到内部版网站）")
     p.add_argument("--port", type=_port, default=8000, help="端口 1–65535（默认 8000）")
+    p.add_argument("--as-of", type=as_of_argument, default=None, metavar="YYYY-MM-DD",
+                   help=render("serve.as_of_help"))
     p.add_argument("--downloads", action="store_true",
                    help="预览中也生成附件表格和工作报告（较慢；默认不生成，下载页为空）")
     p.set_defaults(func=run)
@@ -194,7 +197,8 @@ def run(args: argparse.Namespace) -> int:
     from generator.publish.staging import mkdocs_logging
     from generator.settings import for_records
 
-    settings = for_records(Path(args.records), preview_downloads=args.downloads)
+    settings = for_records(Path(args.records), preview_downloads=args.downloads,
+                           as_of=args.as_of)
     require_records(settings.paths.records)
     if exposed(args.host):
         sys.stderr.write(render("serve.exposed", host=args.host) + "\n")

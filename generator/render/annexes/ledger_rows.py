@@ -12,11 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from generator.records.ledger_due import (  # generator.records.rectification at merge
-    due_date,
-    overdue_days,
-)
 from generator.records.model import Census, Finding
+from generator.records.rectification import due_date, overdue_days
 from generator.text import ledger as T
 
 

@@ -19,6 +19,7 @@ from generator.render.report.blocks import (
     sentence,
 )
 from generator.render.report.model import Block, Paragraph, Section, Table
+from generator.render.report.progress import progress_blocks
 
 TOP_FORMS = 10  # rows of the 普查表 table
 TOP_INDICATORS = 5  # indicators described with their typical reasons
@@ -110,7 +111,8 @@ def solved_section(figures: Figures) -> Section:
     blocks: list[Block] = []
     named = tuple(e for e in figures.open_errors if e.object_name)
     if city.total.errors:
-        blocks += [rectified(T.RECTIFIED, T.CITY, city.total), _rectified_table(figures)]
+        blocks += [rectified(T.RECTIFIED, T.CITY, city.total), _rectified_table(figures),
+                   *progress_blocks(figures)]
         if not figures.open_errors:
             blocks.append(Paragraph(T.ALL_RECTIFIED))
         elif not named:

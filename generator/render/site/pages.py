@@ -25,6 +25,7 @@ from generator.records.redact import public_view
 from generator.records.schemas import Schemas
 from generator.render import markup
 from generator.render.site import chart_pages as site_charts
+from generator.render.site import progress as site_progress
 from generator.render.site import tables as site_tables
 from generator.settings import CHECKOUT as REPO
 from generator.text import render as render_text
@@ -80,7 +81,7 @@ def _index(census: Census, figures: Figures) -> dict[str, Any]:
     return {**_common(census, figures), "rows": rows,
             "team_roles": [(r, roles[r]) for r in ("普查办人员", "第三方技术支持", "专家") if roles[r]], "total": _area_row(figures.city, None),
             "status_chart": site_charts.status(figures), "type_chart": site_charts.types(figures.city),
-            "key_names": [a.name for a in figures.key_counties]}
+            "key_names": [a.name for a in figures.key_counties], **site_progress.index(figures)}
 
 
 def _defer(html: str, large: bool, page: str, name: str, deferred: Deferred | None) -> str:
@@ -123,7 +124,8 @@ def _county(census: Census, figures: Figures, county: County,
             "qa": [q for q in county.qa if q.question],
             "show_qa": not county.qa or any(q.question for q in county.qa),
             "assistance": census.assistance.get(county.slug), "annex3": domain.ANNEX3_ROWS,
-            "type_chart": site_charts.types(figures.county(county.slug))}
+            "type_chart": site_charts.types(figures.county(county.slug)),
+            **site_progress.county(figures, county.slug)}
 
 
 def _analysis(census: Census, figures: Figures) -> dict[str, Any]:
@@ -225,6 +227,7 @@ def nav(census: Census) -> list[dict[str, Any]]:
         {"县（区）": [{html.escape(c.name, quote=False): f"counties/{c.slug}.md"}
                     for c in census.counties]},
         {"问题分析": "analysis.md"},
+        {render_text("build.nav_progress"): "progress.md"},
         {"现场核查": "verifications.md"},
         {"工作报告": "report.md"},
         {"下载": "downloads.md"},
@@ -253,6 +256,8 @@ def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
     pages: dict[str, str] = {
         "index.md": markup.render(env, "index.md.j2", **_index(census, figures)),
         "analysis.md": markup.render(env, "analysis.md.j2", **_analysis(census, figures)),
+        "progress.md": markup.render(env, "progress.md.j2", **_common(census, figures),
+                                     **site_progress.page(figures)),
         "verifications.md": markup.render(env, "verifications.md.j2", **verifications),
         "schema.md": markup.render(env, "schema.md.j2", kinds=schema_fields(schemas)),
         "report.md": report_md,
