@@ -51,8 +51,11 @@ def test_the_progress_page_lists_the_city_overdue_sorted_by_days(shipped: Prepar
     assert rows[0][2] == "清丰县农业农村局（县级农业源综合表）" and rows[0][8] == "岳德胜"
     assert "| **全市** | **132** | **104** | **77** | **58.3%** | **28** | **6** | **4** |" in page
     assert "| 2019-05-20 至 2019-05-24 | 0 | 0 | 28 | 6 |" in page  # the last week ends 数据截至
-    assert '<div class="progress-cumulative" markdown>' in page
-    assert "| 2019-04-28 | 132 | 102 | 30 | 2 |" in page  # cumulative found vs fixed
+    assert '<figure class="chart-figure" data-chart="progress"' in page
+    assert '<figure class="chart-figure" data-chart="overdue"' in page
+    right = '<td style="text-align: right;">'
+    row = "<tr><td>2019-04-28</td>" + "".join(f"{right}{n}</td>" for n in (132, 102, 30, 2))
+    assert row + "</tr>" in page  # the progress chart's table: cumulative found vs fixed
 
 
 def test_home_shows_the_as_of_date_and_the_overdue_per_county(shipped: Prepared,
@@ -111,7 +114,7 @@ def test_progress_and_county_overdue_render_in_chromium(chromium: object,
     w = Watched(chromium, "file")
     w.page.goto((sites["internal"] / "progress.html").as_uri())
     assert w.page.locator("h1").inner_text().startswith("整改进展")
-    assert w.page.locator(".progress-cumulative table tbody tr").count() == 13
+    assert w.page.locator(".chart-figure[data-chart=progress] table tbody tr").count() == 13
     overdue = w.page.locator("table:has(th:text-is('逾期天数')) tbody tr")
     assert overdue.count() == 6
     assert overdue.first.locator("td").nth(7).inner_text() == "51"
@@ -137,6 +140,6 @@ def test_the_public_progress_page_names_no_object_in_chromium(chromium: object,
         shown = w.page.locator("body").inner_text()
         assert not [n for n in names | owners if n in shown], page
     w.page.goto((sites["public"] / "progress.html").as_uri())
-    assert w.page.locator(".progress-cumulative table tbody tr").count() == 13
+    assert w.page.locator(".chart-figure[data-chart=progress] table tbody tr").count() == 13
     assert w.page.locator("table:has(th:text-is('逾期天数'))").count() == 0
     assert w.errors == [] and w.outside == []

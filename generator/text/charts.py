@@ -16,4 +16,12 @@ MESSAGES: dict[str, str] = {
     "chart.series.objects": "问题对象数",
     "chart.series.errors": "问题数",
     "chart.total": "合计",
+    "chart.progress.title": "全市累计发现与累计整改的问题数（按周）",
+    "chart.overdue.title": "各县（区）未整改问题数（数据截至日）",
+    "chart.axis.week": "周末",
+    "chart.series.found_total": "累计发现",
+    "chart.series.fixed_total": "累计整改",
+    "chart.series.open": "未整改",
+    "chart.series.overdue": "其中逾期",
+    "chart.series.open_in_time": "未到期",
 }

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from generator.records import domain
 from generator.records.aggregate import Area, Figures
+from generator.records.rectification import Rectification
 from generator.render.site.charts import Chart, Series, figure
 from generator.text import render
 
@@ -51,3 +52,29 @@ def forms(figures: Figures) -> str:
     errors = Series(render("chart.series.errors"), tuple(f.errors for f in top))
     return figure(Chart("forms", render("chart.forms.title", n=TOP_FORMS),
                         render("chart.axis.form"), tuple(f.form for f in top), (errors,)))
+
+
+def progress(r: Rectification) -> str:
+    """整改进展: the city's errors found and fixed, cumulative by week, and the open and
+    overdue ones at each week's end (the table below the chart holds the same numbers)."""
+    weeks = r.city.weeks
+    series = (Series(render("chart.series.found_total"), tuple(w.found_total for w in weeks)),
+              Series(render("chart.series.fixed_total"), tuple(w.fixed_total for w in weeks),
+                     STATUS_COLORS[0]),
+              Series(render("chart.series.open"), tuple(w.open for w in weeks), STATUS_COLORS[1]),
+              Series(render("chart.series.overdue"), tuple(w.overdue for w in weeks),
+                     STATUS_COLORS[2]))
+    return figure(Chart("progress", render("chart.progress.title"), render("chart.axis.week"),
+                        tuple(w.end.isoformat() for w in weeks), series, "line"))
+
+
+def overdue(r: Rectification) -> str:
+    """整改进展: each county's open errors on 数据截至, stacked: overdue, and not yet due."""
+    counties = r.counties
+    series = (Series(render("chart.series.overdue"), tuple(len(p.overdue) for p in counties),
+                     STATUS_COLORS[2]),
+              Series(render("chart.series.open_in_time"),
+                     tuple(p.open - len(p.overdue) for p in counties), STATUS_COLORS[1]))
+    return figure(Chart("overdue", render("chart.overdue.title"), render("chart.axis.county"),
+                        tuple(p.name for p in counties), series, "stacked",
+                        total=render("chart.total")))
