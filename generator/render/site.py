@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import shutil
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,8 @@ from generator import domain
 from generator.aggregate import Area, Figures
 from generator.model import CHECK_TITLES, Census, County
 from generator.redact import public_view
-from generator.render import charts, markup, site_search, site_tables
+from generator.render import charts, markup, site_links, site_search, site_tables
+from generator.render.site_links import Download
 from generator.schemas import REPO, Schemas
 from generator.text import render as render_text
 
@@ -37,13 +37,6 @@ SEARCH_LIMIT = 400
 # (site_search.SEARCH_INDEX) holds the search entries of paged tables' objects instead.
 Deferred = dict[str, dict[str, str]]
 SEARCH_DOCS = "docs"
-
-
-@dataclass(frozen=True)
-class Download:
-    name: str
-    title: str
-    size_kb: str
 
 
 def _area_row(area: Area, link: str | None) -> dict[str, Any]:
@@ -256,8 +249,8 @@ def nav(census: Census) -> list[dict[str, Any]]:
         {"现场核查": "verifications.md"},
         {"工作报告": "report.md"},
         {"下载": "downloads.md"},
-        {"填报说明": [{"记录格式": "schema.md"}, {"填报指南": "guide.md"},
-                  {"性能": "performance.md"}]},
+        {"填报说明": [{"填报指南": "guide.md"}, {"记录格式": "schema.md"}]},
+        {"维护": [{"性能": "performance.md"}]},  # for those who run the tool, not for clerks
     ]
 
 
@@ -279,23 +272,19 @@ def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
     deferred: Deferred = {}
     search: list[dict[str, str]] = []
     verifications = {**_common(census, figures), **_verification_counts(census)}
+    files = _copy_downloads(downloads, docs / "downloads")
     pages: dict[str, str] = {
         "index.md": markup.render(env, "index.md.j2", **_index(census, figures)),
         "analysis.md": markup.render(env, "analysis.md.j2", **_analysis(census, figures)),
         "verifications.md": markup.render(env, "verifications.md.j2", **verifications),
         "schema.md": markup.render(env, "schema.md.j2", kinds=schema_fields(schemas)),
-        "report.md": report_md,
+        "report.md": site_links.report_page(env, report_md, files,
+                                            render_text("build.report_file")),
     }
     for county in census.counties:
         pages[f"counties/{county.slug}.md"] = markup.render(
-            env, "county.md.j2", **_county(census, figures, county, deferred if defer else None, search))
-    target = docs / "downloads"
-    target.mkdir(parents=True, exist_ok=True)
-    files = []
-    for path in downloads:
-        shutil.copyfile(path, target / path.name)
-        files.append(Download(path.name, path.stem.replace("_", " "),
-                              f"{max(1, round(path.stat().st_size / 1024))}"))
+            env, "county.md.j2", annexes=site_links.annexes(files, county),
+            **_county(census, figures, county, deferred if defer else None, search))
     pages["downloads.md"] = markup.render(env, "downloads.md.j2", files=files)
     guide = templates / "guide.md"
     pages["guide.md"] = guide.read_text(encoding="utf-8") if guide.exists() else "# 填报指南\n"
@@ -309,6 +298,17 @@ def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
     if search:  # added to the index MkDocs writes, whether the tables were deferred or not
         deferred[site_search.SEARCH_INDEX] = {SEARCH_DOCS: json.dumps(search, ensure_ascii=False)}
     return deferred
+
+
+def _copy_downloads(downloads: list[Path], target: Path) -> list[Download]:
+    """The dist files copied into the site's downloads/ folder; what the pages say of them."""
+    target.mkdir(parents=True, exist_ok=True)
+    files = []
+    for path in downloads:
+        shutil.copyfile(path, target / path.name)
+        files.append(Download(path.name, path.stem.replace("_", " "),
+                              f"{max(1, round(path.stat().st_size / 1024))}"))
+    return files
 
 
 def _benchmark_results(path: Path) -> str:

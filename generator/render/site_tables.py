@@ -37,7 +37,7 @@ FINDING_HEADERS = ("序号", "普查对象名称", "污染源类型", "普查表
 # Column kinds, which extra.css sizes: num (narrow, nowrap), code (nowrap), name and long
 # (wrap, given room), short (wrap at need), status (a badge that never wraps).
 FINDING_KINDS = ("num", "name", "short", "code", "code", "short", "long", "status", "code",
-                 "long", "code")
+                 "short", "code")
 G106_HEADERS = ("序号", "涉及企业", "问题简述", "涉及行业", "产品（计量单位）", "原料（计量单位）",
                 "生产工艺", "生产规模", "污染物指标（计量单位）", "末端治理技术", "普查员号",
                 "集中审核结论", "现场核查")

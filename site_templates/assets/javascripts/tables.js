@@ -183,12 +183,18 @@
   function setupPaged(table, box, script) {
     var data = JSON.parse(script.textContent);
     var size = parseInt(box.getAttribute("data-paged"), 10) || 100;
-    var texts = [];
+    var texts = null;  // the rows' texts, made at the first filtering, not at load
     var i;
-    for (i = 0; i < data.length; i++) {
-      var parts = [];
-      for (var c = 0; c < data[i].c.length; c++) parts.push(cellText(data[i].c[c]));
-      texts.push(normalise(parts.join(" ")));
+    function rowTexts() {
+      if (texts === null) {
+        texts = [];
+        for (var r = 0; r < data.length; r++) {
+          var parts = [];
+          for (var c = 0; c < data[r].c.length; c++) parts.push(cellText(data[r].c[c]));
+          texts.push(normalise(parts.join(" ")));
+        }
+      }
+      return texts;
     }
     var state = { order: data.slice(), shown: data.slice(), page: 0, query: "" };
     var ui = filterBar(table);
@@ -224,10 +230,11 @@
 
     function refilter() {
       var q = state.query;
+      var all = q === "" ? null : rowTexts();
       state.shown = [];
       for (var k = 0; k < state.order.length; k++) {
         var row = state.order[k];
-        if (q === "" || texts[row.__i].indexOf(q) !== -1) state.shown.push(row);
+        if (all === null || all[row.__i].indexOf(q) !== -1) state.shown.push(row);
       }
     }
 
