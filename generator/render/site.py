@@ -250,7 +250,8 @@ def nav(census: Census) -> list[dict[str, Any]]:
         {"工作报告": "report.md"},
         {"下载": "downloads.md"},
         {"填报说明": [{"填报指南": "guide.md"}, {"记录格式": "schema.md"}]},
-        {"维护": [{"性能": "performance.md"}]},  # for those who run the tool, not for clerks
+        # for those who run the tool, not for clerks
+        {render_text("build.nav_maintenance"): [{"性能": "performance.md"}]},
     ]
 
 

@@ -1,13 +1,12 @@
 """The downloads (dist files copied into the site) → the links other pages carry to them.
 
 Only the internal profile has downloads; with none (the public site), no page links any. The
-report page links the report's Word file; a county page links the annex workbooks (附件1–3,
-``附件N_…``, not the blank fill-in templates) that have a sheet of that county.
+report page links the report's Word file; a county page links the annex workbooks (附件1–3 as
+excel_layout.FILES names them, not the blank fill-in templates) that have a sheet of that county.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,8 +14,7 @@ import jinja2
 
 from generator.model import County
 from generator.render import markup
-
-ANNEX = re.compile(r"^附件([1-3])_.*\.xlsx$")
+from generator.render.excel_layout import FILES as ANNEX_FILES
 
 
 @dataclass(frozen=True)
@@ -28,12 +26,10 @@ class Download:
 
 def annexes(files: Sequence[Download], county: County) -> list[Download]:
     """The annex workbooks holding a sheet of ``county``: 附件3 only for a county in 重点帮扶."""
-    found = []
-    for f in files:
-        match = ANNEX.match(f.name)
-        if match and (match.group(1) != "3" or county.key_assistance):
-            found.append(f)
-    return found
+    names = {ANNEX_FILES["annex1"], ANNEX_FILES["annex2"]}
+    if county.key_assistance:
+        names.add(ANNEX_FILES["annex3"])
+    return [f for f in files if f.name in names]
 
 
 def report_page(env: jinja2.Environment, report_md: str, files: Sequence[Download],

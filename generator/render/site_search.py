@@ -24,8 +24,8 @@ OFFLINE_PREFIX = "var __index = "  # how Material's offline plugin writes the .j
 
 
 # Han script (the plugin matches \p{Han}): CJK radicals, ideographs and their extensions.
-HAN = re.compile("[\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3038-\u303b\u3400-\u4dbf"
-                 "\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
+HAN = re.compile(r"[\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3038-\u303b\u3400-\u4dbf"
+                 r"\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 
 
 def _segmenter() -> Callable[[str], str]:
@@ -49,9 +49,9 @@ SEARCHED = {"findings": (3, 4, 5, 6), "g106": (2, 3, 4)}
 
 
 def _text(row: Row, kind: str) -> str:
-    """A row as one sentence, cells apart."""
+    """A row as one sentence, cells apart, rows apart ("|")."""
     cells = [" ".join(p.text for p in row.cells[i]) for i in SEARCHED[kind]]
-    return " ".join(c for c in cells if c) + "。"
+    return " ".join(c for c in cells if c) + " | "
 
 
 def object_docs(page: str, kind: str, rows: Iterable[Row]) -> list[dict[str, str]]:

@@ -85,6 +85,7 @@ PLAIN: dict[str, str] = {
     "build.detail_sep": "；",
     "build.no_lock": "{parent} 所在的文件系统不支持加锁：请勿同时运行两个生成",
     "build.report_file": "工作报告.docx",
+    "build.nav_maintenance": "维护",
     # the build command's own lines (commands/build.py)
     "build.usage_line": "用法错误：{line}",
     "build.note": "提示：{note}",
