@@ -143,7 +143,9 @@ def render(session: Session, census: Census, figures: Figures) -> None:
     _mkdocs(session, nav, _when(session, census), dirty=not full,
             footer=footer(figures))
     rebuilt = {name.replace(".md", ".html") for name in written if name.endswith(".md")}
-    site_pages.splice(session.site, {p: t for p, t in tables.items() if full or p in rebuilt})
+    # the search entries of paged tables too: a dirty build put back the index without them
+    site_pages.splice(session.site, {p: t for p, t in tables.items()
+                                     if full or p in rebuilt or p == SEARCH_INDEX.as_posix()})
     session.built = True
 
 

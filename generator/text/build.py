@@ -101,6 +101,7 @@ PLAIN: dict[str, str] = {
     # the site: every page's footer (MkDocs' copyright line) and the rectification page
     "build.as_of_footer": "数据截至 {date}",
     "build.nav_progress": "整改进展",
+    "build.nav_maintenance": "维护",
     # the build command's own lines (commands/build.py)
     "build.usage_line": "用法错误：{line}",
     "build.note": "提示：{note}",

@@ -2,17 +2,19 @@
 
 Page count grows with counties, not with records. Detail tables are raw HTML built with
 every value escaped (Markdown would parse thousands of table rows slowly). Tables larger
-than ``SEARCH_LIMIT`` rows are kept out of the search index and out of MkDocs altogether:
-the page carries a placeholder and :func:`splice` puts the table into the built HTML page,
-so neither Markdown nor the search plugin parses tens of thousands of rows at city scale.
+than ``SEARCH_LIMIT`` rows are paged (site_tables: a page of rows and the data for
+tables.js), kept out of MkDocs altogether (the page carries a placeholder and :func:`splice`
+puts the table into the built HTML page) and out of its search plugin: their objects are
+added to the search index one entry each instead (site_search), so that at city scale
+neither Markdown, the search plugin nor the browser handles tens of thousands of rows.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import shutil
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +27,11 @@ from generator.records.redact import public_view
 from generator.records.schemas import Schemas
 from generator.render import markup
 from generator.render.site import chart_pages as site_charts
+from generator.render.site import links as site_links
 from generator.render.site import progress as site_progress
+from generator.render.site import search as site_search
 from generator.render.site import tables as site_tables
+from generator.render.site.links import Download
 from generator.settings import CHECKOUT as REPO
 from generator.text import render as render_text
 
@@ -35,15 +40,10 @@ BENCHMARK_RESULTS = REPO / "benchmarks" / "results.md"
 SEARCH_LIMIT = 400
 # Deferred tables: built page (relative to the site folder) → {placeholder: table HTML}.
 # A placeholder is an HTML comment, which Markdown passes through verbatim; record text
-# cannot forge one, since every value in a page is escaped.
+# cannot forge one, since every value in a page is escaped. The entry of the search index
+# (site_search.SEARCH_INDEX) holds the search entries of paged tables' objects instead.
 Deferred = dict[str, dict[str, str]]
-
-
-@dataclass(frozen=True)
-class Download:
-    name: str
-    title: str
-    size_kb: str
+SEARCH_DOCS = "docs"
 
 
 def _area_row(area: Area, link: str | None) -> dict[str, Any]:
@@ -84,36 +84,45 @@ def _index(census: Census, figures: Figures) -> dict[str, Any]:
             "key_names": [a.name for a in figures.key_counties], **site_progress.index(figures)}
 
 
-def _defer(html: str, large: bool, page: str, name: str, deferred: Deferred | None) -> str:
-    """A small table stays in the Markdown; a large one becomes a placeholder for splice()
-    (unless ``deferred`` is None: the live preview, which MkDocs serves itself)."""
-    if not large or deferred is None:
+def _table(table: site_tables.Table, page: str, deferred: Deferred | None,
+           search: list[dict[str, str]]) -> str:
+    """A detail table on ``page``. A small one stays in the Markdown; a large one is paged
+    (site_tables), its objects indexed one by one (``search``), and it becomes a placeholder
+    for splice() (unless ``deferred`` is None: the live preview, which MkDocs serves itself)."""
+    paged = len(table.rows) > SEARCH_LIMIT
+    html = site_tables.render(table, paged)
+    if not paged:
         return html
-    mark = f"<!-- detail-table:{name} -->"
+    search += site_search.object_docs(page, table.kind, table.rows)
+    if deferred is None:
+        return html
+    mark = f"<!-- detail-table:{table.kind} -->"
     deferred.setdefault(page, {})[mark] = html
     return mark
 
 
-def _county(census: Census, figures: Figures, county: County,
-            deferred: Deferred | None) -> dict[str, Any]:
+def _county(census: Census, figures: Figures, county: County, deferred: Deferred | None,
+            search: list[dict[str, str]]) -> dict[str, Any]:
     """A county page. A record whose name was redacted (the public build) gets no row: a
-    detail table only of records that have one, or none at all."""
+    detail table only of records that have one, or none at all. The objects of its paged
+    tables are added to ``search`` (site_search.object_docs)."""
     all_findings, all_g106, all_verifications = census.of_county(county.slug)
     findings = tuple(f for f in all_findings if f.object_name)
     g106 = tuple(g for g in all_g106 if g.enterprise)
     verifications = tuple(v for v in all_verifications if v.object_name)
     hidden = (len(all_findings) - len(findings) + len(all_g106) - len(g106)
               + len(all_verifications) - len(verifications))
-    large = sum(len(f.errors) for f in findings) > SEARCH_LIMIT
-    large_g106 = len(g106) > SEARCH_LIMIT
     page = f"counties/{county.slug}.html"
     findings_html = g106_html = ""
+    large = sum(len(f.errors) for f in findings) > SEARCH_LIMIT
     if findings or not hidden:  # an empty section says （无） only where nothing is hidden
-        findings_html = _defer(site_tables.findings(findings, large), large, page, "findings",
-                               deferred)
+        findings_html = _table(site_tables.Table(
+            "findings", site_tables.FINDING_HEADERS, site_tables.FINDING_KINDS,
+            site_tables.finding_rows(findings)), page, deferred, search)
     if g106 or not hidden:
-        g106_html = _defer(site_tables.g106(g106, large_g106), large_g106, page, "g106",
-                           deferred)
+        g106_html = _table(site_tables.Table(
+            "g106", site_tables.G106_HEADERS, site_tables.G106_KINDS,
+            site_tables.g106_rows(g106)), page, deferred, search)
     return {**_common(census, figures), "county": county, "area": figures.county(county.slug),
             "findings_html": findings_html, "g106_html": g106_html, "hidden": hidden,
             "verifications": verifications, "large": large,
@@ -231,8 +240,9 @@ def nav(census: Census) -> list[dict[str, Any]]:
         {"现场核查": "verifications.md"},
         {"工作报告": "report.md"},
         {"下载": "downloads.md"},
-        {"填报说明": [{"记录格式": "schema.md"}, {"填报指南": "guide.md"},
-                  {"性能": "performance.md"}]},
+        {"填报说明": [{"填报指南": "guide.md"}, {"记录格式": "schema.md"}]},
+        # for those who run the tool, not for clerks
+        {render_text("build.nav_maintenance"): [{"性能": "performance.md"}]},
     ]
 
 
@@ -252,7 +262,9 @@ def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
         census, figures = public_view(census, figures, schemas)
     env = env or markup.environment(templates)
     deferred: Deferred = {}
+    search: list[dict[str, str]] = []
     verifications = {**_common(census, figures), **_verification_counts(census)}
+    files = _copy_downloads(downloads, docs / "downloads")
     pages: dict[str, str] = {
         "index.md": markup.render(env, "index.md.j2", **_index(census, figures)),
         "analysis.md": markup.render(env, "analysis.md.j2", **_analysis(census, figures)),
@@ -262,18 +274,13 @@ def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
                                      overdue_chart=site_charts.overdue(figures.rectification)),
         "verifications.md": markup.render(env, "verifications.md.j2", **verifications),
         "schema.md": markup.render(env, "schema.md.j2", kinds=schema_fields(schemas)),
-        "report.md": report_md,
+        "report.md": site_links.report_page(env, report_md, files,
+                                            render_text("build.report_file")),
     }
     for county in census.counties:
         pages[f"counties/{county.slug}.md"] = markup.render(
-            env, "county.md.j2", **_county(census, figures, county, deferred if defer else None))
-    target = docs / "downloads"
-    target.mkdir(parents=True, exist_ok=True)
-    files = []
-    for path in downloads:
-        shutil.copyfile(path, target / path.name)
-        files.append(Download(path.name, path.stem.replace("_", " "),
-                              f"{max(1, round(path.stat().st_size / 1024))}"))
+            env, "county.md.j2", annexes=site_links.annexes(files, county),
+            **_county(census, figures, county, deferred if defer else None, search))
     pages["downloads.md"] = markup.render(env, "downloads.md.j2", files=files)
     guide = templates / "guide.md"
     pages["guide.md"] = guide.read_text(encoding="utf-8") if guide.exists() else "# 填报指南\n"
@@ -284,7 +291,20 @@ def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     shutil.copytree(templates / "assets", docs / "assets")
+    if search:  # added to the index MkDocs writes, whether the tables were deferred or not
+        deferred[site_search.SEARCH_INDEX] = {SEARCH_DOCS: json.dumps(search, ensure_ascii=False)}
     return deferred
+
+
+def _copy_downloads(downloads: list[Path], target: Path) -> list[Download]:
+    """The dist files copied into the site's downloads/ folder; what the pages say of them."""
+    target.mkdir(parents=True, exist_ok=True)
+    files = []
+    for path in downloads:
+        shutil.copyfile(path, target / path.name)
+        files.append(Download(path.name, path.stem.replace("_", " "),
+                              f"{max(1, round(path.stat().st_size / 1024))}"))
+    return files
 
 
 def _benchmark_results(path: Path) -> str:
@@ -298,8 +318,12 @@ def _benchmark_results(path: Path) -> str:
 
 
 def splice(site: Path, deferred: Deferred) -> None:
-    """Put each deferred table into its built page, in place of its placeholder."""
+    """Put each deferred table into its built page, in place of its placeholder, and the
+    objects of paged tables into the search index."""
     for page, tables in sorted(deferred.items()):
+        if page == site_search.SEARCH_INDEX:
+            site_search.merge(site, json.loads(tables[SEARCH_DOCS]))
+            continue
         path = site / page
         html = path.read_bytes()  # bytes: no newline translation, the same file everywhere
         for mark, table in tables.items():

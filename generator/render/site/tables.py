@@ -1,69 +1,176 @@
-"""Records → the site's detail tables as raw HTML, every value escaped.
+"""Records → the site's detail tables (附件2, 附件1) as raw HTML, every value escaped.
 
-Raw HTML spares MkDocs the Markdown parsing of thousands of rows; the tables carry no class
-so tables.js makes them sortable and filterable. ``exclude`` keeps a large table out of the
-search index (``data-search-exclude``), so the index stays small at city scale.
+Raw HTML spares MkDocs the Markdown parsing of thousands of rows. A table comes in one of two
+forms:
+
+* small (``paged`` False): every row in the HTML, searchable as the text of its section;
+* large (``paged`` True, over site.SEARCH_LIMIT rows): the first ``PAGE_ROWS`` rows in the
+  HTML and every row as JSON data beside them; tables.js shows the table a page at a time,
+  filters and sorts the data, and renders every row before printing. A browser lays out a
+  hundred rows, not thousands, so the page is usable at once at city scale. Such a table is
+  kept out of the search index (``data-search-exclude``); site_search indexes its objects
+  one entry each instead.
+
+Each cell is a tuple of parts (text lines, status badges, links, codes), rendered to HTML here
+and to JSON for tables.js, which draws them the same way. Cells are separated by a newline,
+so that the search index and copied text keep cell boundaries ("工业源 G101-1 03", never
+"工业源G101-103"). The first row of each object carries its anchor (``f-<id>``, ``g-<id>``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from generator.records.model import Finding, G106Problem
 from generator.render.markup import html_text as h
 
 STATUS_CLASS = {"已整改": "status-ok", "整改中": "status-wip", "未整改": "status-open"}
 RESULT_CLASS = {"已解决": "status-ok", "需现场核查": "status-wip", "报省级": "status-open"}
+PAGE_ROWS = 100
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # as markup.html_text drops them
+
+FINDING_HEADERS = ("序号", "普查对象名称", "污染源类型", "普查表号", "指标代码", "指标名称",
+                   "普查表填报错误的原因", "整改情况", "审核日期", "备注", "记录编号")
+# Column kinds, which extra.css sizes: num (narrow, nowrap), code (nowrap), name and long
+# (wrap, given room), short (wrap at need), status (a badge that never wraps).
+FINDING_KINDS = ("num", "name", "short", "code", "code", "short", "long", "status", "code",
+                 "short", "code")
+G106_HEADERS = ("序号", "涉及企业", "问题简述", "涉及行业", "产品（计量单位）", "原料（计量单位）",
+                "生产工艺", "生产规模", "污染物指标（计量单位）", "末端治理技术", "普查员号",
+                "集中审核结论", "现场核查")
+G106_KINDS = ("num", "name", "long", "short", "short", "short", "short", "short", "short",
+              "short", "code", "status", "code")
 
 
-def _table(headers: Iterable[str], rows: list[str], exclude: bool) -> str:
-    head = "".join(f"<th>{h(x)}</th>" for x in headers)
-    attr = " data-search-exclude" if exclude else ""
-    body = "\n".join(rows)
-    return (f'<div class="detail-table"{attr} markdown="0">\n<table>\n'
-            f"<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n</div>")
+@dataclass(frozen=True)
+class Part:
+    """One piece of a cell: plain text, or a status badge (``badge``: its CSS class), a link
+    (``href``) or a code (``code``)."""
+
+    text: str
+    badge: str = ""
+    href: str = ""
+    code: bool = False
 
 
-def _badge(text: str, classes: dict[str, str]) -> str:
-    return f'<span class="{classes.get(text, "")}">{h(text)}</span>'
+Cell = tuple[Part, ...]
 
 
-def findings(records: Iterable[Finding], exclude: bool) -> str:
-    """附件2 as a web table: one row per error, the object repeated so rows sort on their own."""
+@dataclass(frozen=True)
+class Row:
+    anchor: str  # "" for an object's second and later rows
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    kind: str  # "findings" or "g106": the CSS class detail-table--<kind>
+    headers: tuple[str, ...]
+    kinds: tuple[str, ...]
+    rows: tuple[Row, ...]
+
+
+def _plain(value: object) -> str:
+    return "" if value is None else _CONTROL.sub("", str(value))
+
+
+def _cell(*parts: Part | str | None) -> Cell:
+    return tuple(p if isinstance(p, Part) else Part(_plain(p)) for p in parts if p)
+
+
+def finding_rows(records: Iterable[Finding]) -> tuple[Row, ...]:
+    """附件2: one row per error, the object repeated so that rows sort and filter alone."""
     rows = []
     for number, f in enumerate(records, start=1):
-        for e in f.errors:
-            rectification = _badge(e.status, STATUS_CLASS)
-            if e.date:
-                rectification += f"<br>{h(e.date)}"
-            if e.note:
-                rectification += f"<br>{h(e.note)}"
-            cells = [str(number), h(f.object_name), h(f.source_type), h(e.form),
-                     h(e.indicator_code), h(e.indicator_name), h(e.reason), rectification,
-                     h(f.reviewed_on), h(f.remark or ""), f'<code>{h(f.id)}</code>']
-            rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    headers = ("序号", "普查对象名称", "污染源类型", "普查表号", "指标代码", "指标名称",
-               "普查表填报错误的原因", "整改情况", "审核日期", "备注", "记录编号")
-    return _table(headers, rows, exclude) if rows else "（无）"
+        for i, e in enumerate(f.errors):
+            status = Part(_plain(e.status), badge=STATUS_CLASS.get(e.status, "status"))
+            cells = (_cell(str(number)), _cell(f.object_name), _cell(f.source_type),
+                     _cell(e.form), _cell(e.indicator_code), _cell(e.indicator_name),
+                     _cell(e.reason), _cell(status, e.date, e.note), _cell(f.reviewed_on),
+                     _cell(f.remark), (Part(_plain(f.id), code=True),))
+            rows.append(Row("" if i else f"f-{f.id}", cells))
+    return tuple(rows)
 
 
-def g106(records: Iterable[G106Problem], exclude: bool) -> str:
-    """附件1 as a web table, with the review result and the linked verification."""
+def g106_rows(records: Iterable[G106Problem]) -> tuple[Row, ...]:
+    """附件1: one row per enterprise, with the review result and the linked verification."""
     rows = []
     for number, g in enumerate(records, start=1):
-        verification = (f'<a href="../verifications.html#{h(g.verification)}">{h(g.verification)}</a>'
-                        if g.verification else ("待现场核查" if g.result == "需现场核查" else "—"))
-        result = _badge(g.result, RESULT_CLASS)
-        if g.review_note:
-            result += f"<br>{h(g.review_note)}"
-        cells = [str(number), h(g.enterprise), h(g.summary),
-                 f"{h(g.industry_code)} {h(g.industry_name)}",
-                 f"{h(g.product_name)}（{h(g.product_unit)}）",
-                 f"{h(g.material_name)}（{h(g.material_unit)}）", h(g.process_name),
-                 f"{h(g.scale)} {h(g.scale_unit)}", f"{h(g.pollutant)}（{h(g.pollutant_unit)}）",
-                 h(g.treatment), h(g.enumerator_id), result, verification]
-        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    headers = ("序号", "涉及企业", "问题简述", "涉及行业", "产品（计量单位）", "原料（计量单位）",
-               "生产工艺", "生产规模", "污染物指标（计量单位）", "末端治理技术", "普查员号",
-               "集中审核结论", "现场核查")
-    return _table(headers, rows, exclude) if rows else "（无）"
+        check: Part | str = ("待现场核查" if g.result == "需现场核查" else "—")
+        if g.verification:
+            check = Part(_plain(g.verification), href=f"../verifications.html#{g.verification}")
+        result = Part(_plain(g.result), badge=RESULT_CLASS.get(g.result, "status"))
+        cells = (_cell(str(number)), _cell(g.enterprise), _cell(g.summary),
+                 _cell(f"{_plain(g.industry_code)} {_plain(g.industry_name)}"),
+                 _cell(f"{_plain(g.product_name)}（{_plain(g.product_unit)}）"),
+                 _cell(f"{_plain(g.material_name)}（{_plain(g.material_unit)}）"),
+                 _cell(g.process_name), _cell(f"{_plain(g.scale)} {_plain(g.scale_unit)}"),
+                 _cell(f"{_plain(g.pollutant)}（{_plain(g.pollutant_unit)}）"),
+                 _cell(g.treatment), _cell(g.enumerator_id), _cell(result, g.review_note),
+                 _cell(check))
+        rows.append(Row(f"g-{g.id}", cells))
+    return tuple(rows)
+
+
+def findings(records: Iterable[Finding], paged: bool) -> str:
+    """附件2 as a web table (see the module docstring), or （无） without a row."""
+    return render(Table("findings", FINDING_HEADERS, FINDING_KINDS, finding_rows(records)), paged)
+
+
+def g106(records: Iterable[G106Problem], paged: bool) -> str:
+    """附件1 as a web table (see the module docstring), or （无） without a row."""
+    return render(Table("g106", G106_HEADERS, G106_KINDS, g106_rows(records)), paged)
+
+
+def _part_html(part: Part) -> str:
+    if part.badge:
+        return f'<span class="{part.badge}">{h(part.text)}</span>'
+    if part.href:
+        return f'<a href="{h(part.href)}">{h(part.text)}</a>'
+    return f"<code>{h(part.text)}</code>" if part.code else h(part.text)
+
+
+def _row_html(row: Row) -> str:
+    anchor = f' id="{h(row.anchor)}"' if row.anchor else ""
+    cells = "\n".join("<td>" + "<br>".join(_part_html(p) for p in cell) + "</td>"
+                      for cell in row.cells)
+    return f"<tr{anchor}>\n{cells}\n</tr>"
+
+
+def _part_data(part: Part) -> object:
+    if part.badge:
+        return {"b": part.text, "c": part.badge}
+    if part.href:
+        return {"a": part.text, "h": part.href}
+    return {"k": part.text} if part.code else part.text
+
+
+def table_data(table: Table) -> list[dict[str, object]]:
+    """The rows as tables.js reads them: ``{"id": anchor, "c": cells}``, a cell a list of
+    parts, a part a string or ``{"b", "c"}`` (badge), ``{"a", "h"}`` (link), ``{"k"}`` (code)."""
+    return [{"id": r.anchor, "c": [[_part_data(p) for p in cell] for cell in r.cells]}
+            for r in table.rows]
+
+
+def _script_json(data: object) -> str:
+    """JSON safe inside <script>: no "<", ">" or "&" that could close or open markup."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def render(table: Table, paged: bool) -> str:
+    """The table as HTML: every row, or the first page and the data (``paged``)."""
+    if not table.rows:
+        return "（无）"
+    head = "\n".join(f'<th class="col-{k}">{h(x)}</th>' for x, k in zip(table.headers,
+                                                                         table.kinds, strict=True))
+    shown: Sequence[Row] = table.rows[:PAGE_ROWS] if paged else table.rows
+    body = "\n".join(_row_html(r) for r in shown)
+    attrs = f' data-search-exclude data-paged="{PAGE_ROWS}"' if paged else ""
+    data = (f'\n<script type="application/json" class="table-data">{_script_json(table_data(table))}'
+            "</script>") if paged else ""
+    return (f'<div class="detail-table detail-table--{table.kind}"{attrs} markdown="0">\n<table>\n'
+            f"<thead><tr>\n{head}\n</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>{data}\n</div>")

@@ -1,0 +1,92 @@
+"""The objects of paged detail tables → entries of the site's search index.
+
+A paged table (site_tables) holds its rows as data, which MkDocs' search plugin never sees.
+So that the site search still finds a census object by its name, form number or reason, each
+object gets one entry of its own, added to the index MkDocs wrote (``search_index.json``, and
+the offline copy ``search_index.js``): its location is the object's row anchor on the county
+page (tables.js shows the page of the table holding it), its title the object's name, its text
+what is searched for in the object's rows, one sentence per error, cells apart. Han text is cut into words the way Material's
+search plugin cuts it (jieba, words joined by U+200B), so that queries match alike.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from generator.render.site.tables import Row
+
+SEARCH_INDEX = "search/search_index.json"
+SEARCH_JS = "search/search_index.js"
+OFFLINE_PREFIX = "var __index = "  # how Material's offline plugin writes the .js copy
+
+
+# Han script (the plugin matches \p{Han}): CJK radicals, ideographs and their extensions.
+HAN = re.compile(r"[\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3038-\u303b\u3400-\u4dbf"
+                 r"\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
+
+
+def _segmenter() -> Callable[[str], str]:
+    """Han runs cut into words with U+200B between them, as Material's plugin does; the text
+    as it is where jieba is missing (the plugin then indexes it unsegmented too)."""
+    try:
+        import jieba
+    except ImportError:
+        return lambda text: text
+
+    def cut(match: re.Match[str]) -> str:
+        return "\u200b" + "\u200b".join(jieba.cut(match.group(0))) + "\u200b"
+
+    return lambda text: HAN.sub(cut, text).strip("\u200b")
+
+
+# The cells an entry keeps (see site_tables.FINDING_HEADERS / G106_HEADERS): what people
+# search for (form, indicator, reason; problem, industry, product), not dates, states or
+# ids, which would only make the index, read by every page, larger.
+SEARCHED = {"findings": (3, 4, 5, 6), "g106": (2, 3, 4)}
+
+
+def _text(row: Row, kind: str) -> str:
+    """A row as one sentence, cells apart, rows apart ("|")."""
+    cells = [" ".join(p.text for p in row.cells[i]) for i in SEARCHED[kind]]
+    return " ".join(c for c in cells if c) + " | "
+
+
+def object_docs(page: str, kind: str, rows: Iterable[Row]) -> list[dict[str, str]]:
+    """One search entry per object of a ``kind`` table on ``page`` (a built page,
+    ``x/y.html``): the rows from one anchor to the next belong to that object."""
+    docs: list[dict[str, str]] = []
+    for row in rows:
+        if row.anchor:
+            title = " ".join(p.text for p in row.cells[1])
+            docs.append({"location": f"{page}#{row.anchor}", "title": title, "text": ""})
+        if docs:
+            docs[-1]["text"] += _text(row, kind)
+    return docs
+
+
+def merge(site: Path, docs: list[dict[str, str]]) -> None:
+    """Add ``docs`` to the search index in ``site`` (both copies, where they exist); entries
+    already there at the same locations are replaced, so merging twice changes nothing."""
+    path = site / SEARCH_INDEX
+    if not path.is_file():  # a site without search (no search plugin): nothing to add to
+        return
+    from generator.publish.staging import (
+        mkdocs_logging,  # jieba's start-up notes kept off the terminal
+    )
+
+    with mkdocs_logging():
+        segment = _segmenter()
+        docs = [{**d, "title": segment(d["title"]), "text": segment(d["text"])} for d in docs]
+    index = json.loads(path.read_text(encoding="utf-8"))
+    locations = {d["location"] for d in docs}
+    index["docs"] = [d for d in index["docs"] if d.get("location") not in locations] + docs
+    # As the plugin writes it, but UTF-8 rather than \\u escapes: a third of the size, and
+    # every page of an offline site loads the .js copy (a browser reads both as UTF-8).
+    data = json.dumps(index, separators=(",", ":"), default=str, ensure_ascii=False)
+    path.write_text(data, encoding="utf-8")
+    offline = site / SEARCH_JS
+    if offline.is_file():
+        offline.write_text(OFFLINE_PREFIX + data, encoding="utf-8")
