@@ -54,7 +54,7 @@ def test_the_progress_page_lists_the_city_overdue_sorted_by_days(shipped: Prepar
     assert '<figure class="chart-figure" data-chart="progress"' in page
     assert '<figure class="chart-figure" data-chart="overdue"' in page
     right = '<td style="text-align: right;">'
-    row = "<tr><td>2019-04-28</td>" + "".join(f"{right}{n}</td>" for n in (132, 102, 30, 2))
+    row = "<tr><td>2019-04-28</td>" + "".join(f"\n{right}{n}</td>" for n in (132, 102, 30, 2))
     assert row + "</tr>" in page  # the progress chart's table: cumulative found vs fixed
 
 

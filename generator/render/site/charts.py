@@ -162,8 +162,8 @@ def table(chart: Chart) -> str:
         cells += [f"<td{right}>{num(v)}</td>" for v in values]
         if chart.total is not None:
             cells.append(f"<td{right}>{num(_total(values))}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return ("<table>\n<thead>\n<tr>" + "".join(head) + "</tr>\n</thead>\n<tbody>\n"
+        rows.append("<tr>" + "\n".join(cells) + "</tr>")  # a line a cell: search keeps them apart
+    return ("<table>\n<thead>\n<tr>" + "\n".join(head) + "</tr>\n</thead>\n<tbody>\n"
             + "\n".join(rows) + ("\n" if rows else "") + "</tbody>\n</table>")
 
 
