@@ -5,6 +5,7 @@ two pages, every page under the header of its own table, codes on one line."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -180,9 +181,24 @@ def _tokened(census: Census) -> Census:
     return replace(census, findings=findings, g106=g106)
 
 
+def _need_calibri_metrics() -> None:
+    """The column widths are in digits of Calibri, the workbooks' default font; LibreOffice
+    lays them out as Excel does only with Calibri or its metric twin Carlito installed (with a
+    fallback such as DejaVu Sans every column is a third wider). Skip visibly when neither is
+    there, fail under CI=true (.ci/run installs Carlito)."""
+    found = subprocess.run([need_tool("fc-match"), "-f", "%{family}", "Calibri"],
+                           capture_output=True, text=True, timeout=60, check=False).stdout
+    if not {"Calibri", "Carlito"} & set(found.split(",")):
+        reason = f"Calibri is drawn as {found!r}: install fonts-crosextra-carlito (.ci/run does)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
 def _pdf_text(tmp_path: Path, books: list[Path]) -> dict[str, list[str]]:
     """Each workbook's PDF as LibreOffice prints it, as the text of each page."""
     pdftotext = need_tool("pdftotext")
+    _need_calibri_metrics()
     texts = {}
     for pdf in _soffice(tmp_path, books, "pdf", tmp_path / "pdf"):
         out = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True,
