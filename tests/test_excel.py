@@ -64,6 +64,7 @@ def dump_sheet(ws: Worksheet) -> list[str]:
            f"freeze: {ws.freeze_panes}  print titles: {ws.print_title_rows}",
            f"print: {setup.orientation} paper={setup.paperSize} fitToWidth={setup.fitToWidth} "
            f"fitToHeight={setup.fitToHeight} fitToPage={props.fitToPage if props else None} "
+           f"scale={setup.scale} "
            f"centred={ws.print_options.horizontalCentered}",
            "row breaks: " + (" ".join(str(b.id) for b in ws.row_breaks.brk) or "none")]
     header_row = int(str(ws.print_title_rows).split(":")[0].lstrip("$"))

@@ -2,7 +2,7 @@
 
 Takes the typed census and its figures, gives three files laid out as the seed's tables
 (sheets described as data in render/annexes/sheets.py; this module is the one generic writer).
-The files are print-ready (A4 landscape, fit to width, header rows repeated), record text is
+The files are print-ready (A4 landscape, one page wide, header rows repeated), record text is
 always a text cell (never a formula) that reads back as itself (see ooxml_escape), text too
 long for a cell stops the build rather than being cut, and the same records give
 byte-identical files: the document properties and every zip entry carry one fixed timestamp.
@@ -279,15 +279,15 @@ def _keep_cells(ws: Worksheet, spec: SheetSpec, grid: _Grid) -> None:
 
 def _page_setup(ws: Worksheet, spec: SheetSpec) -> None:
     """A4 landscape, one page wide, the header rows on every page, centred, frozen below them.
-    A sheet of one page is fitted to it; a longer one is printed at the scale that fits its
-    width, broken into pages where render/annexes/pages.py says (kept rows stay together)."""
+    A sheet without manual breaks is fitted to the width (and to ``pages_tall`` pages down);
+    one with breaks prints at a scale instead (see _page_breaks)."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = spec.pages_tall
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    if spec.keep:
-        _page_breaks(ws, spec)
+    broken = bool(spec.keep) and _page_breaks(ws, spec)
+    if not broken:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = spec.pages_tall
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_options.horizontalCentered = True
     ws.page_margins = PageMargins(**pages.MARGINS)
     first, last = spec.header_rows
@@ -298,14 +298,22 @@ def _page_setup(ws: Worksheet, spec: SheetSpec) -> None:
     ws.oddFooter.center.size = 9
 
 
-def _page_breaks(ws: Worksheet, spec: SheetSpec) -> None:
+def _page_breaks(ws: Worksheet, spec: SheetSpec) -> bool:
     """A manual break before every page (render/annexes/pages.py), so that kept rows stay
-    together; planned at the largest scale any application will fit the width at."""
+    together; planned at the largest whole percentage at which the columns fit the width.
+    The sheet then prints at that very scale with "fit to" pages off: Excel, and WPS after
+    it, drop manual breaks while a sheet is fitted to pages (LibreOffice alone keeps them).
+    Returns whether the sheet got any break (if not, it is left to be fitted)."""
     last = max(spec.heights.keys() | {r for r, _ in spec.cells})
     body = spec.header_rows[1] + 1
-    for row in pages.row_breaks(spec.heights, spec.header_rows, body, last, spec.keep,
-                                pages.print_scale(spec.widths)):
+    scale = pages.print_scale(spec.widths)
+    breaks = pages.row_breaks(spec.heights, spec.header_rows, body, last, spec.keep, scale)
+    for row in breaks:
         ws.row_breaks.append(Break(id=row))
+    if breaks:
+        ws.page_setup.scale = scale
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
+    return bool(breaks)
 
 
 def _checks(ws: Worksheet, spec: SheetSpec) -> None:

@@ -25,12 +25,17 @@ PAPER = (841.89, 595.28)  # A4 landscape, in points (297 × 210 mm)
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6, "header": 0.3, "footer": 0.3}
 DEFAULT_ROW = 15.0  # points: a row without a height set (Excel's default row is 15 for 11 pt)
 DIGIT_PIXELS = 7  # the default font's (Calibri 11) widest digit, at 96 pixels per inch
+# LibreOffice measures the same digit unrounded (Calibri's or its metric twin Carlito's digit,
+# 1038/2048 of 11 pt) in whole twips: 111 twips, 5.55 pt, some 6% wider than Excel's 7 pixels.
+LIBREOFFICE_DIGIT = 111 / 20  # points
 # Renderers round row heights to their own units (LibreOffice to 1/100 mm, Excel to pixels)
 # and a column's width to whole pixels: a page is planned to 96% of its height and a table to
 # 98% of the paper's width, so rounding never pushes a row or a column onto another page.
 HEIGHT_SLACK = 0.96
 WIDTH_SLACK = 0.98
-MIN_SCALE, MAX_SCALE = 10, 100  # what Excel accepts for a sheet's print scale, in percent
+# Excel accepts a print scale of 10–400%; fitting to the width only ever shrinks a sheet, so
+# a sheet printed at a scale instead is not enlarged either: at most 100%.
+MIN_SCALE, MAX_SCALE = 10, 100
 
 
 @dataclass(frozen=True)
@@ -50,11 +55,13 @@ def printable() -> tuple[float, float]:
 
 
 def column_points(width: float) -> float:
-    """A column's printed width in points at 100%: Excel stores a width in digits of the
-    default font, and draws ``trunc((256·w + trunc(128/7)) / 256 · 7)`` pixels (ECMA-376
-    §18.3.1.13), 3/4 of a point each."""
+    """A column's printed width in points at 100%, the wider of two renderings of a width
+    stored in digits of the default font: Excel's (and WPS's) ``trunc((256·w + trunc(128/7))
+    / 256 · 7)`` pixels (ECMA-376 §18.3.1.13), 3/4 of a point each, and LibreOffice's
+    ``w`` digits of LIBREOFFICE_DIGIT. A sheet printed at a scale rather than fitted must fit
+    the paper in either."""
     pixels = math.trunc((256 * width + math.trunc(128 / DIGIT_PIXELS)) / 256 * DIGIT_PIXELS)
-    return pixels * 0.75
+    return max(pixels * 0.75, width * LIBREOFFICE_DIGIT)
 
 
 def print_scale(widths: Iterable[float]) -> int:
