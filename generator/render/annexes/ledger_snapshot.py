@@ -35,7 +35,7 @@ def write_snapshot(book: Any, rows: list[LedgerRow],
     for c, key in enumerate(KEYS):
         ws.write_string(0, c, T.HEADERS[key])
     for r, row in enumerate(rows, 1):
-        for c, (key, value) in enumerate(_values(row).items()):
+        for c, value in enumerate(_values(row).values()):
             if isinstance(value, int):
                 ws.write_number(r, c, value)
             elif value is not None:
