@@ -239,6 +239,9 @@ def test_round_trip_through_a_libreoffice_resave(tree: Path, tmp_path: Path) -> 
                              "--convert-to", "xlsx", "--outdir", str(out), str(edited)],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
+    resaved, exported = read_ledger(out / "edited.xlsx"), read_ledger(book)
+    assert resaved is not None and exported is not None
+    assert resaved.snapshot and resaved.snapshot == exported.snapshot  # kept through the re-save
     before = snapshot(tree)
     outcome = run(out / "edited.xlsx", tree)
     assert outcome.ok, [str(p) for p in outcome.problems]

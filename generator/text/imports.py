@@ -50,6 +50,14 @@ MESSAGES: dict[str, str] = {
     "ledger.conflict": "与 {other} 填的不一致（是同一处错误）：这一行没有导入，请只在一个工作表里改",
     "ledger.reopened": "记录 {record} 第 {n} 处错误的整改状态从“已整改”改回“{status}”，请确认",
     "ledger.city_differs": "与本县（区）工作表 {other} 所在行填的不一致：以县（区）工作表为准，这一行没有导入",
+    "ledger.edit_conflict": (
+        "台账导出后，记录 {record} 第 {n} 处错误的“{header}”在记录里已从“{exported}”改为“{now}”，"
+        "台账里又填了“{value}”：两处都改了，这一行没有导入，请核对后在最新的整改台账上重填"),
+    "ledger.no_snapshot": (
+        "整改台账里没有导出时的值（隐藏的“{sheet}”工作表不在了，或不是本系统导出的）："
+        "只能按记录现在的内容比对，导出后在记录里改过的整改情况会被台账里的旧值覆盖，请用 --dry-run 核对"),
+    "ledger.snapshot_rows": (
+        "{n} 行在导出时的值（隐藏的“{sheet}”工作表）里找不到：这些行按记录现在的内容比对"),
     "ledger.changed": "{file} 在导入过程中被改动了，没有写入：请重新导入",
     "ledger.column_missing": "整改台账的表头里找不到“{header}”列：请用本系统导出的整改台账，不要改动表头",
     # notes of a ledger import

@@ -25,6 +25,7 @@ from generator.records.domain import RECTIFICATION
 from generator.records.model import Census
 from generator.render.annexes.layout import sheet_name
 from generator.render.annexes.ledger_rows import COLUMNS, LedgerRow, ledger_sheets
+from generator.render.annexes.ledger_snapshot import write_snapshot
 from generator.text import ledger as T
 
 HEADER_ROW = 3  # 0-based: title, 数据截至, hint, then the header
@@ -176,13 +177,15 @@ def write_ledger(census: Census, out_dir: Path, as_of: date, stamp: datetime) ->
     try:
         formats = _Formats(book)
         shown = as_of.isoformat()
-        taken = {T.LIST_SHEET}
-        for name, rows in ledger_sheets(census, as_of):  # names as the annexes make them
+        taken = {T.LIST_SHEET, T.SNAPSHOT_SHEET}
+        sheets = ledger_sheets(census, as_of)
+        for name, rows in sheets:  # names as the annexes make them
             _sheet(book, formats, sheet_name(utf16_cut(name), taken), name, rows, shown)
         lists = book.add_worksheet(T.LIST_SHEET)
         for r, status in enumerate(reversed(RECTIFICATION)):  # from open to done
             lists.write_string(r, 0, status)
         lists.hide()
+        write_snapshot(book, sheets[0][1], write_text)  # 全市: every error once
     finally:
         book.close()  # also on failure: XlsxWriter's temporary files are released
     os.replace(partial, path)

@@ -77,6 +77,17 @@ def _date(value: Any) -> str | None:
     return date(*(int(g) for g in match.groups())).isoformat()
 
 
+def _editable(value: Any, key: str) -> str | None:
+    """An editable cell (or its exported value) as record text; ValueError for a date that
+    does not read, TypeError for a cell of the wrong type."""
+    if key in ("due", "date"):
+        return _date(value)
+    text = _text(value, key)
+    if key == "status" and text is not None:
+        text = "".join(unicodedata.normalize("NFKC", text).split())
+    return text
+
+
 def _number(value: Any) -> int:
     text = "".join(unicodedata.normalize("NFKC", str(value)).split()) if value is not None else ""
     number = float(text) if re.fullmatch(r"[0-9]+(\.0+)?", text) else 0
@@ -96,6 +107,7 @@ class _Rows:
     def __init__(self, ledger: Ledger, findings: dict[str, Source], days: int) -> None:
         self.ledger, self.findings, self.days = ledger, findings, days
         self.out = Compared()
+        self.unsnapped = 0  # rows whose error the snapshot does not have
 
     def fail(self, sheet: Sheet, row: Row, key: str, code: str, **fields: object) -> None:
         column = sheet.columns.get(key)
@@ -134,12 +146,7 @@ class _Rows:
         """(ok, value) of an editable cell as record text."""
         value = row.values.get(key)
         try:
-            if key in ("due", "date"):
-                return True, _date(value)
-            text = _text(value, key)
-            if key == "status" and text is not None:
-                text = "".join(unicodedata.normalize("NFKC", text).split())
-            return True, text
+            return True, _editable(value, key)
         except ValueError:
             self.fail(sheet, row, key, "ledger.bad_date", value=value)
         except TypeError as exc:
@@ -147,25 +154,60 @@ class _Rows:
                       hint="")
         return False, None
 
+    def exported(self, record: str, index: int) -> dict[str, str | None] | None:
+        """The error's editable values as exported, normalised like its cells (a value that
+        does not read is left out: that cell is compared with the record); None without."""
+        if self.ledger.snapshot is None:
+            return None
+        raw = self.ledger.snapshot.get((record, index + 1))
+        if raw is None:
+            self.unsnapped += 1
+            return None
+        out: dict[str, str | None] = {}
+        for key, value in raw.items():
+            try:
+                out[key] = _editable(value, key)
+            except (ValueError, TypeError):
+                continue
+        return out
+
+    def edited(self, sheet: Sheet, row: Row, key: str, value: str | None,
+               was: dict[str, str | None] | None, now: str | None) -> bool | None:
+        """Whether the cell's value is to be written: False when it is as exported (the
+        record keeps what it says now), None (refused) when the record changed too."""
+        if was is None or key not in was:
+            return True  # no snapshot: compared with the record, as before
+        if value == was[key]:
+            return False
+        if now not in (was[key], value):
+            self.fail(sheet, row, key, "ledger.edit_conflict", record=row.values.get("record"),
+                      n=row.values.get("error_no"), header=T.HEADERS[key],
+                      exported=was[key] or "", now=now or "", value=value or "")
+            return None
+        return True
+
     def new_node(self, sheet: Sheet, row: Row, source: Source, index: int
                  ) -> dict[str, str] | None:
         old: dict[str, str] = dict(source.data["errors"][index]["rectification"])
         new = dict(old)
-        ok = True
+        default = (date.fromisoformat(source.data["reviewed_on"])
+                   + timedelta(days=self.days)).isoformat()
+        was, ok = self.exported(source.id, index), True
         for key in EDITABLE:
             if key not in sheet.columns:
                 continue  # a column taken out of the sheet changes nothing
             good, value = self.cell(sheet, row, key)
-            ok = ok and good
             if key == "status" and good and value is None:
                 self.fail(sheet, row, key, "ledger.blank", header=T.HEADERS[key])
-                ok = False
-            elif value is None:
+                good = False
+            now = old.get(key, default if key == "due" else None)  # due: as the ledger shows it
+            write = self.edited(sheet, row, key, value, was, now) if good else None
+            ok = ok and write is not None
+            if write and value is None:
                 new.pop(key, None)
-            else:
+            elif write and value is not None:
                 new[key] = value
-        default = date.fromisoformat(source.data["reviewed_on"]) + timedelta(days=self.days)
-        if "due" not in old and new.get("due") == default.isoformat():
+        if "due" not in old and new.get("due") == default:
             new.pop("due")  # the default the ledger showed in grey: not a deadline set
         return new if ok else None
 
@@ -238,4 +280,17 @@ def compare(ledger: Ledger, findings: dict[str, Source], days: int,
                 later.append((sheet, row))
     for sheet, row in later:
         rows.add(sheet, row, own, False)
+    _snapshot_notes(ledger, rows)
     return rows.out
+
+
+def _snapshot_notes(ledger: Ledger, rows: _Rows) -> None:
+    """One warning when the ledger has no snapshot, or when rows are missing from it."""
+    if ledger.snapshot is None:
+        code, n = "ledger.no_snapshot", 0
+    elif rows.unsnapped:
+        code, n = "ledger.snapshot_rows", rows.unsnapped
+    else:
+        return
+    rows.out.problems.append(replace(problem(ledger.file, code, sheet=T.SNAPSHOT_SHEET, n=n),
+                                     severity="warning"))

@@ -25,6 +25,7 @@ from generator.records.load import display_path
 from generator.render.annexes.ledger_rows import COLUMNS
 from generator.text import ledger as T
 from generator.tools.importer.read import MAX_BLANK_RUN, norm, problem
+from generator.tools.ledger.snapshot import Snapshot, read_snapshot
 
 HEADER_SEARCH = 30  # rows of title area the header may sit below
 MAX_ROWS = 200_000  # per sheet: a city's errors with room to spare
@@ -60,6 +61,8 @@ class Ledger:
     file: str
     sheets: list[Sheet]
     problems: list[RecordError] = field(default_factory=list)
+    # the editable values as exported (tools/ledger/snapshot.py); None: no snapshot sheet
+    snapshot: Snapshot | None = None
 
 
 def _header(values: tuple[Any, ...]) -> dict[str, int] | None:
@@ -137,7 +140,10 @@ def read_ledger(path: Path) -> Ledger | None:
     out = Ledger(file, [])
     try:
         for ws in wb.worksheets:
-            _sheet(ws, file, decode, out)
+            if ws.title == T.SNAPSHOT_SHEET:
+                out.snapshot = read_snapshot(ws, decode)
+            else:
+                _sheet(ws, file, decode, out)
     finally:
         wb.close()
     return out if out.sheets else None
