@@ -11,6 +11,7 @@ search plugin cuts it (jieba, words joined by U+200B), so that queries match ali
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -28,18 +29,23 @@ HAN = re.compile(r"[\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3038-\u303b\u3400-\u
                  r"\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 
 
+@functools.lru_cache(maxsize=1 << 18)
+def _words(run: str) -> str:
+    """A Han run cut into words, U+200B around and between them. Memoised (a pure function of
+    the run): the same runs come back in every entry and, in serve, in every rebuild."""
+    import jieba
+
+    return "\u200b" + "\u200b".join(jieba.cut(run)) + "\u200b"
+
+
 def _segmenter() -> Callable[[str], str]:
     """Han runs cut into words with U+200B between them, as Material's plugin does; the text
     as it is where jieba is missing (the plugin then indexes it unsegmented too)."""
     try:
-        import jieba
+        import jieba  # noqa: F401  (only whether it is there)
     except ImportError:
         return lambda text: text
-
-    def cut(match: re.Match[str]) -> str:
-        return "\u200b" + "\u200b".join(jieba.cut(match.group(0))) + "\u200b"
-
-    return lambda text: HAN.sub(cut, text).strip("\u200b")
+    return lambda text: HAN.sub(lambda m: _words(m.group(0)), text).strip("\u200b")
 
 
 # The cells an entry keeps (see site_tables.FINDING_HEADERS / G106_HEADERS): what people
