@@ -19,6 +19,7 @@ so that the search index and copied text keep cell boundaries ("工业源 G101-1
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -83,15 +84,22 @@ def _cell(*parts: Part | str | None) -> Cell:
 
 def finding_rows(records: Iterable[Finding]) -> tuple[Row, ...]:
     """附件2: one row per error, the object repeated so that rows sort and filter alone."""
+    return tuple(row for number, f in enumerate(records, start=1)
+                 for row in _object_rows(number, f))
+
+
+# serve renders every county page on every save; a finding's rows, their HTML and their data
+# depend on the finding and its number alone, so the unchanged ones are made once (bounded).
+@functools.lru_cache(maxsize=1 << 16)
+def _object_rows(number: int, f: Finding) -> tuple[Row, ...]:
     rows = []
-    for number, f in enumerate(records, start=1):
-        for i, e in enumerate(f.errors):
-            status = Part(_plain(e.status), badge=STATUS_CLASS.get(e.status, "status"))
-            cells = (_cell(str(number)), _cell(f.object_name), _cell(f.source_type),
-                     _cell(e.form), _cell(e.indicator_code), _cell(e.indicator_name),
-                     _cell(e.reason), _cell(status, e.date, e.note), _cell(f.reviewed_on),
-                     _cell(f.remark), (Part(_plain(f.id), code=True),))
-            rows.append(Row("" if i else f"f-{f.id}", cells))
+    for i, e in enumerate(f.errors):
+        status = Part(_plain(e.status), badge=STATUS_CLASS.get(e.status, "status"))
+        cells = (_cell(str(number)), _cell(f.object_name), _cell(f.source_type),
+                 _cell(e.form), _cell(e.indicator_code), _cell(e.indicator_name),
+                 _cell(e.reason), _cell(status, e.date, e.note), _cell(f.reviewed_on),
+                 _cell(f.remark), (Part(_plain(f.id), code=True),))
+        rows.append(Row("" if i else f"f-{f.id}", cells))
     return tuple(rows)
 
 
@@ -133,6 +141,7 @@ def _part_html(part: Part) -> str:
     return f"<code>{h(part.text)}</code>" if part.code else h(part.text)
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def _row_html(row: Row) -> str:
     anchor = f' id="{h(row.anchor)}"' if row.anchor else ""
     cells = "\n".join("<td>" + "<br>".join(_part_html(p) for p in cell) + "</td>"
@@ -151,13 +160,22 @@ def _part_data(part: Part) -> object:
 def table_data(table: Table) -> list[dict[str, object]]:
     """The rows as tables.js reads them: ``{"id": anchor, "c": cells}``, a cell a list of
     parts, a part a string or ``{"b", "c"}`` (badge), ``{"a", "h"}`` (link), ``{"k"}`` (code)."""
-    return [{"id": r.anchor, "c": [[_part_data(p) for p in cell] for cell in r.cells]}
-            for r in table.rows]
+    return [_row_data(r) for r in table.rows]
 
 
-def _script_json(data: object) -> str:
-    """JSON safe inside <script>: no "<", ">" or "&" that could close or open markup."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+def _row_data(row: Row) -> dict[str, object]:
+    return {"id": row.anchor, "c": [[_part_data(p) for p in cell] for cell in row.cells]}
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _row_json(row: Row) -> str:
+    return json.dumps(_row_data(row), ensure_ascii=False, separators=(",", ":"))
+
+
+def _script_json(rows: Sequence[Row]) -> str:
+    """The rows' data as JSON (what json.dumps gives for table_data, built a row at a time)
+    safe inside <script>: no "<", ">" or "&" that could close or open markup."""
+    text = "[" + ",".join(_row_json(r) for r in rows) + "]"
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -170,7 +188,7 @@ def render(table: Table, paged: bool) -> str:
     shown: Sequence[Row] = table.rows[:PAGE_ROWS] if paged else table.rows
     body = "\n".join(_row_html(r) for r in shown)
     attrs = f' data-search-exclude data-paged="{PAGE_ROWS}"' if paged else ""
-    data = (f'\n<script type="application/json" class="table-data">{_script_json(table_data(table))}'
+    data = (f'\n<script type="application/json" class="table-data">{_script_json(table.rows)}'
             "</script>") if paged else ""
     return (f'<div class="detail-table detail-table--{table.kind}"{attrs} markdown="0">\n<table>\n'
             f"<thead><tr>\n{head}\n</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>{data}\n</div>")
