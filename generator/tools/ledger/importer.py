@@ -5,9 +5,10 @@ Takes the ledger (generator/tools/ledger/read.py) and :class:`LedgerOptions`; gi
 (counted), every problem at its cell (``sheet!J12（整改期限）``) or in the tree, and the files
 written. Each changed error gets a minimal text edit of its rectification node
 (generator/tools/ledger/edit.py); the whole tree is validated with the new texts laid over it in
-memory before anything is written, and a validator problem in an edited node is shown at
-the cell it came from. Nothing is written while any row has an error, unless ``force`` (then
-the good rows); ``dry_run`` writes nothing and the caller prints :meth:`LedgerOutcome.diff`.
+memory before anything is written (the tree is read once: only the new texts are parsed
+again, generator/tools/ledger/relay.py), and a validator problem in an edited node is shown
+at the cell it came from. Nothing is written while any row has an error, unless ``force``
+(then the good rows); ``dry_run`` writes nothing and the caller prints :meth:`LedgerOutcome.diff`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from generator.text import render
 from generator.tools.ledger.compare import Change, compare
 from generator.tools.ledger.edit import edit_rectification
 from generator.tools.ledger.read import Ledger
+from generator.tools.ledger.relay import relay
 
 Place = tuple[str, ...]
 
@@ -117,14 +119,28 @@ def _relocate(p: RecordError, item: Planned, ledger: Ledger, bad: set[tuple[str,
                    field=change.sheet.cell(key, change.row), message=message)
 
 
-def _check(planned: list[Planned], ledger: Ledger, records: Path, bad: set[tuple[str, int]]
-           ) -> list[RecordError]:
+def _validated(loaded: Loaded, planned: list[Planned], records: Path) -> list[RecordError]:
+    """Every problem of the tree with the planned texts laid over it: the tree as loaded
+    with only the planned files parsed again (relay.py), or a fresh load when that cannot
+    say the same (a planned file the load did not read as a record)."""
     from generator.pipeline import check
+    from generator.records.load import collector_paused
+    from generator.records.schemas import load_schemas
+    from generator.records.validate import validate
 
     extra = {item.place: item.new.encode("utf-8") for item in planned}
+    relaid = relay(loaded, extra)
+    if relaid is None:
+        return check(records, extra=extra).problems
+    with collector_paused():  # as pipeline.check: the records are plain, acyclic data
+        return validate(relaid, load_schemas())
+
+
+def _check(planned: list[Planned], ledger: Ledger, loaded: Loaded, records: Path,
+           bad: set[tuple[str, int]]) -> list[RecordError]:
     by_file = {display_path(item.path): item for item in planned}
     out = []
-    for p in check(records, extra=extra).problems:
+    for p in _validated(loaded, planned, records):
         if p.file in by_file:
             out.append(_relocate(p, by_file[p.file], ledger, bad))
         elif p.severity == "error":  # the tree's own errors block too
@@ -167,7 +183,8 @@ def import_ledger(ledger: Ledger, options: LedgerOptions) -> LedgerOutcome:
     changes = list(compared.changes.values())
     out.planned = _plan(changes, loaded, options.records)
     if out.planned:
-        out.problems += _check(out.planned, ledger, options.records, compared.bad_rows)
+        out.problems += _check(out.planned, ledger, loaded, options.records,
+                               compared.bad_rows)
     out.problems = sort_problems(out.problems)
     if options.dry_run or not (out.ok or options.force):
         return out
