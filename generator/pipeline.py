@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -120,8 +120,9 @@ def publish(settings: Settings, census: Census, figures: Figures, schemas: Schem
     from generator.publish.staging import staging
 
     with staging(settings) as stage:
-        files = _render_downloads(settings, census, figures, stage)  # render: annexes, report
-        _render_site(settings, census, figures, schemas, stage, files)  # render: site
+        when = stamp(settings, census.city.period_end)  # one date for every output
+        files = _render_downloads(settings, census, figures, stage, when)  # annexes, report
+        _render_site(settings, census, figures, schemas, stage, files, when)  # render: site
         if settings.public:  # the last line: no confidential value in any file, or no swap
             from generator.publish import leakscan
             leakscan.refuse_leaks(stage.folder / "site", census, schemas,
@@ -131,7 +132,7 @@ def publish(settings: Settings, census: Census, figures: Figures, schemas: Schem
 
 
 def _render_downloads(settings: Settings, census: Census, figures: Figures,
-                      stage: Stage) -> list[Path]:
+                      stage: Stage, when: datetime) -> list[Path]:
     """The annex workbooks and the report (.docx) into ``stage/dist`` (internal profile)."""
     from generator.publish.staging import write_mark
     from generator.render.annexes import excel, ledger
@@ -142,7 +143,6 @@ def _render_downloads(settings: Settings, census: Census, figures: Figures,
         return []
     out = stage.folder / "dist"
     out.mkdir()
-    when = stamp(settings, census.city.period_end)
     as_of = figures.rectification.as_of  # decided once, when the records were typed
     files = excel.write_annexes(census, figures, out, when=when, as_of=as_of)
     templates = excel_templates.write_templates(out, census.city.issuer,
@@ -155,7 +155,7 @@ def _render_downloads(settings: Settings, census: Census, figures: Figures,
 
 
 def _render_site(settings: Settings, census: Census, figures: Figures, schemas: Schemas,
-                 stage: Stage, files: list[Path]) -> None:
+                 stage: Stage, files: list[Path], when: datetime) -> None:
     """The site's pages into ``stage/docs``, built by MkDocs into ``stage/site``, the large
     tables spliced in, the folder marked."""
     from generator.publish.staging import run_mkdocs, write_mark
@@ -167,7 +167,7 @@ def _render_site(settings: Settings, census: Census, figures: Figures, schemas: 
     deferred = site_pages.write_pages(census, figures, schemas, docs, files, report_md,
                                       public=settings.public, templates=paths.templates,
                                       benchmarks=paths.benchmarks)
-    run_mkdocs(docs, site, site_pages.nav(census), stamp(settings, census.city.period_end),
+    run_mkdocs(docs, site, site_pages.nav(census), when,
                paths.mkdocs_yml, footer=footer(figures))
     site_pages.splice(site, deferred)
     write_mark(site, "site", settings.profile)
