@@ -41,13 +41,19 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(EXIT_USAGE)
 
 
+# The subcommands, listed when the package is imported: the folder must be readable then
+# anyway, and a run that has since lost the right to list it (a process that dropped its
+# privileges, a checkout under a private folder) still knows its commands.
+COMMANDS = tuple(sorted(info.name for info in pkgutil.iter_modules(commands.__path__)))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m generator",
                      description=render("cli.description"))
     parser.add_argument("--version", action="version", version=__version__)
     sub = parser.add_subparsers(dest="command", metavar=render("cli.metavar"), parser_class=_Parser)
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        importlib.import_module(f"generator.cli.commands.{info.name}").register(sub)
+    for name in COMMANDS:
+        importlib.import_module(f"generator.cli.commands.{name}").register(sub)
     return parser
 
 
