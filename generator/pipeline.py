@@ -93,7 +93,8 @@ def typed(checked: Checked, as_of: AsOf | None = None) -> Prepared:
 
 @dataclass
 class Built:
-    """A build: the records as checked, and the outputs when there was no error."""
+    """A build: the records as checked, and the outputs when there was no error (the checked
+    records' sources are then let go: ``prepared.checked.loaded.sources`` is empty)."""
 
     prepared: Prepared
     outputs: Outputs | None
@@ -111,6 +112,9 @@ def build(settings: Settings, checked_hook: Callable[[Checked], None] | None = N
         checked_hook(prepared.checked)
     if prepared.census is None or prepared.figures is None:
         return Built(prepared, None)
+    # The records as read are typed into the census and reported: their text and data (half
+    # the memory of a 10× build) are let go before the outputs, the largest part, are made.
+    prepared.checked.loaded.sources.clear()
     return Built(prepared, publish(settings, prepared.census, prepared.figures,
                                    prepared.checked.schemas))
 

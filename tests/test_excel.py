@@ -21,7 +21,7 @@ from openpyxl.cell._writer import lxml_write_cell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.pipeline import prepare
-from generator.render.annexes import excel
+from generator.render.annexes import excel, sheetxml
 from generator.render.annexes import sheets as excel_sheets
 from generator.render.annexes.layout import FILES, Cell, SheetSpec
 
@@ -174,7 +174,7 @@ def test_text_xml_cannot_carry_becomes_a_replacement_character(tmp_path: Path) -
 
 
 def _tricky_sheet() -> SheetSpec:
-    """A sheet with what the hand-written cell XML (excel._sheet_data) must get right."""
+    """A sheet with what the hand-written cell XML (sheetxml.write_cells) must get right."""
     spec = SheetSpec("难", (14, 12, 8))
     spec.put(1, 1, Cell("附件2", "label"))
     spec.merge(2, 1, 2, 3, Cell("标题", "title", centre=True))
@@ -266,7 +266,7 @@ def test_string_cells_are_the_xml_openpyxl_writes(text: str) -> None:
     out = io.BytesIO()
     with xmlfile(out) as xf:
         lxml_write_cell(xf, ws, cell)
-    content, _ = excel._text(text)
+    content, _ = sheetxml._text(text)
     assert ('<c r="A1" t="inlineStr">' + content).encode("ascii", "xmlcharrefreplace") == \
         out.getvalue()
 

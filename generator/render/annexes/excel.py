@@ -18,24 +18,21 @@ from __future__ import annotations
 
 import io
 import os
-import re
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
-from copy import copy
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import IO
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.styles.cell_style import StyleArray
-from openpyxl.styles.numbers import BUILTIN_FORMATS_REVERSE
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -48,233 +45,33 @@ from generator.records.model import Census
 from generator.render.annexes import layout as L
 from generator.render.annexes import pages as pages
 from generator.render.annexes import sheets as excel_sheets
+from generator.render.annexes import sheetxml as X
 from generator.render.annexes.layout import ChartSpec, SheetSpec
+from generator.render.annexes.styles import Styles
+from generator.text import fonts
 
-# 方正小标宋 is not on users' machines; 宋体 and 黑体 are on every Chinese Windows/WPS install.
-# charset 134 (GB2312) makes Excel pick the East Asian face rather than substitute one.
-FONTS = {
-    "label": Font(name="黑体", size=12, charset=134),
-    "title": Font(name="宋体", size=16, bold=True, charset=134),
-    "region": Font(name="宋体", size=12, charset=134),
-    "header": Font(name="黑体", size=11, charset=134),
-    "body": Font(name="宋体", size=11, charset=134),
-    "note": Font(name="宋体", size=10, charset=134),
-}
-FONTS["date"] = FONTS["region"]  # 数据截至, beside 指导区域 in the same row
-THIN = Side(style="thin", color="000000")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-ILLEGAL = L.ILLEGAL  # shown as U+FFFD in cells, sheet names and properties
-# What Excel, WPS and LibreOffice take for the start of a formula when a cell is edited; an
-# East Asian input method may type the full-width signs, which Excel also reads as formulas.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-MAX_TEXT = 32767  # characters in a cell: Excel's limit; longer text would be cut or refused
-# OOXML (ECMA-376, ST_Xstring) writes a character XML cannot hold as _xHHHH_, and Excel and
-# LibreOffice decode that in every cell and comment they read: a literal "_x000a_" in a record
-# came back as a line break, "_x005F_" as "_". Its underscore is written as _x005F_ instead.
-_XSTRING = re.compile(r"_(?=[xX][0-9A-Fa-f]{4}_)")
 MIN_ZIP_TIME = datetime(1980, 1, 1)
+COPY_PIECE = 1 << 20  # bytes of a sheet's cells copied into the package at a time
+# What the tests and the fill-in templates use, whose home is now sheetxml
+ILLEGAL, MAX_TEXT, TooLong, ooxml_escape = X.ILLEGAL, X.MAX_TEXT, X.TooLong, X.ooxml_escape
 
 
-def _alignment(role: str, centre: bool) -> Alignment:
-    horizontal = "center" if centre or role == "header" else "right" if role == "date" else "left"
-    return Alignment(horizontal=horizontal, vertical="center", wrap_text=role != "label")
-
-
-Look = tuple[str, bool, bool]  # a cell's role, centred, text-formatted
-Format = tuple[Look | None, bool, bool]  # its look (None: border only), quotePrefix, bordered
-
-
-class _Styles:
-    """The style ids of a workbook's cells, registered as openpyxl registers them when it sets
-    a cell's style and writes the cell: a look's font and alignment when the look first
-    appears (in row, then column order, sheet after sheet), a cell format (an xf, the
-    ``s="…"`` of a cell) when the first cell using it is written. So styles.xml and every
-    ``s="…"`` are what they would be had each cell been an openpyxl cell."""
-
-    def __init__(self, wb: Workbook) -> None:
-        self.wb = wb
-        self.looks: dict[Look, StyleArray] = {}
-        self.ids: dict[Format, int] = {}
-
-    def look(self, cell: L.Cell) -> Look:
-        key = (cell.role, cell.centre, cell.text)
-        if key not in self.looks:
-            style = StyleArray()
-            style.fontId = self.wb._fonts.add(FONTS[cell.role])
-            style.alignmentId = self.wb._alignments.add(_alignment(cell.role, cell.centre))
-            if cell.text:
-                style.numFmtId = BUILTIN_FORMATS_REVERSE["@"]
-            self.looks[key] = style
-        return key
-
-    def id(self, form: Format) -> int:
-        if form not in self.ids:
-            look, quote, bordered = form
-            style = StyleArray() if look is None else copy(self.looks[look])
-            if quote:
-                style.quotePrefix = True  # editing the cell in Excel/WPS keeps it text too
-            if bordered:
-                style.borderId = self.wb._borders.add(BORDER)
-            self.ids[form] = self.wb._cell_styles.add(style)
-        return self.ids[form]
-
-
-def ooxml_escape(text: str) -> str:
-    """Text that reads back as itself where OOXML decodes ``_xHHHH_``: every underscore that
-    starts such a sequence written as ``_x005F_`` (overlaps too: ``_x0041_x0042_``)."""
-    return _XSTRING.sub("_x005F_", text)
-
-
-class TooLong(Exception):
-    """Cells whose text exceeds MAX_TEXT: (sheet, cell, length) each, all of a run at once."""
-
-    def __init__(self, cells: list[tuple[str, str, int]]) -> None:
-        super().__init__(cells)
-        self.cells = cells
-
-
-def _escape(text: str) -> str:
-    """Text content as lxml escapes it (non-ASCII becomes &#…; when the sheet is encoded)."""
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("\r", "&#13;"))
-
-
-def _text(value: str) -> tuple[str, bool]:
-    """A string cell's content after its ``t="inlineStr">``, and whether it needs quotePrefix.
-    Record text is data: a string stays a string cell whatever it begins with, and reads back
-    as itself. Text over MAX_TEXT raises TooLong (with no place: the caller knows it)."""
-    value = ILLEGAL.sub("\ufffd", value)
-    quote = value.startswith(FORMULA_START)
-    if len(value) > MAX_TEXT:
-        raise TooLong([("", "", len(value))])
-    value = ooxml_escape(value)
-    if not value:
-        return "</c>", quote
-    space = ' xml:space="preserve"' if value != value.strip() else ""
-    return f"<is><t{space}>{_escape(value)}</t></is></c>", quote
-
-
-def _row_attributes(ws: Worksheet, height: float | None) -> str:
-    """What openpyxl writes after ``<row r="…"`` for a row of that height (or none)."""
-    return "".join(f' {k}="{v}"' for k, v in RowDimension(ws, ht=height))
-
-
-@dataclass
-class _Grid:
-    """Where a sheet spec puts something: what openpyxl's cells would have been."""
-
-    covered: set[tuple[int, int]]  # merged cells but the top-left one: empty
-    bordered: set[tuple[int, int]]  # cells of a table
-    rows: set[int]  # the rows of all the cells openpyxl would have had, written or not
-    columns: range  # and from their first column to their last
-
-    @classmethod
-    def of(cls, spec: SheetSpec) -> _Grid:
-        ranges = spec.merges + spec.tables
-        covered: set[tuple[int, int]] = set()
-        for r1, c1, r2, c2 in spec.merges:
-            covered.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
-        covered -= {(r1, c1) for r1, c1, _, _ in spec.merges}
-        rows = {r for r, _ in spec.cells}
-        for r1, _, r2, _ in ranges:
-            rows.update(range(r1, r2 + 1))
-        columns = {c for _, c in spec.cells} | {c for _, c1, _, c2 in ranges for c in (c1, c2)}
-        return cls(covered=covered,
-                   bordered={(r, c) for r1, c1, r2, c2 in spec.tables
-                             for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)},
-                   rows=rows, columns=range(min(columns, default=1), max(columns, default=0) + 1))
-
-
-def _cell_tail(cell: L.Cell, bordered: bool, styles: _Styles,
-               texts: dict[str, tuple[str, bool]]) -> str:
-    """A cell's XML after its ``<c r="…"``."""
-    value, quote = cell.value, False
-    if isinstance(value, str):
-        if value not in texts:
-            texts[value] = _text(value)
-        content, quote = texts[value]
-        kind = "inlineStr"
-    elif value is None:
-        kind, content = "n", "</c>"
-    elif isinstance(value, int):  # bool is an int too, and openpyxl writes it so
-        kind = "b" if isinstance(value, bool) else "n"
-        content = f"<v>{value:.16g}</v></c>"
-    else:
-        raise TypeError(f"a cell value must be str, int or None, not {value!r}")
-    return f' s="{styles.id((styles.look(cell), quote, bordered))}" t="{kind}">{content}'
-
-
-def _sheet_data(ws: Worksheet, spec: SheetSpec, grid: _Grid, styles: _Styles) -> str:
-    """The worksheet's <sheetData>, as openpyxl writes it for the cells it would have had: the
-    spec's cells; the covered cells of a merged range, empty (bordered inside a table, left
-    out elsewhere, as openpyxl leaves out a cell without value or style); every cell of a
-    table bordered; a row element for every row any of these is in or with a height."""
-    letters = {c: get_column_letter(c) for c in grid.columns}
-    heights: dict[float | None, str] = {}
-    texts: dict[str, tuple[str, bool]] = {}
-    # by the cell object and whether it is bordered: a table shares one Cell among the places
-    # showing the same value (spec.cells keeps them all alive, so their ids stay theirs)
-    tails: dict[tuple[int, bool], str] = {}
-    empty = ""  # a bordered cell with nothing in it; its style id is taken when first written
-    out = ["<sheetData>"]
-    too_long: list[tuple[str, str, int]] = []
-    for row in sorted(grid.rows | spec.heights.keys()):
-        height = spec.heights.get(row)
-        if height not in heights:
-            heights[height] = _row_attributes(ws, height)
-        out.append(f'<row r="{row}"{heights[height]}>')
-        for column in grid.columns:
-            at = (row, column)
-            cell = spec.cells.get(at)
-            if cell is None or at in grid.covered:
-                if cell is not None:
-                    styles.look(cell)  # a covered cell's look is registered all the same
-                if at in grid.bordered:
-                    empty = empty or f' s="{styles.id((None, False, True))}" t="n"></c>'
-                    out.append(f'<c r="{letters[column]}{row}"{empty}')
-                continue
-            key = (id(cell), at in grid.bordered)
-            if key not in tails:
-                try:
-                    tails[key] = _cell_tail(cell, key[1], styles, texts)
-                except TooLong as long:
-                    too_long.append((spec.name, f"{letters[column]}{row}", long.cells[0][2]))
-                    continue
-            out.append(f'<c r="{letters[column]}{row}"{tails[key]}')
-        out.append("</row>")
-    if too_long:
-        raise TooLong(too_long)
-    out.append("</sheetData>")
-    return "".join(out)
-
-
-def _merge_cells(spec: SheetSpec) -> str:
-    """<mergeCells> as openpyxl writes it from ``ws.merged_cells``: its ranges in the order of
-    the set that holds them. A CellRange hashes as the tuple (min_row, min_col, max_row,
-    max_col), which a set of those tuples, filled in the same order, iterates in alike."""
-    if not spec.merges:
-        return ""
-    refs = []
-    for r1, c1, r2, c2 in set(spec.merges):
-        first = f"{get_column_letter(c1)}{r1}"
-        refs.append(first if (r1, c1) == (r2, c2) else f"{first}:{get_column_letter(c2)}{r2}")
-    return (f'<mergeCells count="{len(refs)}">'
-            + "".join(f'<mergeCell ref="{ref}"/>' for ref in refs) + "</mergeCells>")
-
-
-def _keep_cells(ws: Worksheet, spec: SheetSpec, grid: _Grid) -> None:
+def _keep_cells(ws: Worksheet, spec: SheetSpec) -> None:
     """The few openpyxl cells a worksheet still needs: those with a comment (openpyxl writes
     comments and their drawing from the cells) and two opposite corners of all the others,
     from which openpyxl works out <dimension ref="…">. They have no value and no style, so
-    openpyxl writes nothing for them into the <sheetData> that _sheet_data replaces."""
+    openpyxl writes nothing for them into the <sheetData> that sheetxml writes instead."""
+    noted = {at for at, cell in spec.cells.items() if cell.comment}
+    lost = X.covered_cells(spec, noted)  # a covered cell loses its comment
     for at, cell in spec.cells.items():
-        if cell.comment and at not in grid.covered:  # a covered cell loses its comment
-            note = Comment(ooxml_escape(cell.comment), "市普查办技术组")
+        if cell.comment and at not in lost:
+            note = Comment(X.ooxml_escape(cell.comment), "市普查办技术组")
             note.width, note.height = 260, 90
             ws.cell(row=at[0], column=at[1]).comment = note
-    if grid.rows:
-        ws.cell(row=min(grid.rows), column=grid.columns.start)
-        ws.cell(row=max(grid.rows), column=grid.columns.stop - 1)
+    rows, columns = X.grid_rows(spec), X.grid_columns(spec)
+    if rows:
+        ws.cell(row=min(rows), column=columns.start)
+        ws.cell(row=max(rows), column=columns.stop - 1)
 
 
 def _page_setup(ws: Worksheet, spec: SheetSpec) -> None:
@@ -294,7 +91,7 @@ def _page_setup(ws: Worksheet, spec: SheetSpec) -> None:
     ws.print_title_rows = f"{first}:{last}"
     ws.freeze_panes = f"A{last + 1}"
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.oddFooter.center.font = "宋体"
+    ws.oddFooter.center.font = fonts.SONG
     ws.oddFooter.center.size = 9
 
 
@@ -349,23 +146,21 @@ def _chart(ws: Worksheet, chart: ChartSpec) -> None:
     ws.add_chart(bar, chart.anchor)
 
 
-def write_sheet(ws: Worksheet, spec: SheetSpec, styles: _Styles) -> bytes:
+def write_sheet(ws: Worksheet, spec: SheetSpec, styles: Styles, sink: IO[bytes]) -> None:
     """The one generic writer: any SheetSpec onto an empty worksheet of the workbook whose
-    styles ``styles`` registers. Returns the worksheet's <sheetData> and <mergeCells>, which
-    save() puts in place of openpyxl's (openpyxl writes nothing between the two for a sheet
-    without protection, scenarios or an autofilter, which these sheets never have)."""
+    styles ``styles`` registers. The worksheet's <sheetData> and <mergeCells> go into
+    ``sink``, which save() puts in place of openpyxl's (openpyxl writes nothing between the
+    two for a sheet without protection, scenarios or an autofilter, which these never have)."""
     ws.title = spec.name
     L.fit_heights(spec)
     for i, width in enumerate(spec.widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
-    grid = _Grid.of(spec)
-    cells = _sheet_data(ws, spec, grid, styles) + _merge_cells(spec)
-    _keep_cells(ws, spec, grid)
+    X.write_cells(ws, spec, styles, sink)
+    _keep_cells(ws, spec)
     _page_setup(ws, spec)
     for chart in spec.charts:
         _chart(ws, chart)
     _checks(ws, spec)
-    return cells.encode("ascii", "xmlcharrefreplace")  # as lxml writes non-ASCII text
 
 
 def fixed_time(census: Census, when: datetime | None = None) -> datetime:
@@ -380,10 +175,15 @@ def fixed_time(census: Census, when: datetime | None = None) -> datetime:
 
 @dataclass
 class Book:
-    """A workbook to save: openpyxl's, and what write_sheet gave for each of its sheets."""
+    """A workbook to save: openpyxl's, and the file holding each of its sheets' cells (as
+    write_sheet wrote them; temporary files, gone once closed)."""
 
     wb: Workbook
-    cells: dict[Worksheet, bytes] = field(default_factory=dict)
+    cells: dict[Worksheet, IO[bytes]] = field(default_factory=dict)
+
+    def close(self) -> None:
+        for sink in self.cells.values():
+            sink.close()
 
 
 def workbook(sheets: Iterable[SheetSpec], title: str, creator: str, stamp: datetime) -> Book:
@@ -391,57 +191,69 @@ def workbook(sheets: Iterable[SheetSpec], title: str, creator: str, stamp: datet
     text is too long (none is cut)."""
     book = Book(Workbook())
     book.wb.remove(book.wb.active)
-    styles = _Styles(book.wb)
+    styles = Styles(book.wb)
     too_long: list[tuple[str, str, int]] = []
-    for spec in sheets:
-        ws = book.wb.create_sheet()
-        try:
-            book.cells[ws] = write_sheet(ws, spec, styles)
-        except TooLong as long:
-            too_long += long.cells
-    if too_long:
-        raise TooLong(too_long)
+    try:
+        for spec in sheets:
+            ws = book.wb.create_sheet()
+            book.cells[ws] = sink = tempfile.TemporaryFile()  # noqa: SIM115 (Book.close)
+            try:
+                write_sheet(ws, spec, styles, sink)
+            except X.TooLong as long:
+                too_long += long.cells
+        if too_long:
+            raise X.TooLong(too_long)
+    except BaseException:
+        book.close()
+        raise
     props = book.wb.properties
     props.title = title
-    props.creator = props.lastModifiedBy = ILLEGAL.sub("\ufffd", creator)  # record text
+    props.creator = props.lastModifiedBy = X.ILLEGAL.sub("\ufffd", creator)  # record text
     props.created = props.modified = stamp
     book.wb.calculation = CalcProperties(fullCalcOnLoad=False)
     return book
 
 
-def _splice(sheet: bytes, cells: bytes) -> bytes:
-    """A worksheet's XML with its <sheetData> element replaced by ``cells`` (write_sheet's)."""
+def _spliced(sheet: bytes, cells: IO[bytes], out: IO[bytes]) -> None:
+    """A worksheet's XML into ``out``, its <sheetData> element replaced by what ``cells``
+    holds (write_sheet's), copied in pieces rather than read whole."""
     start = sheet.index(b"<sheetData")
     end = sheet.find(b"</sheetData>", start)
     end = sheet.index(b">", start) + 1 if end < 0 else end + len(b"</sheetData>")
-    return sheet[:start] + cells + sheet[end:]
+    out.write(sheet[:start])
+    cells.seek(0)
+    shutil.copyfileobj(cells, out, COPY_PIECE)
+    out.write(sheet[end:])
 
 
 def save(book: Book, path: Path, stamp: datetime) -> None:
     """Byte-reproducible: openpyxl's own save stamps 'now' into core.xml and the zip entries,
     so every entry is written again with the fixed time (and compressed then, only once);
-    each worksheet gets its cells and merged ranges on the way."""
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED) as archive:
-        ExcelWriter(book.wb, archive).save()
-    cells = {ws.path.lstrip("/"): data for ws, data in book.cells.items()}  # path set by save()
-    fixed = io.BytesIO()
-    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as out:
-        for entry in source.infolist():
-            info = zipfile.ZipInfo(entry.filename, date_time=stamp.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            # zipfile records the system it runs on (0 on Windows): fixed, as in the docx
-            info.create_system, info.external_attr = 3, 0o644 << 16
-            data = source.read(entry.filename)
-            if entry.filename in cells:
-                data = _splice(data, cells.pop(entry.filename))
-            out.writestr(info, data)
-    if cells:  # openpyxl named a sheet's part otherwise: its cells would be silently lost
-        raise RuntimeError(f"worksheet parts not found in the package: {sorted(cells)}")
-    # write beside the target, then rename: a failed build leaves the last good file intact
-    partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(fixed.getvalue())
-    os.replace(partial, path)
+    each worksheet gets its cells and merged ranges on the way. Written beside ``path`` and
+    renamed onto it: a failed build leaves the last good file intact."""
+    try:
+        raw = io.BytesIO()
+        with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED) as archive:
+            ExcelWriter(book.wb, archive).save()
+        cells = {ws.path.lstrip("/"): sink for ws, sink in book.cells.items()}  # set by save()
+        partial = path.with_name(path.name + ".partial")
+        with zipfile.ZipFile(raw) as source, zipfile.ZipFile(partial, "w") as out:
+            for entry in source.infolist():
+                info = zipfile.ZipInfo(entry.filename, date_time=stamp.timetuple()[:6])
+                info.compress_type = zipfile.ZIP_DEFLATED
+                # zipfile records the system it runs on (0 on Windows): fixed, as in the docx
+                info.create_system, info.external_attr = 3, 0o644 << 16
+                data = source.read(entry.filename)
+                with out.open(info, "w") as target:
+                    if entry.filename in cells:
+                        _spliced(data, cells.pop(entry.filename), target)
+                    else:
+                        target.write(data)
+        if cells:  # openpyxl named a sheet's part otherwise: its cells would be silently lost
+            raise RuntimeError(f"worksheet parts not found in the package: {sorted(cells)}")
+        os.replace(partial, path)
+    finally:
+        book.close()
 
 
 def write_annexes(census: Census, figures: Figures, out_dir: Path,
@@ -464,7 +276,7 @@ def write_annexes(census: Census, figures: Figures, out_dir: Path,
         path = out_dir / L.FILES[key]
         try:
             book = workbook(make(), L.TITLES[key], census.city.issuer, stamp)
-        except TooLong as long:
+        except X.TooLong as long:
             too_long += [(L.FILES[key], *cell) for cell in long.cells]
             continue
         save(book, path, stamp)
@@ -477,5 +289,5 @@ def write_annexes(census: Census, figures: Figures, out_dir: Path,
 def _too_long_error(cells: list[tuple[str, str, str, int]]) -> BuildError:
     """One problem (code render.cell_too_long) per cell whose text the workbook cannot hold."""
     return BuildError.joined([BuildError("render.cell_too_long", book=book, sheet=sheet,
-                                         cell=cell, length=length, limit=MAX_TEXT)
+                                         cell=cell, length=length, limit=X.MAX_TEXT)
                               for book, sheet, cell, length in cells])
