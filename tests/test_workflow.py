@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -142,6 +143,26 @@ def test_publish_builds_on_main_and_deploys_pages() -> None:
     assert deploy["environment"]["name"] == "github-pages"
     uses({"jobs": {"d": deploy}}, "actions/deploy-pages")
     assert flow["concurrency"]["cancel-in-progress"] is False  # never stop a deployment midway
+
+
+@pytest.mark.parametrize("as_of, expected", [
+    ("2019-05-24", ["--as-of", "2019-05-24"]), ("", []), ("2019-04-30", ["--as-of", "2019-04-30"]),
+])
+def test_publish_takes_the_as_of_date_from_the_repository_variable(as_of: str,
+                                                                     expected: list[str]) -> None:
+    """Both builds get --as-of from vars.AS_OF when it is set, and nothing when it is empty
+    (数据截至 then comes from git), as bash expands the steps' commands."""
+    steps = [s for s in workflow("publish.yml")["jobs"]["build"]["steps"]
+             if "python -m generator build" in s.get("run", "")]
+    assert len(steps) == 2
+    for step in steps:
+        assert step["env"] == {"AS_OF": "${{ vars.AS_OF }}"}  # not spliced into the script
+        shown = subprocess.run(["bash", "-c", 'printf "%s\\n" ' + step["run"]],
+                               env={"AS_OF": as_of, "PATH": "/usr/bin:/bin"},
+                               capture_output=True, text=True, check=True).stdout.split()
+        assert shown[:3] == ["python", "-m", "generator"]
+        assert [w for w in shown if w.startswith("--as-of")] == expected[:1]
+        assert shown[len(shown) - len(expected):] == expected
 
 
 # --- CODEOWNERS -----------------------------------------------------------------------------
