@@ -167,6 +167,10 @@ def _finding(ctx: Context, source: Source) -> Iterator[RecordError]:
                 date=rect["date"],
                 reviewed_on=data["reviewed_on"],
             )
+        if is_date(rect.get("due")) and is_date(data["reviewed_on"]) \
+                and rect["due"] < data["reviewed_on"]:
+            yield ctx.at(source, rect_path + ("due",), "rule.due_order", "warning",
+                         due=rect["due"], reviewed_on=data["reviewed_on"])
 
 
 def _g106(ctx: Context, source: Source) -> Iterator[RecordError]:

@@ -91,6 +91,7 @@ MESSAGES: dict[str, str] = {
     "rule.credit_region": "统一社会信用代码 {code} 的第 3–8 位应为行政区划代码（6 位数字）",
     "rule.rectified_date": "整改情况为“已整改”时必须填写整改日期 date",
     "rule.date_order": "{what} {date} 早于审核日期 {reviewed_on}",
+    "rule.due_order": "整改期限 {due} 早于审核日期 {reviewed_on}：这条错误一发现就逾期了，请核对期限",
     "rule.date_period": "{date} 不在工作时间安排 {start} 至 {end} 之内",
     "rule.period_order": "开始日期 {start} 晚于结束日期 {end}",
     "rule.awaiting_verification": "集中审核结论为“需现场核查”，但还没有关联现场核查记录（verification）",
