@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+REPO = Path(__file__).resolve().parent.parent  # the checkout
+
 NOBODY = 65534
 
 
@@ -37,10 +39,16 @@ def main_in_process(argv: Sequence[str]) -> tuple[int, str, str]:
 
 @contextmanager
 def open_tmp() -> Iterator[Path]:
-    """A temporary folder another user can reach (pytest's tmp_path is root's alone)."""
+    """A temporary folder another user can reach (pytest's tmp_path is root's alone), made a
+    project of its own: a copy of schemas/, site_templates/ and mkdocs.yml, which a command
+    finds above the records there (settings.project_root) even when the checkout itself is
+    private (a clone inside a 0700 folder), where an unprivileged child could not read them."""
     path = Path(tempfile.mkdtemp(prefix="census-test-"))
     path.chmod(0o755)
     try:
+        for part in ("schemas", "site_templates"):
+            shutil.copytree(REPO / part, path / part)
+        shutil.copyfile(REPO / "mkdocs.yml", path / "mkdocs.yml")
         yield path
     finally:
         for p in [path, *path.rglob("*")]:
