@@ -101,7 +101,7 @@ def _page_breaks(ws: Worksheet, spec: SheetSpec) -> bool:
     The sheet then prints at that very scale with "fit to" pages off: Excel, and WPS after
     it, drop manual breaks while a sheet is fitted to pages (LibreOffice alone keeps them).
     Returns whether the sheet got any break (if not, it is left to be fitted)."""
-    last = max(spec.heights.keys() | {r for r, _ in spec.cells})
+    last = max(spec.heights.keys() | spec.cells.by_row.keys())
     body = spec.header_rows[1] + 1
     scale = pages.print_scale(spec.widths)
     breaks = pages.row_breaks(spec.heights, spec.header_rows, body, last, spec.keep, scale)

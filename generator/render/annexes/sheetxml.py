@@ -80,7 +80,7 @@ def _row_attributes(ws: Worksheet, height: float | None) -> str:
 def grid_rows(spec: SheetSpec) -> set[int]:
     """The rows of all the cells openpyxl would have had, written or not: those of the spec's
     cells and of every merged range and table."""
-    rows = {r for r, _ in spec.cells}
+    rows = set(spec.cells.by_row)
     for r1, _, r2, _ in spec.merges + spec.tables:
         rows.update(range(r1, r2 + 1))
     return rows
@@ -88,7 +88,7 @@ def grid_rows(spec: SheetSpec) -> set[int]:
 
 def grid_columns(spec: SheetSpec) -> range:
     """From the first column any cell, merged range or table is in to the last."""
-    columns = {c for _, c in spec.cells}
+    columns = {c for row in spec.cells.by_row.values() for c in row}
     columns |= {c for _, c1, _, c2 in spec.merges + spec.tables for c in (c1, c2)}
     return range(min(columns, default=1), max(columns, default=0) + 1)
 
@@ -171,8 +171,9 @@ class _Cells:
             self.heights[height] = _row_attributes(self.ws, height)
         out = [f'<row r="{row}"{self.heights[height]}>']
         bordered = _bordered(self.spec, row)
+        placed = self.spec.cells.row(row)
         for column in columns:
-            cell = self.spec.cells.get((row, column))
+            cell = placed.get(column)
             if cell is None or column in covered:
                 if cell is not None:
                     self.styles.look(cell)  # a covered cell's look is registered all the same
