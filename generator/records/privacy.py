@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,18 +69,21 @@ def alone(text: str, start: int, end: int) -> bool:
                    for i in (start - 1, end))
 
 
-def values_at(data: Any, path: Path) -> Iterator[tuple[Path, str]]:
-    """Each text at ``path`` of ``data`` (``0`` = every item), with its concrete path."""
-    if not path:
-        if isinstance(data, str):
-            yield (), data
-        return
-    step, rest = path[0], path[1:]
-    if isinstance(step, int):
-        for i, item in enumerate(data if isinstance(data, list) else []):
-            yield from (((i, *p), v) for p, v in values_at(item, rest))
-    elif isinstance(data, dict) and step in data:
-        yield from (((step, *p), v) for p, v in values_at(data[step], rest))
+def values_at(data: Any, path: Path) -> list[tuple[Path, str]]:
+    """Each text at ``path`` of ``data`` (``0`` = every item), with its concrete path, in
+    document order. Step by step over all the places reached so far, not a generator per
+    level: validate walks every confidential field of every record with it."""
+    reached: list[tuple[Path, Any]] = [((), data)]
+    for step in path:
+        if isinstance(step, int):
+            reached = [((*where, i), item) for where, node in reached
+                       if isinstance(node, list) for i, item in enumerate(node)]
+        else:
+            reached = [((*where, step), node[step]) for where, node in reached
+                       if isinstance(node, dict) and step in node]
+        if not reached:
+            break
+    return [(where, value) for where, value in reached if isinstance(value, str)]
 
 
 def _classes(schemas: Schemas) -> dict[str, dict[tuple[str | int, ...], str]]:
@@ -93,15 +96,15 @@ def confidential_values(sources: Iterable[Source], schemas: Schemas) -> dict[str
     """Every confidential value of the records (NFKC, trimmed, ≥ MIN_LENGTH) → the title of
     the field it was found in."""
     found: dict[str, str] = {}
-    classes = _classes(schemas)
+    fields = {kind: [(path, schemas.title(kind, path)) for path, cls in classes.items()
+                     if cls == CONFIDENTIAL]
+              for kind, classes in _classes(schemas).items()}
     for source in sources:
-        for path, cls in classes[source.kind].items():
-            if cls != CONFIDENTIAL:
-                continue
+        for path, title in fields[source.kind]:
             for _, value in values_at(source.data, path):
                 value = normal(value).strip()
                 if significant(value):
-                    found.setdefault(value, schemas.title(source.kind, path))
+                    found.setdefault(value, title)
     return dict(sorted(found.items()))
 
 
