@@ -29,6 +29,7 @@ from generator.render import markup
 from generator.render.site import chart_pages as site_charts
 from generator.render.site import links as site_links
 from generator.render.site import progress as site_progress
+from generator.render.site import schema_page
 from generator.render.site import search as site_search
 from generator.render.site import tables as site_tables
 from generator.render.site.links import Download
@@ -96,9 +97,27 @@ def _table(table: site_tables.Table, page: str, deferred: Deferred | None,
     search += site_search.object_docs(page, table.kind, table.rows)
     if deferred is None:
         return html
-    mark = f"<!-- detail-table:{table.kind} -->"
+    return _defer(html, table.kind, page, deferred)
+
+
+def _defer(html: str, kind: str, page: str, deferred: Deferred) -> str:
+    """``html`` kept for splice(); the placeholder that stands for it on ``page``."""
+    mark = f"<!-- detail-table:{kind} -->"
     deferred.setdefault(page, {})[mark] = html
     return mark
+
+
+def _overdue(context: dict[str, Any], page: str, deferred: Deferred | None) -> dict[str, Any]:
+    """A page's overdue list (site_progress): over SEARCH_LIMIT rows, HTML that MkDocs
+    never parses (``overdue_table``; deferred as a large detail table is) and the search
+    plugin skips (each object has its own entry on its county page); else "" (the
+    template's Markdown table)."""
+    items = context["overdue_list"]
+    if len(items) <= SEARCH_LIMIT:
+        return {**context, "overdue_table": ""}
+    html = site_progress.overdue_html(items, search=False)
+    return {**context, "overdue_table": html if deferred is None
+            else _defer(html, "overdue", page, deferred)}
 
 
 def _county(census: Census, figures: Figures, county: County, deferred: Deferred | None,
@@ -134,7 +153,7 @@ def _county(census: Census, figures: Figures, county: County, deferred: Deferred
             "show_qa": not county.qa or any(q.question for q in county.qa),
             "assistance": census.assistance.get(county.slug), "annex3": domain.ANNEX3_ROWS,
             "type_chart": site_charts.types(figures.county(county.slug)),
-            **site_progress.county(figures, county.slug)}
+            **_overdue(site_progress.county(figures, county.slug), page, deferred)}
 
 
 def _analysis(census: Census, figures: Figures) -> dict[str, Any]:
@@ -143,89 +162,6 @@ def _analysis(census: Census, figures: Figures) -> dict[str, Any]:
     return {**_common(census, figures), "form_chart": site_charts.forms(figures), "matrix": matrix,
             "reasons": any(i.reasons for i in figures.by_indicator),
             "county_names": {c.slug: c.name for c in census.counties}}
-
-
-def schema_fields(schemas: Schemas) -> list[dict[str, Any]]:
-    """The 填报说明 tables: every field of every kind, from the schemas themselves."""
-    from generator.records.schemas import KINDS, walk_properties
-
-    kinds = []
-    for kind in KINDS:
-        root = schemas.documents[kind]
-        required = _required_paths(root)
-        fields = [{"path": _dotted(path), "title": node.get("title", ""),
-                   "description": node.get("description", ""), "type": _type_text(node),
-                   "required": path in required, "allowed": _allowed(node),
-                   "example": _example(node), "public": _public(root, node)}
-                  for path, node in walk_properties(root)]
-        kinds.append({"kind": kind, "title": root["title"], "description": root["description"],
-                      "fields": fields})
-    return kinds
-
-
-PUBLIC_TEXT = {"confidential": "不公开（保密）", "publishable": "原样公开", "code": "公开",
-               "withheld": "仅内部版"}
-
-
-def _public(root: dict[str, Any], node: dict[str, Any]) -> str:
-    """Whether the public build shows a field (schemas.field_class), for text fields only."""
-    from generator.records.schemas import field_class, resolve
-
-    items = node.get("items")
-    target = resolve(root, items) if isinstance(items, dict) else node
-    kinds = target.get("type")
-    text = "string" in (kinds if isinstance(kinds, list) else [kinds])
-    return PUBLIC_TEXT[field_class(target)] if text else ""
-
-
-def _dotted(path: tuple[str | int, ...]) -> str:
-    return ".".join("[]" if isinstance(p, int) else p for p in path).replace(".[]", "[]")
-
-
-def _required_paths(root: dict[str, Any]) -> set[tuple[str | int, ...]]:
-    from generator.records.schemas import resolve, walk_properties
-
-    required: set[tuple[str | int, ...]] = {(name,) for name in root.get("required", [])}
-    for path, node in walk_properties(root):
-        items = node.get("items")
-        inner = resolve(root, items) if isinstance(items, dict) else node
-        prefix = path + (0,) if isinstance(items, dict) else path
-        required |= {prefix + (name,) for name in inner.get("required", [])}
-    return required
-
-
-def _type_text(node: dict[str, Any]) -> str:
-    from generator.text.records import TYPE_NAMES
-
-    kinds = node.get("type", "")
-    kinds = kinds if isinstance(kinds, list) else [kinds]
-    text = "或".join(TYPE_NAMES.get(str(k), str(k)) for k in kinds if k)
-    items = node.get("items")
-    if isinstance(items, dict) and items.get("type") and items.get("type") != "object":
-        text += f"（每项为{TYPE_NAMES.get(items['type'], items['type'])}）"
-    return text
-
-
-def _allowed(node: dict[str, Any]) -> str:
-    raw = node.get("items")
-    items: dict[str, Any] = raw if isinstance(raw, dict) else {}
-    for source in (node, items):
-        if "enum" in source:
-            return "、".join(str(v) for v in source["enum"])
-        if source.get("format") == "date":
-            return "日期 YYYY-MM-DD"
-        if "x-hint" in source:
-            quote = render_text("schema.quote") if source.get("x-quote") else ""
-            return str(source["x-hint"]) + quote
-    return ""
-
-
-def _example(node: dict[str, Any]) -> str:
-    if node.get("examples"):
-        return str(node["examples"][0])
-    if node.get("enum"):
-        return str(node["enum"][0])
-    return ""
 
 
 def nav(census: Census) -> list[dict[str, Any]]:
@@ -269,11 +205,12 @@ def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
         "index.md": markup.render(env, "index.md.j2", **_index(census, figures)),
         "analysis.md": markup.render(env, "analysis.md.j2", **_analysis(census, figures)),
         "progress.md": markup.render(env, "progress.md.j2", **_common(census, figures),
-                                     **site_progress.page(figures),
+                                     **_overdue(site_progress.page(figures), "progress.html",
+                                                deferred if defer else None),
                                      progress_chart=site_charts.progress(figures.rectification),
                                      overdue_chart=site_charts.overdue(figures.rectification)),
         "verifications.md": markup.render(env, "verifications.md.j2", **verifications),
-        "schema.md": markup.render(env, "schema.md.j2", kinds=schema_fields(schemas)),
+        "schema.md": markup.render(env, "schema.md.j2", kinds=schema_page.schema_fields(schemas)),
         "report.md": site_links.report_page(env, report_md, files,
                                             render_text("build.report_file")),
     }

@@ -1,0 +1,153 @@
+"""Large generated lists go round MkDocs as detail tables do: the overdue lists (整改进展, each
+county) over SEARCH_LIMIT rows become a placeholder in the Markdown and HTML spliced into the
+built page, the same HTML Markdown makes of the small ones; the site search still finds every
+object by name, form and reason, and every G106-1 problem."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+
+import jinja2
+import markdown
+import pytest
+from conftest import MINIMAL, REPO, SHIPPED_AS_OF
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.pipeline import Prepared, prepare
+from generator.records.rectification import Overdue
+from generator.render import markup
+from generator.render.site import pages as site
+from generator.render.site import progress as site_progress
+
+MARK = "<!-- detail-table:overdue -->"
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Prepared:
+    prepared = prepare(REPO / "records", as_of=lambda end: SHIPPED_AS_OF)
+    assert prepared.census and prepared.figures
+    return prepared
+
+
+@functools.cache
+def _converter() -> markdown.Markdown:
+    """Python-Markdown with the site's extensions (mkdocs.yml), as MkDocs sets it up."""
+    from mkdocs.config import load_config
+
+    config = load_config(str(REPO / "mkdocs.yml"), docs_dir=str(REPO / "site_templates"))
+    return markdown.Markdown(extensions=config.markdown_extensions,
+                             extension_configs=config.mdx_configs)
+
+
+def _markdown_html(items: list[Overdue]) -> str:
+    """The overdue list as the template writes it in Markdown, converted as MkDocs does:
+    the HTML the small lists get."""
+    return _converter().reset().convert(_template().render(items=items))
+
+
+@functools.cache
+def _template() -> jinja2.Template:
+    return markup.environment().from_string('{% import "progress_tables.md.j2" as t %}'
+                                            "{{ t.overdue(items, 0) }}")
+
+
+class _Events(HTMLParser):
+    """HTML as a list of tags and text (references resolved, white space collapsed, none
+    between tags): two documents a browser shows alike give the same list."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.events: list[tuple[str, ...]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.events.append(("<", tag, *(f"{k}={v}" for k, v in sorted(attrs))))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.events.append((">", tag))
+
+    def handle_data(self, data: str) -> None:
+        data = re.sub(r"[ \t\n\r\f]+", " ", data)  # a browser collapses white space
+        if self.events and self.events[-1][0] == "text":
+            self.events[-1] = ("text", self.events[-1][1] + data)
+        else:
+            self.events.append(("text", data))
+
+
+def _events(html: str) -> list[tuple[str, ...]]:
+    parser = _Events()
+    parser.feed(html)
+    parser.close()
+    return [e for e in parser.events if e[0] != "text" or e[1].strip()]
+
+
+def test_the_overdue_table_is_byte_for_byte_what_markdown_makes(shipped: Prepared) -> None:
+    assert shipped.figures
+    items = list(shipped.figures.rectification.city.overdue)
+    assert len(items) == 6
+    assert site_progress.overdue_html(items) == _markdown_html(items)
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(_TEXT, _TEXT, _TEXT, _TEXT, _TEXT, st.none() | _TEXT,
+                          st.integers(0, 999)), min_size=1, max_size=3))
+def test_record_text_in_the_overdue_table_shows_as_markdown_shows_it(
+        values: list[tuple[str, str, str, str, str, str | None, int]]) -> None:
+    items = [Overdue(county, "hl-20190311-abc", 1, name, form, indicator, status,
+                     date(2019, 3, 26), days, owner)
+             for county, name, form, indicator, status, owner, days in values]
+    assert _events(site_progress.overdue_html(items)) == _events(_markdown_html(items))
+
+
+def test_a_large_overdue_list_is_spliced_not_parsed_by_mkdocs(
+        shipped: Prepared, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert shipped.census and shipped.figures
+    monkeypatch.setattr(site, "SEARCH_LIMIT", 3)  # the city's 6 are large, 华龙区's 2 are not
+    docs = tmp_path / "docs"
+    deferred = site.write_pages(shipped.census, shipped.figures, shipped.checked.schemas, docs,
+                                [], "# 报告\n")
+    progress = (docs / "progress.md").read_text(encoding="utf-8")
+    assert MARK in progress and "` 第 " not in progress
+    table = deferred["progress.html"][MARK]
+    assert "清丰县农业农村局（县级农业源综合表）" in table and "data-search-exclude" in table
+    hualong = (docs / "counties" / "hualong.md").read_text(encoding="utf-8")
+    assert MARK not in hualong and "`hl-20190313-x3n` 第 2 处" in hualong
+
+
+def _index(site_dir: Path) -> list[dict[str, str]]:
+    data = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    return [{k: str(v).replace("\u200b", "") for k, v in d.items()} for d in data["docs"]]
+
+
+@pytest.mark.parametrize("limit", [0, 400])
+def test_site_search_finds_every_object_and_g106_problem(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: int) -> None:
+    """Whether a table is paged (limit 0) or inline, every object is found by its name, every
+    error by its form and reason, every G106-1 problem by its enterprise and summary; a
+    paged overdue list adds nothing to the index (its objects are found on their county)."""
+    from generator.publish.staging import build
+
+    monkeypatch.setattr(site, "SEARCH_LIMIT", limit)
+    prepared = prepare(MINIMAL)
+    assert prepared.census and prepared.figures
+    build(MINIMAL, prepared.census, prepared.figures, prepared.checked.schemas,
+          tmp_path / "site", None)
+    docs = _index(tmp_path / "site")
+    text = "\n".join(d["title"] + " " + d["text"] for d in docs)
+    for f in prepared.census.findings:
+        assert f.object_name in text
+        for e in f.errors:
+            assert e.form in text and " ".join(e.reason.split()) in text
+    for g in prepared.census.g106:
+        assert g.enterprise in text and " ".join(g.summary.split()) in text
+    progress = "\n".join(d["text"] for d in docs if d["location"].startswith("progress.html"))
+    named = [o.object_name for o in prepared.figures.rectification.city.overdue]
+    assert named and (not any(n in progress for n in named)) == (limit == 0)
