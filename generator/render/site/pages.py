@@ -22,6 +22,7 @@ import jinja2
 
 from generator.records import domain
 from generator.records.aggregate import Area, Figures
+from generator.records.load import collector_paused
 from generator.records.model import CHECK_TITLES, Census, County
 from generator.records.redact import public_view
 from generator.records.schemas import Schemas
@@ -197,16 +198,38 @@ def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
     if public:
         census, figures = public_view(census, figures, schemas)
     env = env or markup.environment(templates)
-    deferred: Deferred = {}
-    search: list[dict[str, str]] = []
-    verifications = {**_common(census, figures), **_verification_counts(census)}
     files = _copy_downloads(downloads, docs / "downloads")
+    deferred: Deferred = {}
+    # Hundreds of thousands of new cells, strings and rows, none in a cycle: the collector
+    # would rescan the census's heap again and again (most of this stage at 1x).
+    with collector_paused():
+        pages = _render_pages(census, figures, schemas, env, files, report_md, deferred, defer)
+    pages["guide.md"] = (templates / "guide.md").read_text(encoding="utf-8") \
+        if (templates / "guide.md").exists() else "# 填报指南\n"
+    results = _benchmark_results(benchmarks or BENCHMARK_RESULTS)
+    pages["performance.md"] = markup.render(env, "performance.md.j2", results=results)
+    for name, text in pages.items():
+        path = docs / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    shutil.copytree(templates / "assets", docs / "assets")
+    return deferred
+
+
+def _render_pages(census: Census, figures: Figures, schemas: Schemas, env: jinja2.Environment,
+                  files: list[Download], report_md: str, deferred: Deferred,
+                  defer: bool) -> dict[str, str]:
+    """The generated pages (docs path → Markdown); into ``deferred``, the large tables (unless
+    ``defer`` is False: every table inline) and the search entries of paged tables' objects."""
+    search: list[dict[str, str]] = []
+    held = deferred if defer else None
+    verifications = {**_common(census, figures), **_verification_counts(census)}
     pages: dict[str, str] = {
         "index.md": markup.render(env, "index.md.j2", **_index(census, figures)),
         "analysis.md": markup.render(env, "analysis.md.j2", **_analysis(census, figures)),
         "progress.md": markup.render(env, "progress.md.j2", **_common(census, figures),
                                      **_overdue(site_progress.page(figures), "progress.html",
-                                                deferred if defer else None),
+                                                held),
                                      progress_chart=site_charts.progress(figures.rectification),
                                      overdue_chart=site_charts.overdue(figures.rectification)),
         "verifications.md": markup.render(env, "verifications.md.j2", **verifications),
@@ -217,20 +240,11 @@ def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
     for county in census.counties:
         pages[f"counties/{county.slug}.md"] = markup.render(
             env, "county.md.j2", annexes=site_links.annexes(files, county),
-            **_county(census, figures, county, deferred if defer else None, search))
+            **_county(census, figures, county, held, search))
     pages["downloads.md"] = markup.render(env, "downloads.md.j2", files=files)
-    guide = templates / "guide.md"
-    pages["guide.md"] = guide.read_text(encoding="utf-8") if guide.exists() else "# 填报指南\n"
-    results = _benchmark_results(benchmarks or BENCHMARK_RESULTS)
-    pages["performance.md"] = markup.render(env, "performance.md.j2", results=results)
-    for name, text in pages.items():
-        path = docs / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    shutil.copytree(templates / "assets", docs / "assets")
     if search:  # added to the index MkDocs writes, whether the tables were deferred or not
         deferred[site_search.SEARCH_INDEX] = {SEARCH_DOCS: json.dumps(search, ensure_ascii=False)}
-    return deferred
+    return pages
 
 
 def _copy_downloads(downloads: list[Path], target: Path) -> list[Download]:
