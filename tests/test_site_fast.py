@@ -24,6 +24,7 @@ from generator.records.rectification import Overdue
 from generator.render import markup
 from generator.render.site import pages as site
 from generator.render.site import progress as site_progress
+from generator.render.site import search as site_search
 
 MARK = "<!-- detail-table:overdue -->"
 
@@ -151,3 +152,36 @@ def test_site_search_finds_every_object_and_g106_problem(
     progress = "\n".join(d["text"] for d in docs if d["location"].startswith("progress.html"))
     named = [o.object_name for o in prepared.figures.rectification.city.overdue]
     assert named and (not any(n in progress for n in named)) == (limit == 0)
+
+
+SEPARATOR = r"[\s\u200b\u3000\-、。，．？！；：（）《》“”‘’【】()]+"  # mkdocs.yml's
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.split(SEPARATOR, text) if w]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.sampled_from("普查对象燃料消耗量未填报 ，。（）-、|aB1\u3000\u200b\n"), max_size=30))
+def test_search_text_keeps_its_words_without_needless_word_breaks(text: str) -> None:
+    """An object's search text has no U+200B beside another separator (3 bytes each in an
+    index every page reads) and splits into the words Material's segmentation gives."""
+    segmented = site_search._segmenter()(text)
+    tidy = site_search._tidier(SEPARATOR)(segmented)
+    assert _words(tidy) == _words(segmented)
+    assert not re.search(r"\u200b(?=[\s\u3000，。（）\-、])|(?<=[\s\u3000，。（）\-、])\u200b", tidy)
+    assert not tidy.startswith("\u200b") and not tidy.endswith("\u200b")
+
+
+def test_the_built_index_has_no_needless_word_breaks(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.publish.staging import build
+
+    monkeypatch.setattr(site, "SEARCH_LIMIT", 0)
+    prepared = prepare(MINIMAL)
+    assert prepared.census and prepared.figures
+    build(MINIMAL, prepared.census, prepared.figures, prepared.checked.schemas,
+          tmp_path / "site", None)
+    data = json.loads((tmp_path / "site" / "search" / "search_index.json").read_text("utf-8"))
+    objects = [d for d in data["docs"] if "#f-" in d["location"] or "#g-" in d["location"]]
+    assert objects and not [d for d in objects if re.search(r"\u200b | \u200b", d["text"])]

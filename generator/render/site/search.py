@@ -48,6 +48,21 @@ def _segmenter() -> Callable[[str], str]:
     return lambda text: HAN.sub(lambda m: _words(m.group(0)), text).strip("\u200b")
 
 
+def _tidier(separator: str | None) -> Callable[[str], str]:
+    """Text with no U+200B beside another separator: the search client splits words on any
+    run of separators (``separator``, the plugin's, which holds U+200B), so one beside a
+    space or a comma splits nothing more, and costs 3 bytes of an index every page reads
+    (an eighth of the objects' entries at 1x). The words found are the same."""
+    try:
+        runs = re.compile(separator or "")
+    except re.error:  # a pattern only JavaScript reads: leave the text as segmented
+        runs = None
+    if runs is None or not separator or "\\u200b" not in separator:
+        return lambda text: text
+    return lambda text: runs.sub(lambda m: m.group(0).replace("\u200b", "") or "\u200b",
+                                 text).strip("\u200b")
+
+
 # The cells an entry keeps (see site_tables.FINDING_HEADERS / G106_HEADERS): what people
 # search for (form, indicator, reason; problem, industry, product), not dates, states or
 # ids, which would only make the index, read by every page, larger.
@@ -83,10 +98,12 @@ def merge(site: Path, docs: list[dict[str, str]]) -> None:
         mkdocs_logging,  # jieba's start-up notes kept off the terminal
     )
 
+    index = json.loads(path.read_text(encoding="utf-8"))
     with mkdocs_logging():
         segment = _segmenter()
-        docs = [{**d, "title": segment(d["title"]), "text": segment(d["text"])} for d in docs]
-    index = json.loads(path.read_text(encoding="utf-8"))
+        tidy = _tidier(index.get("config", {}).get("separator"))
+        docs = [{**d, "title": tidy(segment(d["title"])), "text": tidy(segment(d["text"]))}
+                for d in docs]
     locations = {d["location"] for d in docs}
     index["docs"] = [d for d in index["docs"] if d.get("location") not in locations] + docs
     # As the plugin writes it, but UTF-8 rather than \\u escapes: a third of the size, and
