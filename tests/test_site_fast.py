@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import shutil
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -185,3 +186,47 @@ def test_the_built_index_has_no_needless_word_breaks(tmp_path: Path,
     data = json.loads((tmp_path / "site" / "search" / "search_index.json").read_text("utf-8"))
     objects = [d for d in data["docs"] if "#f-" in d["location"] or "#g-" in d["location"]]
     assert objects and not [d for d in objects if re.search(r"\u200b | \u200b", d["text"])]
+
+
+def _objects(site_dir: Path) -> tuple[list[dict[str, str]], str]:
+    """The objects' entries of a site's search index, and whether its offline copy matches."""
+    index = (site_dir / "search" / "search_index.json").read_text(encoding="utf-8")
+    offline = (site_dir / "search" / "search_index.js").read_text(encoding="utf-8")
+    entries = [d for d in json.loads(index)["docs"] if "#f-" in d["location"]
+               or "#g-" in d["location"]]
+    return sorted(entries, key=lambda d: d["location"]), offline.removeprefix("var __index = ")
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("reviewed_on:", "remark: 只改备注\nreviewed_on:"),  # entries unchanged: the index kept
+    ("测试化工有限公司", "改名后的化工有限公司"),  # an entry changed: the index merged again
+])
+def test_the_preview_search_index_after_an_edit_is_a_fresh_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
+    from generator import pipeline
+    from generator.preview.session import Session
+    from generator.settings import for_records
+
+    monkeypatch.setattr(site, "SEARCH_LIMIT", 0)  # every table paged: objects have entries
+    records = tmp_path / "records"
+    shutil.copytree(MINIMAL, records)
+
+    def session(name: str) -> Session:
+        return Session(for_records(records), tmp_path / name / "docs",
+                       tmp_path / name / "site", "http://127.0.0.1:1/")
+
+    mine = session("p")
+    pipeline.refresh(mine, None)
+    finding = records / "hualong" / "findings" / "hl-20190311-aaa.yaml"
+    text = finding.read_text(encoding="utf-8")
+    assert old in text
+    finding.write_text(text.replace(old, new, 1), encoding="utf-8")
+    assert pipeline.refresh(mine, {finding}).census is not None
+    pipeline.refresh(session("fresh"), None)
+    (entries, offline), (fresh, _) = _objects(tmp_path / "p" / "site"), _objects(
+        tmp_path / "fresh" / "site")
+    assert entries == fresh
+    titles = [d["title"].replace("\u200b", "") for d in entries]
+    assert ("改名后的化工有限公司" in titles) == ("改名" in new)
+    assert offline == (tmp_path / "p" / "site" / "search" / "search_index.json").read_text(
+        encoding="utf-8")

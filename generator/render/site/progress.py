@@ -11,6 +11,7 @@ list is given as HTML (:func:`overdue_html`), which the site's pages splice roun
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Sequence
@@ -95,11 +96,15 @@ def overdue_html(items: Sequence[Overdue], search: bool = True) -> str:
     table (tests/test_site_fast.py holds them equal), built without Markdown: a long list
     is thousands of rows. ``search`` False marks it for the search plugin to skip (its
     objects are found on their county page)."""
-    rows = [_row((str(n), _text(o.county), _text(o.object_name), _text(o.form),
-                  _text(o.indicator), _text(o.status), _text(o.due), str(o.days),
-                  _text(o.owner), f"<code>{html.escape(o.finding, quote=False)}</code>"
-                  + render_text("build.overdue_number", number=o.number)), "td")
-            for n, o in enumerate(items, start=1)]
+    rows = [_overdue_row(n, o) for n, o in enumerate(items, start=1)]
     table = "<table>" if search else "<table data-search-exclude>"
     return "\n".join([table, "<thead>", _row(render_text("build.overdue_headers").split("|"), "th"), "</thead>", "<tbody>",
                       *rows, "</tbody>", "</table>"])
+
+
+@functools.lru_cache(maxsize=1 << 16)  # serve renders the lists on every save, mostly unchanged
+def _overdue_row(number: int, o: Overdue) -> str:
+    return _row((str(number), _text(o.county), _text(o.object_name), _text(o.form),
+                 _text(o.indicator), _text(o.status), _text(o.due), str(o.days),
+                 _text(o.owner), f"<code>{html.escape(o.finding, quote=False)}</code>"
+                 + render_text("build.overdue_number", number=o.number)), "td")

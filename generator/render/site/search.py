@@ -63,6 +63,13 @@ def _tidier(separator: str | None) -> Callable[[str], str]:
                                  text).strip("\u200b")
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _indexed(text: str, separator: str | None) -> str:
+    """``text`` as the index holds it: segmented, tidied. Memoised: serve merges the same
+    entries on every rebuild."""
+    return _tidier(separator)(_segmenter()(text))
+
+
 # The cells an entry keeps (see site_tables.FINDING_HEADERS / G106_HEADERS): what people
 # search for (form, indicator, reason; problem, industry, product), not dates, states or
 # ids, which would only make the index, read by every page, larger.
@@ -99,11 +106,10 @@ def merge(site: Path, docs: list[dict[str, str]]) -> None:
     )
 
     index = json.loads(path.read_text(encoding="utf-8"))
+    separator = index.get("config", {}).get("separator")
     with mkdocs_logging():
-        segment = _segmenter()
-        tidy = _tidier(index.get("config", {}).get("separator"))
-        docs = [{**d, "title": tidy(segment(d["title"])), "text": tidy(segment(d["text"]))}
-                for d in docs]
+        docs = [{**d, "title": _indexed(d["title"], separator),
+                 "text": _indexed(d["text"], separator)} for d in docs]
     locations = {d["location"] for d in docs}
     index["docs"] = [d for d in index["docs"] if d.get("location") not in locations] + docs
     # As the plugin writes it, but UTF-8 rather than \\u escapes: a third of the size, and
