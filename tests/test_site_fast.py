@@ -129,19 +129,26 @@ def _index(site_dir: Path) -> list[dict[str, str]]:
     return [{k: str(v).replace("\u200b", "") for k, v in d.items()} for d in data["docs"]]
 
 
-@pytest.mark.parametrize("limit", [0, 400])
+@pytest.mark.parametrize(("limit", "defer"), [(0, 50), (400, 0), (400, 50)])
 def test_site_search_finds_every_object_and_g106_problem(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: int) -> None:
-    """Whether a table is paged (limit 0) or inline, every object is found by its name, every
-    error by its form and reason, every G106-1 problem by its enterprise and summary; a
-    paged overdue list adds nothing to the index (its objects are found on their county)."""
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: int, defer: int) -> None:
+    """Whether a table is paged (limit 0), spliced whole (defer 0) or inline, every object is
+    found by its name, every error by its form and reason, every G106-1 problem by its
+    enterprise and summary; a long overdue list adds nothing to the index (its objects are
+    found on their county)."""
     from generator.publish.staging import build
 
     monkeypatch.setattr(site, "SEARCH_LIMIT", limit)
+    monkeypatch.setattr(site, "DEFER_LIMIT", defer)
     prepared = prepare(MINIMAL)
     assert prepared.census and prepared.figures
     build(MINIMAL, prepared.census, prepared.figures, prepared.checked.schemas,
           tmp_path / "site", None)
+    county = (tmp_path / "site" / "counties" / "hualong.html").read_text(encoding="utf-8")
+    assert ("table-data" in county) == (limit == 0)  # paged: rows as data for tables.js
+    assert (county.count("data-search-exclude") >= 2) == (limit == 0 or defer == 0)
+    assert all(f'id="f-{f.id}"' in county for f in prepared.census.findings
+               if f.county == "hualong")  # every object's row, paged or not
     docs = _index(tmp_path / "site")
     text = "\n".join(d["title"] + " " + d["text"] for d in docs)
     for f in prepared.census.findings:

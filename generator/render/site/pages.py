@@ -40,6 +40,10 @@ from generator.text import render as render_text
 # Written by benchmarks/run; the 性能 page shows it (its own "# …" title dropped).
 BENCHMARK_RESULTS = REPO / "benchmarks" / "results.md"
 SEARCH_LIMIT = 400
+# A detail table over this many rows goes round MkDocs (its objects get search entries of
+# their own): at 1x the G106-1 tables, ~110 rows a county, were a third of the text the
+# search plugin parsed and cut into words. Under it, a table is searched as page text.
+DEFER_LIMIT = 50
 # Deferred tables: built page (relative to the site folder) → {placeholder: table HTML}.
 # A placeholder is an HTML comment, which Markdown passes through verbatim; record text
 # cannot forge one, since every value in a page is escaped. The entry of the search index
@@ -88,12 +92,15 @@ def _index(census: Census, figures: Figures) -> dict[str, Any]:
 
 def _table(table: site_tables.Table, page: str, deferred: Deferred | None,
            search: list[dict[str, str]]) -> str:
-    """A detail table on ``page``. A small one stays in the Markdown; a large one is paged
-    (site_tables), its objects indexed one by one (``search``), and it becomes a placeholder
-    for splice() (unless ``deferred`` is None: the live preview, which MkDocs serves itself)."""
+    """A detail table on ``page``. A small one stays in the Markdown, searched as the text
+    of its section. One over DEFER_LIMIT rows becomes a placeholder for splice() (unless
+    ``deferred`` is None: every table inline), its objects indexed one by one
+    (``search``): neither Markdown nor the search plugin parses it. One over SEARCH_LIMIT
+    rows is paged as well (site_tables)."""
     paged = len(table.rows) > SEARCH_LIMIT
-    html = site_tables.render(table, paged)
-    if not paged:
+    aside = paged or len(table.rows) > DEFER_LIMIT
+    html = site_tables.render(table, paged, searched=not aside)
+    if not aside:
         return html
     search += site_search.object_docs(page, table.kind, table.rows)
     if deferred is None:
