@@ -1,12 +1,16 @@
 """Census + figures → the Markdown pages of the site (and its navigation) in a docs folder.
 
 Page count grows with counties, not with records. Detail tables are raw HTML built with
-every value escaped (Markdown would parse thousands of table rows slowly). Tables larger
-than ``SEARCH_LIMIT`` rows are paged (site_tables: a page of rows and the data for
-tables.js), kept out of MkDocs altogether (the page carries a placeholder and :func:`splice`
-puts the table into the built HTML page) and out of its search plugin: their objects are
-added to the search index one entry each instead (site_search), so that at city scale
-neither Markdown, the search plugin nor the browser handles tens of thousands of rows.
+every value escaped (Markdown would parse thousands of table rows slowly). Tables over
+``DEFER_LIMIT`` rows are kept out of MkDocs altogether (the page carries a placeholder and
+:func:`splice` puts the table into the built HTML page) and out of its search plugin: their
+objects are added to the search index one entry each instead (site_search); over
+``SEARCH_LIMIT`` rows they are paged as well (site_tables: a page of rows and the data for
+tables.js), so that at city scale neither Markdown, the search plugin nor the browser
+handles tens of thousands of rows. An overdue list (整改进展, each county) over
+``SEARCH_LIMIT`` rows goes round MkDocs the same way, as the HTML Markdown would make of it
+(site_progress.overdue_html), unsearched: its objects are found on their county page.
+The 记录格式 tables come from schema_page.
 """
 
 from __future__ import annotations

@@ -1,12 +1,14 @@
-"""The objects of paged detail tables → entries of the site's search index.
+"""The objects of detail tables kept out of MkDocs → entries of the site's search index.
 
-A paged table (site_tables) holds its rows as data, which MkDocs' search plugin never sees.
-So that the site search still finds a census object by its name, form number or reason, each
-object gets one entry of its own, added to the index MkDocs wrote (``search_index.json``, and
-the offline copy ``search_index.js``): its location is the object's row anchor on the county
-page (tables.js shows the page of the table holding it), its title the object's name, its text
-what is searched for in the object's rows, one sentence per error, cells apart. Han text is cut into words the way Material's
-search plugin cuts it (jieba, words joined by U+200B), so that queries match alike.
+A table spliced round MkDocs (site.DEFER_LIMIT; a paged one holds its rows as data besides)
+is never seen by MkDocs' search plugin. So that the site search still finds a census object
+by its name, form number or reason, each object gets one entry of its own, added to the
+index MkDocs wrote (``search_index.json``, and the offline copy ``search_index.js``): its
+location is the object's row anchor on the county page (tables.js shows the page of the
+table holding it), its title the object's name, its text what is searched for in the
+object's rows, one sentence per error, cells apart. Han text is cut into words the way
+Material's search plugin cuts it (jieba, words joined by U+200B), so that queries match
+alike; a U+200B beside another separator is dropped (it splits nothing more).
 """
 
 from __future__ import annotations
