@@ -84,7 +84,7 @@ def _plain(value: object) -> str:
     return text if text.isprintable() else _CONTROL.sub("", text)
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@functools.lru_cache(maxsize=1 << 14, typed=True)  # typed: 1 and True are not one text
 def _text_part(text: str) -> Part:
     """A plain-text part; the same values (types, forms, dates) come back in many rows."""
     return Part(_plain(text))
