@@ -33,6 +33,7 @@ from generator.records.validate import schema_problems
 from generator.settings import Settings, as_of_date, stamp
 
 SEARCH_INDEX = Path("search") / "search_index.json"
+SEARCH_JS = Path("search") / "search_index.js"  # the offline copy (Material's offline plugin)
 
 
 @dataclass
@@ -55,12 +56,14 @@ class Session:
     as_of_day: date | None = None  # 数据截至, decided once per session as a build decides it
     env: jinja2.Environment | None = None  # compiled templates, kept (Jinja2 reloads edited ones)
     schema_found: dict[int, tuple[Source, list[RecordError]]] = field(default_factory=dict)
+    # the search entries last merged into the index and the index files that made
+    merged: tuple[dict[str, str] | None, tuple[bytes | None, ...]] | None = None
 
     def reset(self) -> None:
         """Forget everything read and built: the next rebuild is a full one (a schema, a
         template or mkdocs.yml changed, or a rebuild failed)."""
         self.schemas, self.loaded, self.built, self.pages, self.tables = None, None, False, {}, {}
-        self.env, self.schema_found = None, {}
+        self.env, self.schema_found, self.merged = None, {}, None
 
     def schema_pass(self, source: Source, schemas: Schemas) -> list[RecordError]:
         """validate.schema_problems, remembered per source: an unchanged record is the same
@@ -143,10 +146,28 @@ def render(session: Session, census: Census, figures: Figures) -> None:
     _mkdocs(session, nav, _when(session, census), dirty=not full,
             footer=footer(figures))
     rebuilt = {name.replace(".md", ".html") for name in written if name.endswith(".md")}
-    # the search entries of paged tables too: a dirty build put back the index without them
     site_pages.splice(session.site, {p: t for p, t in tables.items()
-                                     if full or p in rebuilt or p == SEARCH_INDEX.as_posix()})
+                                     if (full or p in rebuilt) and p != SEARCH_INDEX.as_posix()})
+    _search(session, tables.get(SEARCH_INDEX.as_posix()), dirty=not full)
     session.built = True
+
+
+def _search(session: Session, docs: dict[str, str] | None, dirty: bool) -> None:
+    """The search entries of paged tables' objects into the index MkDocs wrote (a dirty build
+    put back the index without them). When they are those of the last rebuild, the index
+    files it made are written back as they were: reading, merging and writing an index of
+    several MiB is most of what an edit would otherwise cost here."""
+    from generator.render.site import pages as site_pages
+
+    files = [session.site / SEARCH_INDEX, session.site / SEARCH_JS]
+    if dirty and session.merged is not None and session.merged[0] == docs:
+        for path, data in zip(files, session.merged[1], strict=True):
+            if data is not None:
+                path.write_bytes(data)
+        return
+    if docs is not None:
+        site_pages.splice(session.site, {SEARCH_INDEX.as_posix(): docs})
+    session.merged = (docs, tuple(p.read_bytes() if p.is_file() else None for p in files))
 
 
 def _downloads(session: Session, census: Census, figures: Figures, out: Path) -> list[Path]:

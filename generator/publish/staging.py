@@ -85,7 +85,13 @@ def _environ(**values: str) -> Iterator[None]:
 def _mkdocs_build(config: Any, serve_url: str | None = None, dirty: bool = False) -> None:
     from mkdocs.commands.build import build as mkdocs_build
 
-    mkdocs_build(config, serve_url=serve_url, dirty=dirty)
+    from generator.records.load import collector_paused
+
+    # MkDocs makes millions of short-lived objects (element trees, search entries) and
+    # frees them by reference counting; the collector would rescan the records' heap
+    # between them. Scoped: whatever cycles it leaves are collected once it returns.
+    with collector_paused():
+        mkdocs_build(config, serve_url=serve_url, dirty=dirty)
 
 
 def _fresh_plugins() -> None:

@@ -102,6 +102,9 @@ PLAIN: dict[str, str] = {
     "build.as_of_footer": "数据截至 {date}",
     "build.nav_progress": "整改进展",
     "build.nav_maintenance": "维护",
+    # the overdue list as HTML (render/site/progress.py; the Markdown one: progress_tables.md.j2)
+    "build.overdue_headers": "序号|县（区）|普查对象名称|普查表号|指标|整改状态|整改期限|逾期天数|整改责任人|记录编号",
+    "build.overdue_number": " 第 {number} 处",
     # the build command's own lines (commands/build.py)
     "build.usage_line": "用法错误：{line}",
     "build.note": "提示：{note}",

@@ -1,12 +1,16 @@
 """Census + figures → the Markdown pages of the site (and its navigation) in a docs folder.
 
 Page count grows with counties, not with records. Detail tables are raw HTML built with
-every value escaped (Markdown would parse thousands of table rows slowly). Tables larger
-than ``SEARCH_LIMIT`` rows are paged (site_tables: a page of rows and the data for
-tables.js), kept out of MkDocs altogether (the page carries a placeholder and :func:`splice`
-puts the table into the built HTML page) and out of its search plugin: their objects are
-added to the search index one entry each instead (site_search), so that at city scale
-neither Markdown, the search plugin nor the browser handles tens of thousands of rows.
+every value escaped (Markdown would parse thousands of table rows slowly). Tables over
+``DEFER_LIMIT`` rows are kept out of MkDocs altogether (the page carries a placeholder and
+:func:`splice` puts the table into the built HTML page) and out of its search plugin: their
+objects are added to the search index one entry each instead (site_search); over
+``SEARCH_LIMIT`` rows they are paged as well (site_tables: a page of rows and the data for
+tables.js), so that at city scale neither Markdown, the search plugin nor the browser
+handles tens of thousands of rows. An overdue list (整改进展, each county) over
+``SEARCH_LIMIT`` rows goes round MkDocs the same way, as the HTML Markdown would make of it
+(site_progress.overdue_html), unsearched: its objects are found on their county page.
+The 记录格式 tables come from schema_page.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import jinja2
 
 from generator.records import domain
 from generator.records.aggregate import Area, Figures
+from generator.records.load import collector_paused
 from generator.records.model import CHECK_TITLES, Census, County
 from generator.records.redact import public_view
 from generator.records.schemas import Schemas
@@ -29,6 +34,7 @@ from generator.render import markup
 from generator.render.site import chart_pages as site_charts
 from generator.render.site import links as site_links
 from generator.render.site import progress as site_progress
+from generator.render.site import schema_page
 from generator.render.site import search as site_search
 from generator.render.site import tables as site_tables
 from generator.render.site.links import Download
@@ -38,6 +44,10 @@ from generator.text import render as render_text
 # Written by benchmarks/run; the 性能 page shows it (its own "# …" title dropped).
 BENCHMARK_RESULTS = REPO / "benchmarks" / "results.md"
 SEARCH_LIMIT = 400
+# A detail table over this many rows goes round MkDocs (its objects get search entries of
+# their own): at 1x the G106-1 tables, ~110 rows a county, were a third of the text the
+# search plugin parsed and cut into words. Under it, a table is searched as page text.
+DEFER_LIMIT = 50
 # Deferred tables: built page (relative to the site folder) → {placeholder: table HTML}.
 # A placeholder is an HTML comment, which Markdown passes through verbatim; record text
 # cannot forge one, since every value in a page is escaped. The entry of the search index
@@ -86,19 +96,40 @@ def _index(census: Census, figures: Figures) -> dict[str, Any]:
 
 def _table(table: site_tables.Table, page: str, deferred: Deferred | None,
            search: list[dict[str, str]]) -> str:
-    """A detail table on ``page``. A small one stays in the Markdown; a large one is paged
-    (site_tables), its objects indexed one by one (``search``), and it becomes a placeholder
-    for splice() (unless ``deferred`` is None: the live preview, which MkDocs serves itself)."""
+    """A detail table on ``page``. A small one stays in the Markdown, searched as the text
+    of its section. One over DEFER_LIMIT rows becomes a placeholder for splice() (unless
+    ``deferred`` is None: every table inline), its objects indexed one by one
+    (``search``): neither Markdown nor the search plugin parses it. One over SEARCH_LIMIT
+    rows is paged as well (site_tables)."""
     paged = len(table.rows) > SEARCH_LIMIT
-    html = site_tables.render(table, paged)
-    if not paged:
+    aside = paged or len(table.rows) > DEFER_LIMIT
+    html = site_tables.render(table, paged, searched=not aside)
+    if not aside:
         return html
     search += site_search.object_docs(page, table.kind, table.rows)
     if deferred is None:
         return html
-    mark = f"<!-- detail-table:{table.kind} -->"
+    return _defer(html, table.kind, page, deferred)
+
+
+def _defer(html: str, kind: str, page: str, deferred: Deferred) -> str:
+    """``html`` kept for splice(); the placeholder that stands for it on ``page``."""
+    mark = f"<!-- detail-table:{kind} -->"
     deferred.setdefault(page, {})[mark] = html
     return mark
+
+
+def _overdue(context: dict[str, Any], page: str, deferred: Deferred | None) -> dict[str, Any]:
+    """A page's overdue list (site_progress): over SEARCH_LIMIT rows, HTML that MkDocs
+    never parses (``overdue_table``; deferred as a large detail table is) and the search
+    plugin skips (each object has its own entry on its county page); else "" (the
+    template's Markdown table)."""
+    items = context["overdue_list"]
+    if len(items) <= SEARCH_LIMIT:
+        return {**context, "overdue_table": ""}
+    html = site_progress.overdue_html(items, search=False)
+    return {**context, "overdue_table": html if deferred is None
+            else _defer(html, "overdue", page, deferred)}
 
 
 def _county(census: Census, figures: Figures, county: County, deferred: Deferred | None,
@@ -134,7 +165,7 @@ def _county(census: Census, figures: Figures, county: County, deferred: Deferred
             "show_qa": not county.qa or any(q.question for q in county.qa),
             "assistance": census.assistance.get(county.slug), "annex3": domain.ANNEX3_ROWS,
             "type_chart": site_charts.types(figures.county(county.slug)),
-            **site_progress.county(figures, county.slug)}
+            **_overdue(site_progress.county(figures, county.slug), page, deferred)}
 
 
 def _analysis(census: Census, figures: Figures) -> dict[str, Any]:
@@ -143,89 +174,6 @@ def _analysis(census: Census, figures: Figures) -> dict[str, Any]:
     return {**_common(census, figures), "form_chart": site_charts.forms(figures), "matrix": matrix,
             "reasons": any(i.reasons for i in figures.by_indicator),
             "county_names": {c.slug: c.name for c in census.counties}}
-
-
-def schema_fields(schemas: Schemas) -> list[dict[str, Any]]:
-    """The 填报说明 tables: every field of every kind, from the schemas themselves."""
-    from generator.records.schemas import KINDS, walk_properties
-
-    kinds = []
-    for kind in KINDS:
-        root = schemas.documents[kind]
-        required = _required_paths(root)
-        fields = [{"path": _dotted(path), "title": node.get("title", ""),
-                   "description": node.get("description", ""), "type": _type_text(node),
-                   "required": path in required, "allowed": _allowed(node),
-                   "example": _example(node), "public": _public(root, node)}
-                  for path, node in walk_properties(root)]
-        kinds.append({"kind": kind, "title": root["title"], "description": root["description"],
-                      "fields": fields})
-    return kinds
-
-
-PUBLIC_TEXT = {"confidential": "不公开（保密）", "publishable": "原样公开", "code": "公开",
-               "withheld": "仅内部版"}
-
-
-def _public(root: dict[str, Any], node: dict[str, Any]) -> str:
-    """Whether the public build shows a field (schemas.field_class), for text fields only."""
-    from generator.records.schemas import field_class, resolve
-
-    items = node.get("items")
-    target = resolve(root, items) if isinstance(items, dict) else node
-    kinds = target.get("type")
-    text = "string" in (kinds if isinstance(kinds, list) else [kinds])
-    return PUBLIC_TEXT[field_class(target)] if text else ""
-
-
-def _dotted(path: tuple[str | int, ...]) -> str:
-    return ".".join("[]" if isinstance(p, int) else p for p in path).replace(".[]", "[]")
-
-
-def _required_paths(root: dict[str, Any]) -> set[tuple[str | int, ...]]:
-    from generator.records.schemas import resolve, walk_properties
-
-    required: set[tuple[str | int, ...]] = {(name,) for name in root.get("required", [])}
-    for path, node in walk_properties(root):
-        items = node.get("items")
-        inner = resolve(root, items) if isinstance(items, dict) else node
-        prefix = path + (0,) if isinstance(items, dict) else path
-        required |= {prefix + (name,) for name in inner.get("required", [])}
-    return required
-
-
-def _type_text(node: dict[str, Any]) -> str:
-    from generator.text.records import TYPE_NAMES
-
-    kinds = node.get("type", "")
-    kinds = kinds if isinstance(kinds, list) else [kinds]
-    text = "或".join(TYPE_NAMES.get(str(k), str(k)) for k in kinds if k)
-    items = node.get("items")
-    if isinstance(items, dict) and items.get("type") and items.get("type") != "object":
-        text += f"（每项为{TYPE_NAMES.get(items['type'], items['type'])}）"
-    return text
-
-
-def _allowed(node: dict[str, Any]) -> str:
-    raw = node.get("items")
-    items: dict[str, Any] = raw if isinstance(raw, dict) else {}
-    for source in (node, items):
-        if "enum" in source:
-            return "、".join(str(v) for v in source["enum"])
-        if source.get("format") == "date":
-            return "日期 YYYY-MM-DD"
-        if "x-hint" in source:
-            quote = render_text("schema.quote") if source.get("x-quote") else ""
-            return str(source["x-hint"]) + quote
-    return ""
-
-
-def _example(node: dict[str, Any]) -> str:
-    if node.get("examples"):
-        return str(node["examples"][0])
-    if node.get("enum"):
-        return str(node["enum"][0])
-    return ""
 
 
 def nav(census: Census) -> list[dict[str, Any]]:
@@ -261,29 +209,14 @@ def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
     if public:
         census, figures = public_view(census, figures, schemas)
     env = env or markup.environment(templates)
-    deferred: Deferred = {}
-    search: list[dict[str, str]] = []
-    verifications = {**_common(census, figures), **_verification_counts(census)}
     files = _copy_downloads(downloads, docs / "downloads")
-    pages: dict[str, str] = {
-        "index.md": markup.render(env, "index.md.j2", **_index(census, figures)),
-        "analysis.md": markup.render(env, "analysis.md.j2", **_analysis(census, figures)),
-        "progress.md": markup.render(env, "progress.md.j2", **_common(census, figures),
-                                     **site_progress.page(figures),
-                                     progress_chart=site_charts.progress(figures.rectification),
-                                     overdue_chart=site_charts.overdue(figures.rectification)),
-        "verifications.md": markup.render(env, "verifications.md.j2", **verifications),
-        "schema.md": markup.render(env, "schema.md.j2", kinds=schema_fields(schemas)),
-        "report.md": site_links.report_page(env, report_md, files,
-                                            render_text("build.report_file")),
-    }
-    for county in census.counties:
-        pages[f"counties/{county.slug}.md"] = markup.render(
-            env, "county.md.j2", annexes=site_links.annexes(files, county),
-            **_county(census, figures, county, deferred if defer else None, search))
-    pages["downloads.md"] = markup.render(env, "downloads.md.j2", files=files)
-    guide = templates / "guide.md"
-    pages["guide.md"] = guide.read_text(encoding="utf-8") if guide.exists() else "# 填报指南\n"
+    deferred: Deferred = {}
+    # Hundreds of thousands of new cells, strings and rows, none in a cycle: the collector
+    # would rescan the census's heap again and again (most of this stage at 1x).
+    with collector_paused():
+        pages = _render_pages(census, figures, schemas, env, files, report_md, deferred, defer)
+    pages["guide.md"] = (templates / "guide.md").read_text(encoding="utf-8") \
+        if (templates / "guide.md").exists() else "# 填报指南\n"
     results = _benchmark_results(benchmarks or BENCHMARK_RESULTS)
     pages["performance.md"] = markup.render(env, "performance.md.j2", results=results)
     for name, text in pages.items():
@@ -291,9 +224,38 @@ def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     shutil.copytree(templates / "assets", docs / "assets")
+    return deferred
+
+
+def _render_pages(census: Census, figures: Figures, schemas: Schemas, env: jinja2.Environment,
+                  files: list[Download], report_md: str, deferred: Deferred,
+                  defer: bool) -> dict[str, str]:
+    """The generated pages (docs path → Markdown); into ``deferred``, the large tables (unless
+    ``defer`` is False: every table inline) and the search entries of paged tables' objects."""
+    search: list[dict[str, str]] = []
+    held = deferred if defer else None
+    verifications = {**_common(census, figures), **_verification_counts(census)}
+    pages: dict[str, str] = {
+        "index.md": markup.render(env, "index.md.j2", **_index(census, figures)),
+        "analysis.md": markup.render(env, "analysis.md.j2", **_analysis(census, figures)),
+        "progress.md": markup.render(env, "progress.md.j2", **_common(census, figures),
+                                     **_overdue(site_progress.page(figures), "progress.html",
+                                                held),
+                                     progress_chart=site_charts.progress(figures.rectification),
+                                     overdue_chart=site_charts.overdue(figures.rectification)),
+        "verifications.md": markup.render(env, "verifications.md.j2", **verifications),
+        "schema.md": markup.render(env, "schema.md.j2", kinds=schema_page.schema_fields(schemas)),
+        "report.md": site_links.report_page(env, report_md, files,
+                                            render_text("build.report_file")),
+    }
+    for county in census.counties:
+        pages[f"counties/{county.slug}.md"] = markup.render(
+            env, "county.md.j2", annexes=site_links.annexes(files, county),
+            **_county(census, figures, county, held, search))
+    pages["downloads.md"] = markup.render(env, "downloads.md.j2", files=files)
     if search:  # added to the index MkDocs writes, whether the tables were deferred or not
         deferred[site_search.SEARCH_INDEX] = {SEARCH_DOCS: json.dumps(search, ensure_ascii=False)}
-    return deferred
+    return pages
 
 
 def _copy_downloads(downloads: list[Path], target: Path) -> list[Download]:

@@ -5,16 +5,22 @@ Takes :class:`~generator.records.aggregate.Figures` (its ``rectification``: 数�
 generator/records/rectification.py) and gives template contexts; the templates only loop over them.
 The overdue lists hold only the errors whose object is named: the public view of the figures
 (redact.public_view) blanks every object name and owner, so the public build lists none and
-says how many it leaves out, as the county pages do for their detail tables.
+says how many it leaves out, as the county pages do for their detail tables. A long overdue
+list is given as HTML (:func:`overdue_html`), which the site's pages splice round MkDocs.
 """
 
 from __future__ import annotations
 
+import functools
+import html
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from generator.records.aggregate import Figures, Rate
 from generator.records.rectification import Overdue, Progress
+from generator.text import render as render_text
 
 
 @dataclass(frozen=True)
@@ -66,3 +72,39 @@ def county(figures: Figures, slug: str) -> dict[str, Any]:
     p = figures.rectification.county(slug)
     return {"as_of": figures.rectification.as_of, "progress": p,
             **_overdue(p.overdue)}
+
+
+_RIGHT = {0, 7}  # the numeric columns, right-aligned as the Markdown table's "---:" says
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # as markup drops them
+_BREAK = re.compile(r"\s*[\r\n]\s*")
+
+
+def _text(value: object) -> str:
+    """A cell's text as Markdown shows markup.md_cell's: one line, trimmed, a dash if empty."""
+    text = _BREAK.sub(" ", _CONTROL.sub("", "" if value is None else str(value))).strip()
+    return html.escape(text or "—", quote=False)
+
+
+def _row(cells: Sequence[str], tag: str) -> str:
+    return "<tr>\n" + "".join(
+        f'<{tag} style="text-align: right;">{c}</{tag}>\n' if i in _RIGHT else
+        f"<{tag}>{c}</{tag}>\n" for i, c in enumerate(cells)) + "</tr>"
+
+
+def overdue_html(items: Sequence[Overdue], search: bool = True) -> str:
+    """The overdue list as the HTML Markdown makes of progress_tables.md.j2's ``overdue``
+    table (tests/test_site_fast.py holds them equal), built without Markdown: a long list
+    is thousands of rows. ``search`` False marks it for the search plugin to skip (its
+    objects are found on their county page)."""
+    rows = [_overdue_row(n, o) for n, o in enumerate(items, start=1)]
+    table = "<table>" if search else "<table data-search-exclude>"
+    return "\n".join([table, "<thead>", _row(render_text("build.overdue_headers").split("|"), "th"), "</thead>", "<tbody>",
+                      *rows, "</tbody>", "</table>"])
+
+
+@functools.lru_cache(maxsize=1 << 16)  # serve renders the lists on every save, mostly unchanged
+def _overdue_row(number: int, o: Overdue) -> str:
+    return _row((str(number), _text(o.county), _text(o.object_name), _text(o.form),
+                 _text(o.indicator), _text(o.status), _text(o.due), str(o.days),
+                 _text(o.owner), f"<code>{html.escape(o.finding, quote=False)}</code>"
+                 + render_text("build.overdue_number", number=o.number)), "td")

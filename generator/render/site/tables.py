@@ -3,7 +3,8 @@
 Raw HTML spares MkDocs the Markdown parsing of thousands of rows. A table comes in one of two
 forms:
 
-* small (``paged`` False): every row in the HTML, searchable as the text of its section;
+* small (``paged`` False): every row in the HTML, searchable as the text of its section
+  (or, over site.DEFER_LIMIT rows, kept out of the search plugin like a large one);
 * large (``paged`` True, over site.SEARCH_LIMIT rows): the first ``PAGE_ROWS`` rows in the
   HTML and every row as JSON data beside them; tables.js shows the table a page at a time,
   filters and sorts the data, and renders every row before printing. A browser lays out a
@@ -24,6 +25,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from generator.records.model import Finding, G106Problem
 from generator.render.markup import html_text as h
@@ -46,10 +48,10 @@ G106_KINDS = ("num", "name", "long", "short", "short", "short", "short", "short"
               "short", "code", "status", "code")
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(NamedTuple):
     """One piece of a cell: plain text, or a status badge (``badge``: its CSS class), a link
-    (``href``) or a code (``code``)."""
+    (``href``) or a code (``code``). A named tuple, not a dataclass: a 1x build makes
+    hundreds of thousands, and a tuple is made several times faster."""
 
     text: str
     badge: str = ""
@@ -75,11 +77,21 @@ class Table:
 
 
 def _plain(value: object) -> str:
-    return "" if value is None else _CONTROL.sub("", str(value))
+    if value is None:
+        return ""
+    text = str(value)
+    # most text holds no control character: the C check spares the regex
+    return text if text.isprintable() else _CONTROL.sub("", text)
+
+
+@functools.lru_cache(maxsize=1 << 14, typed=True)  # typed: 1 and True are not one text
+def _text_part(text: str) -> Part:
+    """A plain-text part; the same values (types, forms, dates) come back in many rows."""
+    return Part(_plain(text))
 
 
 def _cell(*parts: Part | str | None) -> Cell:
-    return tuple(p if isinstance(p, Part) else Part(_plain(p)) for p in parts if p)
+    return tuple(p if isinstance(p, Part) else _text_part(p) for p in parts if p)
 
 
 def finding_rows(records: Iterable[Finding]) -> tuple[Row, ...]:
@@ -179,15 +191,19 @@ def _script_json(rows: Sequence[Row]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def render(table: Table, paged: bool) -> str:
-    """The table as HTML: every row, or the first page and the data (``paged``)."""
+def render(table: Table, paged: bool, searched: bool | None = None) -> str:
+    """The table as HTML: every row, or the first page and the data (``paged``); kept out of
+    the search plugin unless ``searched`` (default: when not paged), its objects being
+    indexed one by one (site_search)."""
     if not table.rows:
         return "（无）"
     head = "\n".join(f'<th class="col-{k}">{h(x)}</th>' for x, k in zip(table.headers,
                                                                          table.kinds, strict=True))
     shown: Sequence[Row] = table.rows[:PAGE_ROWS] if paged else table.rows
     body = "\n".join(_row_html(r) for r in shown)
-    attrs = f' data-search-exclude data-paged="{PAGE_ROWS}"' if paged else ""
+    searched = not paged if searched is None else searched and not paged
+    attrs = ("" if searched else " data-search-exclude") + (
+        f' data-paged="{PAGE_ROWS}"' if paged else "")
     data = (f'\n<script type="application/json" class="table-data">{_script_json(table.rows)}'
             "</script>") if paged else ""
     return (f'<div class="detail-table detail-table--{table.kind}"{attrs} markdown="0">\n<table>\n'
