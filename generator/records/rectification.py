@@ -161,11 +161,9 @@ class _Counter:
         self.open, self.overdue = [0] * (n + 1), [0] * (n + 1)  # +1/−1 events by week
         self.totals = [0, 0, 0, 0, 0]  # found, fixed, on the spot, late, fix days
 
-    def add(self, error: FormError, finding: Finding) -> None:
-        reviewed = date.fromisoformat(finding.reviewed_on)
-        if reviewed > self.as_of:
-            return  # not found yet on 数据截至
-        due, fixed = due_date(error, finding, self.days), fixed_on(error, finding, self.as_of)
+    def add(self, error: FormError, reviewed: date, due: date, fixed: date | None) -> None:
+        """One error found on ``reviewed`` (by 数据截至), due on ``due``, fixed on ``fixed``
+        (None: open on 数据截至)."""
         found_week = _week(reviewed, self.starts)
         self.found[found_week] += 1
         self.open[found_week] += 1
@@ -198,14 +196,23 @@ def _progress(slug: str | None, name: str, findings: tuple[Finding, ...], city: 
     counter = _Counter(starts, city.rectification_days, as_of)
     overdue = []
     for f in findings:
+        reviewed = date.fromisoformat(f.reviewed_on)
+        if reviewed > as_of:
+            continue  # not found yet on 数据截至: neither counted nor overdue
         for number, e in enumerate(f.errors, start=1):
-            counter.add(e, f)
-            days = overdue_days(e, f, city.rectification_days, as_of)
-            if days is not None:
+            # as due_date, fixed_on and overdue_days decide, the dates parsed once
+            due = date.fromisoformat(e.due) if e.due else \
+                reviewed + timedelta(days=city.rectification_days)
+            fixed_day = None
+            if e.status == FIXED and e.date:
+                fixed_day = max(date.fromisoformat(e.date), reviewed)
+                fixed_day = fixed_day if fixed_day <= as_of else None
+            counter.add(e, reviewed, due, fixed_day)
+            days = (as_of - due).days
+            if fixed_day is None and days > 0:
                 overdue.append(Overdue(
                     names.get(f.county, f.county), f.id, number, f.object_name, e.form,
-                    f"{e.indicator_code} {e.indicator_name}", e.status,
-                    due_date(e, f, city.rectification_days), days, e.owner))
+                    f"{e.indicator_code} {e.indicator_name}", e.status, due, days, e.owner))
     overdue.sort(key=lambda o: -o.days)  # stable: ties keep the census' order
     found, fixed, spot, late, fix_days = counter.totals
     return Progress(slug, name, found, fixed, spot, late, fix_days, tuple(overdue),
