@@ -1,7 +1,7 @@
 """The hidden snapshot sheet of a returned ledger → the editable values of every error as
 exported (render/annexes/ledger_snapshot.py writes it).
 
-Takes the worksheet (openpyxl, streaming) and the text decoder of read.py; gives
+Takes the sheet's rows of values (by column, text decoded: read.py); gives
 ``{(记录编号, 错误序号): {key: cell value}}`` with the values as stored (compare.py
 normalises them exactly as the ledger's own cells), or None when the sheet has no
 记录编号/错误序号 header (then the import falls back to comparing with the records).
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from generator.render.annexes.ledger_rows import EDITABLE
@@ -45,8 +45,7 @@ def _add(out: Snapshot, cells: dict[str | None, Any]) -> None:
         out[key] = {k: v for k, v in cells.items() if k is not None}
 
 
-def _packed(names: tuple[Any, ...], rows: Iterator[tuple[Any, ...]],
-            decode: Callable[[Any], Any]) -> Snapshot | None:
+def _packed(names: tuple[Any, ...], rows: Iterator[tuple[Any, ...]]) -> Snapshot | None:
     """The packed layout: ``names`` the header cells from B1 on."""
     shown = list(names)
     while shown and shown[-1] is None:  # openpyxl pads a row to the sheet's width
@@ -58,7 +57,7 @@ def _packed(names: tuple[Any, ...], rows: Iterator[tuple[Any, ...]],
     for values in rows:
         cell = values[0] if values else None
         try:
-            entries = json.loads(decode(cell)) if isinstance(cell, str) else None
+            entries = json.loads(cell) if isinstance(cell, str) else None
         except ValueError:
             continue
         for item in entries if isinstance(entries, list) else ():
@@ -67,12 +66,13 @@ def _packed(names: tuple[Any, ...], rows: Iterator[tuple[Any, ...]],
     return out
 
 
-def read_snapshot(ws: Any, decode: Callable[[Any], Any]) -> Snapshot | None:
-    """The snapshot in ``ws``; None when its header row is gone."""
-    rows = ws.iter_rows(values_only=True)
+def read_snapshot(found: Iterable[tuple[Any, ...]]) -> Snapshot | None:
+    """The snapshot in the sheet's rows ``found`` (the first its header); None when its
+    header row is gone."""
+    rows = iter(found)
     header = next(rows, None) or ()
     if header and norm(header[0]) == PACKED:
-        return _packed(header[1:], rows, decode)
+        return _packed(header[1:], rows)
     columns = {KNOWN[norm(v)]: c for c, v in enumerate(header) if norm(v) in KNOWN}
     if "record" not in columns or "error_no" not in columns:
         return None
@@ -80,5 +80,5 @@ def read_snapshot(ws: Any, decode: Callable[[Any], Any]) -> Snapshot | None:
     for values in rows:
         cells: dict[str | None, Any] = {
             k: values[c] if c < len(values) else None for k, c in columns.items()}
-        _add(out, {k: decode(v) if isinstance(v, str) else v for k, v in cells.items()})
+        _add(out, cells)
     return out
