@@ -30,7 +30,7 @@ class NodeMissing(Exception):
     """The record has no ``errors[i].rectification`` mapping (the tree changed meanwhile)."""
 
 
-def _node(root: yaml.Node, index: int) -> yaml.MappingNode:
+def _node(root: yaml.Node | None, index: int) -> yaml.MappingNode:
     step: yaml.Node | None = root
     for key in ("errors", index, "rectification"):
         if isinstance(step, yaml.MappingNode):
