@@ -12,7 +12,6 @@ LibreOffice).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from generator.records.load import display_path
 from generator.render.annexes.ledger_rows import COLUMNS
 from generator.text import ledger as T
 from generator.tools.importer.read import MAX_BLANK_RUN, norm, problem
-from generator.tools.ledger.sheetxml import Cells, open_book, rows
+from generator.tools.ledger.sheetxml import Cells, Rows, open_book, rows
 from generator.tools.ledger.snapshot import Snapshot, read_snapshot
 
 HEADER_SEARCH = 30  # rows of title area the header may sit below
@@ -79,7 +78,7 @@ def _values(cells: Cells) -> tuple[Any, ...]:
     return tuple(cells.get(c) for c in range(1, max(cells, default=0) + 1))
 
 
-def _sheet(name: str, found: Iterator[tuple[int, Cells]], file: str, out: Ledger) -> None:
+def _sheet(name: str, found: Rows, file: str, out: Ledger) -> None:
     """The ledger rows of one sheet, if its header row is among the first HEADER_SEARCH."""
     sheet: Sheet | None = None
     last = blank = 0
@@ -91,6 +90,7 @@ def _sheet(name: str, found: Iterator[tuple[int, Cells]], file: str, out: Ledger
             if columns is not None:
                 sheet = Sheet(name, number, columns)
                 out.sheets.append(sheet)
+                found.wanted = frozenset(columns.values())
             last = number
             continue
         if number > MAX_ROWS:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -179,7 +179,7 @@ def _value(cell: Element, book: Book) -> Any:
     return _number(raw, int(cell.get("s") or 0), book) if raw.strip() else None
 
 
-def _cells(row: Element, book: Book) -> Cells:
+def _cells(row: Element, book: Book, wanted: Container[int] | None) -> Cells:
     out: Cells = {}
     at = 0
     for cell in row:
@@ -187,23 +187,38 @@ def _cells(row: Element, book: Book) -> Cells:
             continue
         ref = cell.get("r")
         at = (column(ref) or at + 1) if ref else at + 1
+        if wanted is not None and at not in wanted:
+            continue
         value = _value(cell, book)
         if value is not None:
             out[at] = value
     return out
 
 
-def rows(book: Book, part: str) -> Iterator[tuple[int, Cells]]:
+class Rows:
     """The rows of the sheet at ``part`` holding a value, in file order, each as (row number
-    from 1, {column from 1: value}); ValueError or a ParseError on a damaged part."""
-    number = 0
-    with book.archive.open(part) as handle:
-        for _, node in iterparse(handle):
-            if local(node.tag) != "row":
-                continue
-            raw = node.get("r")
-            number = int(float(raw)) if raw else number + 1
-            cells = _cells(node, book)
-            node.clear()
-            if cells:
-                yield number, cells
+    from 1, {column from 1: value}); ValueError or a ParseError on a damaged part. Setting
+    :attr:`wanted` while iterating reads only those columns from the next row on (the
+    ledger's columns, once its header row is found: a third of the cells are not needed)."""
+
+    def __init__(self, book: Book, part: str) -> None:
+        self.book, self.part = book, part
+        self.wanted: Container[int] | None = None
+
+    def __iter__(self) -> Iterator[tuple[int, Cells]]:
+        number = 0
+        with self.book.archive.open(self.part) as handle:
+            for _, node in iterparse(handle):
+                if local(node.tag) != "row":
+                    continue
+                raw = node.get("r")
+                number = int(float(raw)) if raw else number + 1
+                cells = _cells(node, self.book, self.wanted)
+                node.clear()
+                if cells:
+                    yield number, cells
+
+
+def rows(book: Book, part: str) -> Rows:
+    """The rows of the sheet at ``part`` (see :class:`Rows`)."""
+    return Rows(book, part)
