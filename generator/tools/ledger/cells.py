@@ -26,6 +26,11 @@ def cell_text(value: Any, key: str) -> str | None:
 
 def date_text(value: Any) -> str | None:
     """A date cell or text → ISO; ValueError for anything else."""
+    if type(value) is str and len(value) == 10 and value[4] == value[7] == "-":
+        try:  # ISO already (every exported value, most typed ones): checked in C
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass  # read as typed, below
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, date):

@@ -18,7 +18,7 @@ from typing import Any
 
 from generator.errors import RecordError
 from generator.records.load import display_path
-from generator.render.annexes.ledger_rows import COLUMNS
+from generator.render.annexes.ledger_rows import COLUMNS, EDITABLE
 from generator.text import ledger as T
 from generator.tools.importer.read import MAX_BLANK_RUN, norm, problem
 from generator.tools.ledger.sheetxml import Cells, Rows, open_book, rows
@@ -28,13 +28,15 @@ HEADER_SEARCH = 30  # rows of title area the header may sit below
 MAX_ROWS = 200_000  # per sheet: a city's errors with room to spare
 MARKS = (norm(T.HEADERS["record"]), norm(T.HEADERS["error_no"]))
 KNOWN = {norm(T.HEADERS[c.key]): c.key for c in COLUMNS}
+# the cells of a row the import reads (the others are the clerk's to look at)
+READ = frozenset(("record", "error_no", "form", "indicator_code", *EDITABLE))
 
 
 @dataclass
 class Row:
     sheet: str
     number: int  # 1-based row in the sheet
-    values: dict[str, Any]
+    values: dict[str, Any]  # the cells of READ by column key (a row without any is blank)
 
 
 @dataclass
@@ -90,7 +92,7 @@ def _sheet(name: str, found: Rows, file: str, out: Ledger) -> None:
             if columns is not None:
                 sheet = Sheet(name, number, columns)
                 out.sheets.append(sheet)
-                found.wanted = frozenset(columns.values())
+                found.wanted = frozenset(c for k, c in columns.items() if k in READ)
             last = number
             continue
         if number > MAX_ROWS:
@@ -101,7 +103,7 @@ def _sheet(name: str, found: Rows, file: str, out: Ledger) -> None:
         last = number
         if blank > MAX_BLANK_RUN:
             return
-        row = {k: cells.get(c) for k, c in sheet.columns.items()}
+        row = {k: cells.get(c) for k, c in sheet.columns.items() if k in READ}
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in row.values()):
             blank += 1
             if blank > MAX_BLANK_RUN:

@@ -62,15 +62,36 @@ def unescape(text: str) -> str:
     return ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
 
-def text_of(node: Element) -> str:
+@dataclass(frozen=True)
+class Tags:
+    """The element names of one part, namespace and all (compared as strings: the cheapest
+    test in the inner loop)."""
+
+    c: str
+    v: str
+    inline: str
+    t: str
+    r: str
+
+    @staticmethod
+    @cache
+    def of(tag: str) -> Tags:
+        """The names in the namespace of ``tag`` (``{namespace}name``)."""
+        ns = tag[: len(tag) - len(local(tag))]
+        return Tags(ns + "c", ns + "v", ns + "is", ns + "t", ns + "r")
+
+
+def text_of(node: Element, tags: Tags) -> str:
     """A string item's text: its own ``t`` and each run's, phonetic runs left out."""
+    first = node.find(tags.t)
+    if first is not None and len(node) == 1:  # plain text, the common case
+        return unescape(first.text or "")
     parts = []
     for child in node:
-        name = local(child.tag)
-        if name == "t":
+        if child.tag == tags.t:
             parts.append(child.text or "")
-        elif name == "r":
-            parts += [t.text or "" for t in child if local(t.tag) == "t"]
+        elif child.tag == tags.r:
+            parts += [t.text or "" for t in child if t.tag == tags.t]
     return unescape("".join(parts))
 
 
@@ -116,7 +137,7 @@ def _strings(archive: zipfile.ZipFile, parts: set[str]) -> list[str]:
     with archive.open(part) as handle:
         for _, node in iterparse(handle):
             if local(node.tag) == "si":
-                out.append(text_of(node))
+                out.append(text_of(node, Tags.of(node.tag)))
                 node.clear()
     return out
 
@@ -156,14 +177,14 @@ def _number(raw: str, style: int, book: Book) -> Any:
     return number
 
 
-def _value(cell: Element, book: Book) -> Any:
+def _value(cell: Element, book: Book, tags: Tags) -> Any:
     """A ``<c>``'s value (see the module docstring); None when it has none."""
     kind = cell.get("t", "n")
     if kind == "inlineStr":
-        inline = next((c for c in cell if local(c.tag) == "is"), None)
-        return None if inline is None else text_of(inline)
-    raw = next((c.text for c in cell if local(c.tag) == "v"), None)
-    if raw is None:
+        inline = cell.find(tags.inline)
+        return None if inline is None else text_of(inline, tags)
+    raw = cell.findtext(tags.v)
+    if not raw:  # no <v>, or an empty one
         return None
     if kind == "s":
         return book.strings[int(raw)]
@@ -180,16 +201,17 @@ def _value(cell: Element, book: Book) -> Any:
 
 
 def _cells(row: Element, book: Book, wanted: Container[int] | None) -> Cells:
+    tags = Tags.of(row.tag)
     out: Cells = {}
     at = 0
     for cell in row:
-        if local(cell.tag) != "c":
+        if cell.tag != tags.c:
             continue
         ref = cell.get("r")
         at = (column(ref) or at + 1) if ref else at + 1
         if wanted is not None and at not in wanted:
             continue
-        value = _value(cell, book)
+        value = _value(cell, book, tags)
         if value is not None:
             out[at] = value
     return out
@@ -207,10 +229,13 @@ class Rows:
 
     def __iter__(self) -> Iterator[tuple[int, Cells]]:
         number = 0
+        row = None  # the row element's name, once met: then a string comparison
         with self.book.archive.open(self.part) as handle:
             for _, node in iterparse(handle):
-                if local(node.tag) != "row":
-                    continue
+                if node.tag != row:
+                    if row is not None or local(node.tag) != "row":
+                        continue
+                    row = node.tag
                 raw = node.get("r")
                 number = int(float(raw)) if raw else number + 1
                 cells = _cells(node, self.book, self.wanted)
