@@ -15,7 +15,7 @@ that had none.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from generator.errors import RecordError
@@ -103,22 +103,14 @@ class _Rows:
                       hint="")
         return False, None
 
-    def exported(self, record: str, index: int) -> dict[str, str | None] | None:
-        """The error's editable values as exported, normalised like its cells (a value that
-        does not read is left out: that cell is compared with the record); None without."""
+    def raw(self, record: str, index: int) -> dict[str, Any] | None:
+        """The error's editable values as exported, as stored; None without (counted)."""
         if self.ledger.snapshot is None:
             return None
         raw = self.ledger.snapshot.get((record, index + 1))
         if raw is None:
             self.unsnapped += 1
-            return None
-        out: dict[str, str | None] = {}
-        for key, value in raw.items():
-            try:
-                out[key] = editable(value, key)
-            except (ValueError, TypeError):
-                continue
-        return out
+        return raw
 
     def edited(self, sheet: Sheet, row: Row, key: str, value: str | None,
                was: dict[str, str | None] | None, now: str | None) -> bool | None:
@@ -141,10 +133,15 @@ class _Rows:
         new = dict(old)
         default = (date.fromisoformat(source.data["reviewed_on"])
                    + timedelta(days=self.days)).isoformat()
-        was, ok = self.exported(source.id, index), True
+        raw = self.raw(source.id, index)
+        was: dict[str, str | None] | None = None  # normalised when a cell needs it
+        ok = True
         for key in EDITABLE:
-            if key not in sheet.columns:
-                continue  # a column taken out of the sheet changes nothing
+            if key not in sheet.columns or (raw is not None and _as_exported(
+                    row.values.get(key), raw.get(key, _GONE), key)):
+                continue  # taken out of the sheet, or as exported: the record keeps its value
+            if was is None and raw is not None:
+                was = _normalised(raw)
             good, value = self.cell(sheet, row, key)
             if key == "status" and good and value is None:
                 self.fail(sheet, row, key, "ledger.blank", header=T.HEADERS[key])
@@ -210,6 +207,31 @@ class _Rows:
         self.out.problems.append(replace(problem(
             self.ledger.file, code, row.number, sheet.columns.get("status"),
             sheet.cell("status", row.number), **fields), severity="warning"))
+
+
+_GONE = object()  # a key the snapshot does not have
+
+
+def _as_exported(cell: Any, exported: Any, key: str) -> bool:
+    """Whether the cell holds exactly its exported value (the usual cell of a returned
+    ledger), so that it reads as that value without reading either: the same text, both
+    blank (but for 整改状态, which may not be), or a date cell on the exported ISO day."""
+    if type(cell) is str or (cell is None and key != "status"):
+        return bool(cell == exported)
+    return (key in ("due", "date") and isinstance(cell, datetime)
+            and cell.date().isoformat() == exported)
+
+
+def _normalised(raw: dict[str, Any]) -> dict[str, str | None]:
+    """The exported values normalised like the cells (a value that does not read is left
+    out: that cell is compared with the record)."""
+    out: dict[str, str | None] = {}
+    for key, value in raw.items():
+        try:
+            out[key] = editable(value, key)
+        except (ValueError, TypeError):
+            continue
+    return out
 
 
 def _usable(ledger: Ledger, sheet: Sheet, out: Compared) -> bool:
