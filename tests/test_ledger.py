@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from conftest import MINIMAL, REPO, check_golden, prepared_clean
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from generator.render.annexes.ledger import HEADER_ROW, write_ledger
@@ -136,8 +138,43 @@ def test_record_text_is_data(minimal_tree: Path, tmp_path: Path, text: str) -> N
             if name.startswith("xl/worksheets/"):
                 assert b"<f>" not in archive.read(name)
     from generator.tools.ledger.read import read_ledger
+    from generator.tools.ledger.sheetxml import open_book, rows
 
     ledger = read_ledger(path)
     assert ledger is not None
-    rows = ledger.sheets[0].rows
-    assert rows[0].values["reason"] == text and rows[1].values["note"] == text
+    assert ledger.sheets[0].rows[1].values["note"] == text  # as the import reads it
+    book = open_book(path.read_bytes())
+    cells = dict(rows(book, book.sheets[0][1]))
+    assert cells[HEADER_ROW + 2][8] == text  # 普查表填报错误的原因, which the import skips
+
+
+def _sheet_xml(path: Path) -> bytes:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read("xl/worksheets/sheet1.xml")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.dates(date(1900, 1, 1), date(9999, 12, 31)), min_size=1, max_size=8))
+def test_a_date_written_as_its_serial_is_the_cell_write_datetime_makes(days: list[date]) -> None:
+    """The writer stores dates with write_number(serial(day)) in a date format: the same
+    cell XML as XlsxWriter's write_datetime, from 1900 (Excel's 29 February) to 9999."""
+    import tempfile
+
+    import xlsxwriter
+
+    from generator.render.annexes.ledger import serial
+
+    with tempfile.TemporaryDirectory() as folder:
+        books = []
+        for way in ("datetime", "serial"):
+            path = Path(folder) / f"{way}.xlsx"
+            book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+            ws, fmt = book.add_worksheet(), book.add_format({"num_format": "yyyy-mm-dd"})
+            for r, day in enumerate(days):
+                if way == "datetime":
+                    ws.write_datetime(r, 0, datetime.combine(day, datetime.min.time()), fmt)
+                else:
+                    ws.write_number(r, 0, serial(day), fmt)
+            book.close()
+            books.append(_sheet_xml(path))
+        assert books[0] == books[1]

@@ -112,3 +112,19 @@ def test_text_that_plain_yaml_would_change_is_quoted() -> None:
     for note in ("a: b", "#x", "true", "0123", "[1]", "x, y", "- a", "null", "'q'"):
         edited = edit_rectification(text, 0, {"status": "未整改", "note": note})
         assert yamlsafe.parse(edited)["errors"][0]["rectification"]["note"] == note
+
+
+@settings(max_examples=150, deadline=None)
+@given(records(), st.data())
+def test_several_nodes_edited_at_once_as_one_after_the_other(
+        record: tuple[str, list[dict[str, str]]], data: st.DataObject) -> None:
+    """The record's YAML is composed once for all its changed errors: the text is the one
+    the edits made one at a time give."""
+    from generator.tools.ledger.edit import edit_rectifications
+
+    text, nodes = record
+    changes = data.draw(st.dictionaries(st.integers(0, len(nodes) - 1), NODE, min_size=1))
+    one_by_one = text
+    for index, new in sorted(changes.items()):
+        one_by_one = edit_rectification(one_by_one, index, new)
+    assert edit_rectifications(text, changes) == one_by_one

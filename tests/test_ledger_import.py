@@ -251,3 +251,29 @@ def test_round_trip_through_a_libreoffice_resave(tree: Path, tmp_path: Path) -> 
     assert node["status"] == "已整改" and node["date"] == "2019-04-03"
     second = run(out / "edited.xlsx", tree)
     assert second.ok and not second.planned
+
+
+def test_city_copies_of_county_rows_are_counted_not_compared_again(
+        tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 全市 row with exactly the cells of its county's row (the usual returned ledger) is
+    counted unchanged without reading it against the record a second time; one that differs
+    is still compared (and warned about, test above)."""
+    from generator.tools.ledger import compare as C
+
+    book = export(tree, tmp_path)
+    city = rows_of(book, "全市")
+    row = next(i for i, r in enumerate(city) if r["status"] != "已整改")
+    back = clerk(book, [("全市", row, "owner", "乙")], tmp_path / "b.xlsx")
+    seen: list[tuple[str, int]] = []
+    real = C._Rows.new_node
+
+    def counted(self: Any, sheet: Any, r: Any, source: Any, index: int) -> Any:
+        seen.append((sheet.name, r.number))
+        return real(self, sheet, r, source, index)
+
+    monkeypatch.setattr(C._Rows, "new_node", counted)
+    outcome = run(back, tree, dry_run=True)
+    assert [p.code for p in outcome.problems] == ["ledger.city_differs"]
+    assert outcome.unchanged == outcome.rows and not outcome.planned
+    assert [n for s, n in seen if s == "全市"] == [FIRST + row]  # the one that differs
+    assert len(seen) == len(city) + 1

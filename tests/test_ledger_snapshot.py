@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -150,3 +151,122 @@ def test_three_way_rule(exported: tuple[str, str | None], now: tuple[str, str | 
     want = tuple(t if t != e else n for t, e, n in zip(typed, exported, now))
     got = out.changes[("r1", 0)].new if out.changes else node(now)
     assert got == node(want)
+
+
+def _snapshot_cells(book: Path) -> list[Any]:
+    ws = load_workbook(book)[T.SNAPSHOT_SHEET]
+    return [c.value for row in ws.iter_rows() for c in row if c.value is not None]
+
+
+def test_the_snapshot_is_packed_not_a_cell_per_value(tmp_path: Path) -> None:
+    """A few text cells, each a JSON list of whole rows under a size limit: the snapshot
+    costs next to nothing to write and read, where a cell per value was a fifth of the
+    ledger's cells."""
+    from generator.render.annexes.ledger_snapshot import PACK_LIMIT
+
+    book = export(REPO / "records", tmp_path)
+    ledger = read_ledger(book)
+    assert ledger is not None and ledger.snapshot is not None
+    errors = len(ledger.snapshot)
+    cells = _snapshot_cells(book)
+    assert errors > 50 and len(cells) < errors / 10
+    assert all(len(str(v)) <= PACK_LIMIT for v in cells)
+
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+FILLED = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40)
+ENTRY = st.tuples(st.text(min_size=1, max_size=12), st.integers(1, 500),
+                  st.none() | TEXT, st.none() | TEXT, TEXT, st.none() | TEXT, st.none() | TEXT)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(ENTRY, max_size=30), st.integers(1, 400))
+def test_packs_hold_every_entry_once_within_the_limit(
+        entries: list[tuple[Any, ...]], limit: int) -> None:
+    """Packing is lossless whatever the texts hold (quotes, brackets, control characters,
+    ``_xHHHH_``), and a pack exceeds the limit only when one entry alone does."""
+    import json
+
+    from generator.render.annexes.ledger_snapshot import packs
+
+    got = packs([list(e) for e in entries], limit)
+    assert [tuple(e) for p in got for e in json.loads(p)] == entries
+    for p in got:
+        assert len(p) <= limit or len(json.loads(p)) == 1
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.none() | FILLED, st.none() | FILLED), min_size=1, max_size=6))
+def test_snapshot_texts_read_back_as_written(texts: list[tuple[str | None, str | None]]) -> None:
+    """Owner and note texts of every kind survive the sheet: written by XlsxWriter, read by
+    openpyxl as the import reads them."""
+    import tempfile
+    from datetime import date
+
+    import xlsxwriter
+
+    from generator.render.annexes.ledger import write_text
+    from generator.render.annexes.ledger_rows import LedgerRow
+    from generator.render.annexes.ledger_snapshot import write_snapshot
+    from generator.tools.ledger.sheetxml import open_book
+    from generator.tools.ledger.sheetxml import rows as sheet_rows
+    from generator.tools.ledger.snapshot import read_snapshot
+
+    day = date(2019, 3, 11)
+    rows = [LedgerRow("r1", n, "o", "G101-1", "03", "i", "x", day, day, False, owner, "未整改",
+                      None, note, None) for n, (owner, note) in enumerate(texts, 1)]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "s.xlsx"
+        book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+        write_snapshot(book, rows, write_text)
+        book.close()
+        book = open_book(path.read_bytes())
+        got = read_snapshot(tuple(cells.get(c) for c in range(1, 9)) for _, cells in sheet_rows(
+            book, dict(book.sheets)[T.SNAPSHOT_SHEET]))
+    assert got is not None
+    assert [(got[("r1", n)]["owner"], got[("r1", n)]["note"]) for n in range(1, len(rows) + 1)] \
+        == texts
+
+
+def _old_layout(book: Path, out: Path) -> Path:
+    """The ledger with its snapshot as earlier versions wrote it: a header row of ledger
+    header texts, then a cell per value (text, 错误序号 a number)."""
+    exported = read_ledger(book)
+    assert exported is not None and exported.snapshot is not None
+    wb = load_workbook(book)
+    del wb[T.SNAPSHOT_SHEET]
+    ws = wb.create_sheet(T.SNAPSHOT_SHEET)
+    keys = ("record", "error_no", "due", "owner", "status", "date", "note")
+    ws.append([T.HEADERS[k] for k in keys])
+    for (record, n), values in exported.snapshot.items():
+        ws.append([record, n, *(values[k] for k in keys[2:])])
+    ws.sheet_state = "hidden"
+    wb.save(out)
+    return out
+
+
+def test_an_older_ledger_with_a_cell_per_value_still_imports(
+        minimal_tree: Path, tmp_path: Path) -> None:
+    book = export(minimal_tree, tmp_path)
+    back = _old_layout(clerk(book, [("华龙区", 0, "owner", "赵六")], tmp_path / "b.xlsx"),
+                       tmp_path / "old.xlsx")
+    ledger = read_ledger(back)
+    assert ledger is not None and ledger.snapshot == read_ledger(book).snapshot  # type: ignore[union-attr]
+    edit_yaml(minimal_tree, "{status: 未整改, note: 待核}")  # after the export: survives
+    outcome = run(back, minimal_tree)
+    assert outcome.ok and not outcome.problems, [str(p) for p in outcome.problems]
+    assert rect(minimal_tree, 0)["owner"] == "赵六"
+    assert rect(minimal_tree, 1) == {"status": "未整改", "note": "待核"}
+
+
+def test_a_damaged_pack_loses_only_its_rows_with_one_warning(
+        minimal_tree: Path, tmp_path: Path) -> None:
+    book = export(minimal_tree, tmp_path)
+    wb = load_workbook(clerk(book, [("华龙区", 0, "owner", "赵六")], tmp_path / "b.xlsx"))
+    ws = wb[T.SNAPSHOT_SHEET]
+    cell = next(c for row in ws.iter_rows(min_row=2) for c in row if c.value)
+    cell.value = "[[\"hl-20190311-aaa\", 1, 乱"
+    wb.save(tmp_path / "damaged.xlsx")
+    outcome = run(tmp_path / "damaged.xlsx", minimal_tree)
+    assert [(p.code, p.severity) for p in outcome.problems] == [("ledger.snapshot_rows", "warning")]
+    assert outcome.ok and rect(minimal_tree, 0)["owner"] == "赵六"

@@ -11,6 +11,8 @@ LIST_SHEET = "整改状态"  # hidden: the dropdown's list lives here, not in th
 # hidden and locked: the five editable values of every error as exported, so an import
 # changes only what the clerk edited (tools/ledger/compare.py)
 SNAPSHOT_SHEET = "导出时的值"
+# A1 of the snapshot sheet: names its packed layout (render/annexes/ledger_snapshot.py)
+SNAPSHOT_PACKED = "导出时的值（JSON，每格若干行，各行字段依次为右侧各列）"
 TITLE = "第二次全国污染源普查质量提升指导 问题整改台账（{region}）"
 AS_OF = "数据截至 {as_of}"
 HINT = ("填写说明：只改白底的 整改期限、整改责任人、整改状态、整改日期、整改说明 五列；"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 from datetime import date, datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,11 @@ from generator.text import ledger as T
 HEADER_ROW = 3  # 0-based: title, 数据截至, hint, then the header
 DATE_FORMAT = "yyyy-mm-dd"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t")  # shown with a quote prefix, as the annexes do
+SPECIAL_STARTS = frozenset((*FORMULA_STARTS, "<"))  # "<": rich-string-like text (write_text)
+EXCEL_DAY_0 = date(1899, 12, 31).toordinal()
+KEYS = tuple(c.key for c in COLUMNS)
+# a row's values after 序号 (COLUMNS' first column, numbered per sheet), in column order
+ROW_VALUES = attrgetter(*KEYS[1:])
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9999, 12, 31)
 OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
            "strings_to_urls": False}
@@ -66,15 +72,6 @@ class _Formats:
         return self.made[key]
 
 
-def _cells(row: LedgerRow, seq: int) -> dict[str, Any]:
-    return {"seq": seq, "record": row.record, "error_no": row.error_no,
-            "object_name": row.object_name, "form": row.form,
-            "indicator_code": row.indicator_code, "indicator_name": row.indicator_name,
-            "reason": row.reason, "reviewed_on": row.reviewed_on, "due": row.due,
-            "owner": row.owner, "status": row.status, "date": row.date, "note": row.note,
-            "overdue": row.overdue}
-
-
 def write_text(ws: Any, r: int, c: int, text: str, fmt: Any) -> None:
     """A text cell that reads back as itself. XlsxWriter passes a string that looks like
     its own rich-string XML (``<r>…</r>``) through unescaped: such text is written as
@@ -86,22 +83,45 @@ def write_text(ws: Any, r: int, c: int, text: str, fmt: Any) -> None:
         ws.write_string(r, c, text, fmt)
 
 
-def _write_row(ws: Any, r: int, values: dict[str, Any], formats: _Formats,
+def serial(day: date) -> int:
+    """Excel's day number of ``day`` (1900 system, counting Excel's 29 February 1900), the
+    number ``write_datetime`` stores: written with ``write_number`` in a date format, the
+    cell is the same, without a datetime made and taken apart per cell."""
+    days = day.toordinal() - EXCEL_DAY_0
+    return days + 1 if days > 59 else days
+
+
+class _Cells:
+    """Each column's formats resolved once (plain, quote-prefixed, the default 整改期限), and
+    each column's kind; a row is then written with the narrowest XlsxWriter call per cell,
+    a million of them at city scale."""
+
+    def __init__(self, formats: _Formats) -> None:
+        self.kinds = tuple(c.kind for c in COLUMNS)
+        self.plain = tuple(formats.get(c.kind, c.editable) for c in COLUMNS)
+        self.quoted = tuple(formats.get(c.kind, c.editable, "quote") for c in COLUMNS)
+        self.due = KEYS.index("due")
+        self.due_default = formats.get("date", True, "default")
+
+
+def _write_row(ws: Any, r: int, values: tuple[Any, ...], cells: _Cells,
                due_default: bool) -> None:
-    for c, column in enumerate(COLUMNS):
-        value = values[column.key]
-        variant = "default" if column.key == "due" and due_default else ""
-        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-            variant = "quote"
-        fmt = formats.get(column.kind, column.editable, variant)
+    """One data row: ``values`` in COLUMNS order (dates as date, counts as int, None blank)."""
+    plain = cells.plain
+    for c, (value, kind) in enumerate(zip(values, cells.kinds)):
         if value is None:
-            ws.write_blank(r, c, None, fmt)
-        elif isinstance(value, date):
-            ws.write_datetime(r, c, datetime.combine(value, datetime.min.time()), fmt)
-        elif isinstance(value, int):
-            ws.write_number(r, c, value, fmt)
+            ws.write_blank(r, c, None, plain[c])
+        elif kind == "text":
+            if value[:1] in SPECIAL_STARTS:  # rare: a formula-like or rich-string-like text
+                write_text(ws, r, c, value, cells.quoted[c] if value.startswith(FORMULA_STARTS)
+                           else plain[c])
+            else:
+                ws.write_string(r, c, value, plain[c])
+        elif kind == "date":
+            fmt = cells.due_default if c == cells.due and due_default else plain[c]
+            ws.write_number(r, c, serial(value), fmt)
         else:
-            write_text(ws, r, c, str(value), fmt)
+            ws.write_number(r, c, value, plain[c])
 
 
 def _validations(ws: Any, first: int, last: int) -> None:
@@ -132,8 +152,8 @@ def _page(ws: Any, name: str, title: str, as_of: str, last: int) -> None:
                     "select_locked_cells": True, "select_unlocked_cells": True})
 
 
-def _sheet(book: Any, formats: _Formats, name: str, region: str, rows: list[LedgerRow],
-           as_of: str) -> None:
+def _sheet(book: Any, formats: _Formats, cells: _Cells, name: str, region: str,
+           rows: list[LedgerRow], as_of: str) -> None:
     ws = book.add_worksheet(name)
     for c, column in enumerate(COLUMNS):
         ws.set_column(c, c, column.width)
@@ -145,7 +165,7 @@ def _sheet(book: Any, formats: _Formats, name: str, region: str, rows: list[Ledg
     for c, column in enumerate(COLUMNS):
         ws.write_string(HEADER_ROW, c, T.HEADERS[column.key], formats.header)
     for i, row in enumerate(rows):
-        _write_row(ws, HEADER_ROW + 1 + i, _cells(row, i + 1), formats, row.due_default)
+        _write_row(ws, HEADER_ROW + 1 + i, (i + 1, *ROW_VALUES(row)), cells, row.due_default)
     last = HEADER_ROW + max(len(rows), 1)
     _validations(ws, HEADER_ROW + 1, last)
     _page(ws, name, title, as_of, last)
@@ -176,11 +196,12 @@ def write_ledger(census: Census, out_dir: Path, as_of: date, stamp: datetime) ->
                          "author": census.city.issuer, "created": stamp})
     try:
         formats = _Formats(book)
+        cells = _Cells(formats)
         shown = as_of.isoformat()
         taken = {T.LIST_SHEET, T.SNAPSHOT_SHEET}
         sheets = ledger_sheets(census, as_of)
         for name, rows in sheets:  # names as the annexes make them
-            _sheet(book, formats, sheet_name(utf16_cut(name), taken), name, rows, shown)
+            _sheet(book, formats, cells, sheet_name(utf16_cut(name), taken), name, rows, shown)
         lists = book.add_worksheet(T.LIST_SHEET)
         for r, status in enumerate(reversed(RECTIFICATION)):  # from open to done
             lists.write_string(r, 0, status)

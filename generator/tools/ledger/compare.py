@@ -6,8 +6,7 @@ number of rows that change nothing, and every problem at its cell. Pure.
 
 A row names its error by 记录编号 and 错误序号; 普查表号 and 指标代码 must still match that
 error (else the record changed since the export: refused, never guessed). Editable cells
-are read as people type them: dates as date cells or text (``2019-3-5``, ``2019/03/05``,
-full-width digits), text trimmed. An empty cell removes the key (owner, note, date, due:
+are read as people type them (cells.py). An empty cell removes the key (owner, note, date, due:
 removing them is an edit a county may make); an empty 整改状态 is refused. A 整改期限 equal
 to the default the ledger showed (审核日期 + the city's days) is not written into a record
 that had none.
@@ -15,8 +14,6 @@ that had none.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -27,12 +24,12 @@ from generator.records.load import Source
 from generator.render.annexes.ledger_rows import EDITABLE
 from generator.text import ledger as T
 from generator.text.imports import TYPE_NAMES
-from generator.tools.importer import records as R
 from generator.tools.importer.read import problem
+from generator.tools.ledger.cells import cell_text, editable, error_number, record_id
 from generator.tools.ledger.read import Ledger, Row, Sheet
 
 DONE = RECTIFICATION[0]
-DATE = re.compile(T.DATE_PATTERN)
+SAME = ("record", "error_no", "form", "indicator_code", *EDITABLE)  # a row's cells compared
 Key = tuple[str, int]  # record id, error position from 0
 
 
@@ -53,54 +50,6 @@ class Compared:
     bad_rows: set[tuple[str, int]] = field(default_factory=set)  # (sheet, row)
 
 
-def _text(value: Any, key: str) -> str | None:
-    """A text cell, trimmed; TypeError for a cell that is a date or TRUE/FALSE."""
-    return R.cell_text(value, key, 2 if key == "indicator_code" else None)
-
-
-def _date(value: Any) -> str | None:
-    """A date cell or text → ISO; ValueError for anything else."""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if value is None:
-        return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise ValueError(value)
-    shown = "".join(unicodedata.normalize("NFKC", str(value)).split())
-    if not shown:
-        return None
-    match = DATE.match(shown)
-    if match is None:
-        raise ValueError(value)
-    return date(*(int(g) for g in match.groups())).isoformat()
-
-
-def _editable(value: Any, key: str) -> str | None:
-    """An editable cell (or its exported value) as record text; ValueError for a date that
-    does not read, TypeError for a cell of the wrong type."""
-    if key in ("due", "date"):
-        return _date(value)
-    text = _text(value, key)
-    if key == "status" and text is not None:
-        text = "".join(unicodedata.normalize("NFKC", text).split())
-    return text
-
-
-def _number(value: Any) -> int:
-    text = "".join(unicodedata.normalize("NFKC", str(value)).split()) if value is not None else ""
-    number = float(text) if re.fullmatch(r"[0-9]+(\.0+)?", text) else 0
-    if number < 1:
-        raise ValueError(value)
-    return int(number)
-
-
-def _record(row: Row) -> str:
-    """The row's 记录编号 as typed, without spaces and full-width forms."""
-    return "".join(unicodedata.normalize("NFKC", str(row.values.get("record") or "")).split())
-
-
 class _Rows:
     """The comparison of one ledger against the records: state for the row loop."""
 
@@ -117,13 +66,13 @@ class _Rows:
 
     def error_of(self, sheet: Sheet, row: Row) -> tuple[Source, int] | None:
         """The record and error position the row names, if they still match."""
-        record = _record(row)
+        record = record_id(row)
         source = self.findings.get(record)
         if source is None:
             self.fail(sheet, row, "record", "ledger.unknown_record", record=record)
             return None
         try:
-            n = _number(row.values.get("error_no"))
+            n = error_number(row.values.get("error_no"))
         except ValueError:
             self.fail(sheet, row, "error_no", "ledger.bad_number",
                       value=row.values.get("error_no") or "")
@@ -134,7 +83,7 @@ class _Rows:
                       total=len(errors))
             return None
         error = errors[n - 1]
-        form, code = (_text(row.values.get(k), k) for k in ("form", "indicator_code"))
+        form, code = (cell_text(row.values.get(k), k) for k in ("form", "indicator_code"))
         if (form, code) != (error["form"], error["indicator_code"]):
             self.fail(sheet, row, "form", "ledger.stale", record=source.id, n=n,
                       form=error["form"], indicator=error["indicator_code"],
@@ -146,7 +95,7 @@ class _Rows:
         """(ok, value) of an editable cell as record text."""
         value = row.values.get(key)
         try:
-            return True, _editable(value, key)
+            return True, editable(value, key)
         except ValueError:
             self.fail(sheet, row, key, "ledger.bad_date", value=value)
         except TypeError as exc:
@@ -154,22 +103,14 @@ class _Rows:
                       hint="")
         return False, None
 
-    def exported(self, record: str, index: int) -> dict[str, str | None] | None:
-        """The error's editable values as exported, normalised like its cells (a value that
-        does not read is left out: that cell is compared with the record); None without."""
+    def raw(self, record: str, index: int) -> dict[str, Any] | None:
+        """The error's editable values as exported, as stored; None without (counted)."""
         if self.ledger.snapshot is None:
             return None
         raw = self.ledger.snapshot.get((record, index + 1))
         if raw is None:
             self.unsnapped += 1
-            return None
-        out: dict[str, str | None] = {}
-        for key, value in raw.items():
-            try:
-                out[key] = _editable(value, key)
-            except (ValueError, TypeError):
-                continue
-        return out
+        return raw
 
     def edited(self, sheet: Sheet, row: Row, key: str, value: str | None,
                was: dict[str, str | None] | None, now: str | None) -> bool | None:
@@ -192,10 +133,15 @@ class _Rows:
         new = dict(old)
         default = (date.fromisoformat(source.data["reviewed_on"])
                    + timedelta(days=self.days)).isoformat()
-        was, ok = self.exported(source.id, index), True
+        raw = self.raw(source.id, index)
+        was: dict[str, str | None] | None = None  # normalised when a cell needs it
+        ok = True
         for key in EDITABLE:
-            if key not in sheet.columns:
-                continue  # a column taken out of the sheet changes nothing
+            if key not in sheet.columns or (raw is not None and _as_exported(
+                    row.values.get(key), raw.get(key, _GONE), key)):
+                continue  # taken out of the sheet, or as exported: the record keeps its value
+            if was is None and raw is not None:
+                was = _normalised(raw)
             good, value = self.cell(sheet, row, key)
             if key == "status" and good and value is None:
                 self.fail(sheet, row, key, "ledger.blank", header=T.HEADERS[key])
@@ -212,27 +158,38 @@ class _Rows:
         return new if ok else None
 
     def add(self, sheet: Sheet, row: Row, own: dict[Key, tuple[Sheet, int, dict[str, str]]],
-            is_own: bool) -> None:
+            is_own: bool) -> Key | None:
         """Compare one row; ``own`` holds what the errors' own county sheets said, which a
-        全市 (or other) row for the same error does not override."""
+        全市 (or other) row for the same error does not override. The key the row was
+        entered under in ``own``, if it was."""
         found = self.error_of(sheet, row)
         if found is None:
-            return
+            return None
         source, index = found
         new = self.new_node(sheet, row, source, index)
         if new is None:
-            return
+            return None
         key = (source.id, index)
         old = source.data["errors"][index]["rectification"]
         if is_own:
             own[key] = (sheet, row.number, new)
-        elif key in own:
+            self.record(sheet, row, source, index, new)
+            return key
+        if key in own:
             # the county's sheet wins; a copy changed otherwise is said, never used
             if new not in (old, own[key][2]):
                 self.warn(sheet, row, "ledger.city_differs",
                           other=own[key][0].cell("status", own[key][1]))
             self.out.unchanged += 1
-            return
+            return None
+        self.record(sheet, row, source, index, new)
+        return None
+
+    def record(self, sheet: Sheet, row: Row, source: Source, index: int,
+               new: dict[str, str]) -> None:
+        """The row's new rectification for the error, unless it changes nothing."""
+        key = (source.id, index)
+        old = source.data["errors"][index]["rectification"]
         if new == old:
             self.out.unchanged += 1
             return
@@ -252,6 +209,31 @@ class _Rows:
             sheet.cell("status", row.number), **fields), severity="warning"))
 
 
+_GONE = object()  # a key the snapshot does not have
+
+
+def _as_exported(cell: Any, exported: Any, key: str) -> bool:
+    """Whether the cell holds exactly its exported value (the usual cell of a returned
+    ledger), so that it reads as that value without reading either: the same text, both
+    blank (but for 整改状态, which may not be), or a date cell on the exported ISO day."""
+    if type(cell) is str or (cell is None and key != "status"):
+        return bool(cell == exported)
+    return (key in ("due", "date") and isinstance(cell, datetime)
+            and cell.date().isoformat() == exported)
+
+
+def _normalised(raw: dict[str, Any]) -> dict[str, str | None]:
+    """The exported values normalised like the cells (a value that does not read is left
+    out: that cell is compared with the record)."""
+    out: dict[str, str | None] = {}
+    for key, value in raw.items():
+        try:
+            out[key] = editable(value, key)
+        except (ValueError, TypeError):
+            continue
+    return out
+
+
 def _usable(ledger: Ledger, sheet: Sheet, out: Compared) -> bool:
     """A sheet with the columns that name an error (a missing one is a problem)."""
     missing = [k for k in ("record", "error_no", "form", "indicator_code", "status")
@@ -262,6 +244,17 @@ def _usable(ledger: Ledger, sheet: Sheet, out: Compared) -> bool:
     return all(k not in missing for k in ("record", "error_no", "form", "indicator_code"))
 
 
+def _copy(row: Row, twins: dict[tuple[str, Any], tuple[Sheet, Row, Key]],
+          own: dict[Key, tuple[Sheet, int, dict[str, str]]]) -> bool:
+    """Whether ``row`` holds exactly the cells of the county's own row for its error (the
+    one ``own`` took), so that comparing it again could only count it unchanged."""
+    twin = twins.get((record_id(row), row.values.get("error_no")))
+    taken = own.get(twin[2]) if twin is not None else None
+    if twin is None or taken is None or taken[0] is not twin[0] or taken[1] != twin[1].number:
+        return False
+    return all(row.values.get(k) == twin[1].values.get(k) for k in SAME)
+
+
 def compare(ledger: Ledger, findings: dict[str, Source], days: int,
             county_names: dict[str, str]) -> Compared:
     """Every row of the ledger against the records (see the module docstring). A row on
@@ -270,16 +263,22 @@ def compare(ledger: Ledger, findings: dict[str, Source], days: int,
     rows = _Rows(ledger, findings, days)
     sheets = [s for s in ledger.sheets if _usable(ledger, s, rows.out)]
     own: dict[Key, tuple[Sheet, int, dict[str, str]]] = {}
+    twins: dict[tuple[str, Any], tuple[Sheet, Row, Key]] = {}  # own rows, by the ids typed
     later: list[tuple[Sheet, Row]] = []
     for sheet in sheets:
         for row in sheet.rows:
-            source = findings.get(_record(row))
+            source = findings.get(record_id(row))
             if source is not None and county_names.get(source.county or "") == sheet.name:
-                rows.add(sheet, row, own, True)
+                key = rows.add(sheet, row, own, True)
+                if key is not None:
+                    twins[(record_id(row), row.values.get("error_no"))] = (sheet, row, key)
             else:
                 later.append((sheet, row))
     for sheet, row in later:
-        rows.add(sheet, row, own, False)
+        if not _copy(row, twins, own):
+            rows.add(sheet, row, own, False)
+        else:  # 全市's copy of the county's own row: the same cells say the same
+            rows.out.unchanged += 1
     _snapshot_notes(ledger, rows)
     return rows.out
 

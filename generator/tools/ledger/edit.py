@@ -15,6 +15,8 @@ would not read back as the same text in its context (checked by parsing it).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import yaml
 
 from generator.records import yamlsafe
@@ -28,8 +30,7 @@ class NodeMissing(Exception):
     """The record has no ``errors[i].rectification`` mapping (the tree changed meanwhile)."""
 
 
-def _node(text: str, index: int) -> yaml.MappingNode:
-    root = yamlsafe.compose(text)
+def _node(root: yaml.Node | None, index: int) -> yaml.MappingNode:
     step: yaml.Node | None = root
     for key in ("errors", index, "rectification"):
         if isinstance(step, yaml.MappingNode):
@@ -147,11 +148,26 @@ def _flow(text: str, node: yaml.MappingNode, new: dict[str, str]) -> list[Edit]:
     return [(node.start_mark.index, node.end_mark.index, "{" + ", ".join(pairs) + "}")]
 
 
+def edit_rectifications(text: str, changes: Mapping[int, dict[str, str]]) -> str:
+    """``text`` with each ``errors[index].rectification`` made to read ``changes[index]``;
+    NodeMissing when the record has no such node. The text is composed once for all of them
+    (a record with many changed errors was composed once per error): the nodes of different
+    errors do not overlap, so their edits apply together, from the end of the text back."""
+    root = yamlsafe.compose(text)
+    edits: list[Edit] = []
+    for index, new in changes.items():
+        node = _node(root, index)
+        edits += _flow(text, node, new) if node.flow_style else _block(text, node, new)
+    parts = []
+    end_of_last = len(text)
+    for start, end, replacement in sorted(edits, reverse=True):
+        parts += [text[end:end_of_last], replacement]
+        end_of_last = start
+    parts.append(text[:end_of_last])
+    return "".join(reversed(parts))
+
+
 def edit_rectification(text: str, index: int, new: dict[str, str]) -> str:
     """``text`` with ``errors[index].rectification`` made to read ``new``; NodeMissing when
     the record has no such node."""
-    node = _node(text, index)
-    edits = _flow(text, node, new) if node.flow_style else _block(text, node, new)
-    for start, end, replacement in sorted(edits, reverse=True):
-        text = text[:start] + replacement + text[end:]
-    return text
+    return edit_rectifications(text, {index: new})

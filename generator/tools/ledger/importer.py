@@ -24,7 +24,7 @@ from generator.records.load import Loaded, Source, display_path, load
 from generator.records.model import DEFAULT_RECTIFICATION_DAYS
 from generator.text import render
 from generator.tools.ledger.compare import Change, compare
-from generator.tools.ledger.edit import edit_rectification
+from generator.tools.ledger.edit import edit_rectifications
 from generator.tools.ledger.read import Ledger
 from generator.tools.ledger.relay import relay
 
@@ -93,9 +93,7 @@ def _plan(changes: list[Change], loaded: Loaded, records: Path) -> list[Planned]
         place = places[file]
         path = records.joinpath(*place)
         old = path.read_bytes().decode("utf-8")
-        new = old
-        for change in sorted(group, key=lambda c: c.index):
-            new = edit_rectification(new, change.index, change.new)
+        new = edit_rectifications(old, {c.index: c.new for c in group})  # one compose a file
         planned.append(Planned(path, place, old, new, group))
     return planned
 

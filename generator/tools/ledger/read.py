@@ -3,41 +3,40 @@
 Takes a workbook path; gives a :class:`Ledger` (every sheet whose header row carries the
 ledger's headers, matched after NFKC with whitespace removed, so 全角 brackets and stray
 spaces do not matter), or None when the workbook is no ledger (the annex import then reads
-it). The header row is found by its texts, whatever the title area above it holds. Read in
-openpyxl's streaming mode: a city's ledger has 33,000 rows on its 全市 sheet alone.
-
-OOXML escapes: XlsxWriter writes inline strings, which openpyxl hands over undecoded
-(``_x005F_x0041_`` for a literal ``_x0041_``): decoded here. A workbook re-saved by Excel,
-WPS or LibreOffice keeps its strings in a shared table, which openpyxl already decodes.
+it). The header row is found by its texts, whatever the title area above it holds. Read
+straight from the sheets' XML, streaming (sheetxml.py): a city's ledger has 33,000 rows on
+its 全市 sheet alone. Text cells come decoded (OOXML's ``_xHHHH_`` escapes), whether the
+workbook holds them inline (as exported) or in a shared table (as re-saved by Excel, WPS or
+LibreOffice).
 """
 
 from __future__ import annotations
 
-import io
-import warnings
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from generator.errors import RecordError
 from generator.records.load import display_path
-from generator.render.annexes.ledger_rows import COLUMNS
+from generator.render.annexes.ledger_rows import COLUMNS, EDITABLE
 from generator.text import ledger as T
 from generator.tools.importer.read import MAX_BLANK_RUN, norm, problem
+from generator.tools.ledger.sheetxml import Cells, Rows, open_book, rows
 from generator.tools.ledger.snapshot import Snapshot, read_snapshot
 
 HEADER_SEARCH = 30  # rows of title area the header may sit below
 MAX_ROWS = 200_000  # per sheet: a city's errors with room to spare
 MARKS = (norm(T.HEADERS["record"]), norm(T.HEADERS["error_no"]))
 KNOWN = {norm(T.HEADERS[c.key]): c.key for c in COLUMNS}
+# the cells of a row the import reads (the others are the clerk's to look at)
+READ = frozenset(("record", "error_no", "form", "indicator_code", *EDITABLE))
 
 
 @dataclass
 class Row:
     sheet: str
     number: int  # 1-based row in the sheet
-    values: dict[str, Any]
+    values: dict[str, Any]  # the cells of READ by column key (a row without any is blank)
 
 
 @dataclass
@@ -76,48 +75,53 @@ def _header(values: tuple[Any, ...]) -> dict[str, int] | None:
     return found
 
 
-def _open(data: bytes) -> Any:
-    from openpyxl import load_workbook
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # openpyxl warns about extensions it skips
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+def _values(cells: Cells) -> tuple[Any, ...]:
+    """A row's cells as a tuple by column (column 1 first), for the header search."""
+    return tuple(cells.get(c) for c in range(1, max(cells, default=0) + 1))
 
 
-def _decoder(data: bytes) -> Any:
-    from openpyxl.utils.escape import unescape
-
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        shared = "xl/sharedStrings.xml" in archive.namelist()
-    return (lambda v: v) if shared else unescape
-
-
-def _sheet(ws: Any, file: str, decode: Any, out: Ledger) -> None:
+def _sheet(name: str, found: Rows, file: str, out: Ledger) -> None:
+    """The ledger rows of one sheet, if its header row is among the first HEADER_SEARCH."""
     sheet: Sheet | None = None
-    blank = 0
-    for number, values in enumerate(ws.iter_rows(values_only=True), 1):
+    last = blank = 0
+    for number, cells in found:
         if sheet is None:
             if number > HEADER_SEARCH:
                 return
-            columns = _header(values)
+            columns = _header(_values(cells))
             if columns is not None:
-                sheet = Sheet(ws.title, number, columns)
+                sheet = Sheet(name, number, columns)
                 out.sheets.append(sheet)
+                found.wanted = frozenset(c for k, c in columns.items() if k in READ)
+            last = number
             continue
         if number > MAX_ROWS:
-            out.problems.append(problem(file, "import.too_many_rows", sheet=ws.title,
+            out.problems.append(problem(file, "import.too_many_rows", sheet=name,
                                         limit=MAX_ROWS))
             return
-        row = {k: decode(values[c - 1]) if c <= len(values) and isinstance(values[c - 1], str)
-               else (values[c - 1] if c <= len(values) else None)
-               for k, c in sheet.columns.items()}
+        blank += number - last - 1  # rows absent from the file are blank rows
+        last = number
+        if blank > MAX_BLANK_RUN:
+            return
+        row = {k: cells.get(c) for k, c in sheet.columns.items() if k in READ}
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in row.values()):
             blank += 1
             if blank > MAX_BLANK_RUN:
                 return
             continue
         blank = 0
-        sheet.rows.append(Row(ws.title, number, row))
+        sheet.rows.append(Row(name, number, row))
+
+
+def _read(data: bytes, file: str) -> Ledger:
+    book = open_book(data)
+    out = Ledger(file, [])
+    for name, part in book.sheets:
+        if name == T.SNAPSHOT_SHEET:
+            out.snapshot = read_snapshot(_values(cells) for _, cells in rows(book, part))
+        else:
+            _sheet(name, rows(book, part), file, out)
+    return out
 
 
 def read_ledger(path: Path) -> Ledger | None:
@@ -130,20 +134,9 @@ def read_ledger(path: Path) -> Ledger | None:
         if path.stat().st_size > MAX_BYTES:
             return None
         sniff(path, file)
-        data = path.read_bytes()
-        wb = _open(data)
-        decode = _decoder(data)
+        out = _read(path.read_bytes(), file)
     except (Unreadable, OSError):
         return None
-    except Exception:  # openpyxl raises many types on damaged files: the annex path reports
+    except Exception:  # a damaged part raises many types: the annex path reports the file
         return None
-    out = Ledger(file, [])
-    try:
-        for ws in wb.worksheets:
-            if ws.title == T.SNAPSHOT_SHEET:
-                out.snapshot = read_snapshot(ws, decode)
-            else:
-                _sheet(ws, file, decode, out)
-    finally:
-        wb.close()
     return out if out.sheets else None

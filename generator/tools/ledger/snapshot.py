@@ -1,16 +1,23 @@
 """The hidden snapshot sheet of a returned ledger → the editable values of every error as
 exported (render/annexes/ledger_snapshot.py writes it).
 
-Takes the worksheet (openpyxl, streaming) and the text decoder of read.py; gives
+Takes the sheet's rows of values (by column, text decoded: read.py); gives
 ``{(记录编号, 错误序号): {key: cell value}}`` with the values as stored (compare.py
 normalises them exactly as the ledger's own cells), or None when the sheet has no
 记录编号/错误序号 header (then the import falls back to comparing with the records).
+
+Two layouts: packed (A1 names it; column A holds JSON lists of entries whose fields the
+header texts from B1 on name), and the older one of earlier exports (a header row of
+ledger header texts, then a cell per value), which ledgers still out with the counties have.
+A pack that does not read as JSON entries is skipped: its rows are then missing from the
+snapshot, which compare.py counts and warns about.
 """
 
 from __future__ import annotations
 
+import json
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from generator.render.annexes.ledger_rows import EDITABLE
@@ -19,6 +26,7 @@ from generator.tools.importer.read import norm
 
 Snapshot = dict[tuple[str, int], dict[str, Any]]
 KNOWN = {norm(T.HEADERS[k]): k for k in ("record", "error_no", *EDITABLE)}
+PACKED = norm(T.SNAPSHOT_PACKED)
 
 
 def _key(record: Any, number: Any) -> tuple[str, int] | None:
@@ -31,17 +39,46 @@ def _key(record: Any, number: Any) -> tuple[str, int] | None:
     return (text, n) if text and n >= 1 else None
 
 
-def read_snapshot(ws: Any, decode: Callable[[Any], Any]) -> Snapshot | None:
-    """The snapshot in ``ws``; None when its header row is gone."""
-    rows = ws.iter_rows(values_only=True)
+def _add(out: Snapshot, cells: dict[str | None, Any]) -> None:
+    key = _key(cells.pop("record", None), cells.pop("error_no", None))
+    if key is not None:  # a field no header names is left out
+        out[key] = {k: v for k, v in cells.items() if k is not None}
+
+
+def _packed(names: tuple[Any, ...], rows: Iterator[tuple[Any, ...]]) -> Snapshot | None:
+    """The packed layout: ``names`` the header cells from B1 on."""
+    shown = list(names)
+    while shown and shown[-1] is None:  # openpyxl pads a row to the sheet's width
+        shown.pop()
+    keys = [KNOWN.get(norm(v)) for v in shown]
+    if "record" not in keys or "error_no" not in keys:
+        return None
+    out: Snapshot = {}
+    for values in rows:
+        cell = values[0] if values else None
+        try:
+            entries = json.loads(cell) if isinstance(cell, str) else None
+        except ValueError:
+            continue
+        for item in entries if isinstance(entries, list) else ():
+            if isinstance(item, list) and len(item) == len(keys):
+                _add(out, dict(zip(keys, item, strict=True)))
+    return out
+
+
+def read_snapshot(found: Iterable[tuple[Any, ...]]) -> Snapshot | None:
+    """The snapshot in the sheet's rows ``found`` (the first its header); None when its
+    header row is gone."""
+    rows = iter(found)
     header = next(rows, None) or ()
+    if header and norm(header[0]) == PACKED:
+        return _packed(header[1:], rows)
     columns = {KNOWN[norm(v)]: c for c, v in enumerate(header) if norm(v) in KNOWN}
     if "record" not in columns or "error_no" not in columns:
         return None
     out: Snapshot = {}
     for values in rows:
-        cells = {k: values[c] if c < len(values) else None for k, c in columns.items()}
-        key = _key(cells.pop("record"), cells.pop("error_no"))
-        if key is not None:
-            out[key] = {k: decode(v) if isinstance(v, str) else v for k, v in cells.items()}
+        cells: dict[str | None, Any] = {
+            k: values[c] if c < len(values) else None for k, c in columns.items()}
+        _add(out, cells)
     return out
