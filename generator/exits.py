@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import errno
 import os
+import threading
 from pathlib import Path
 
 from generator.errors import (
@@ -30,7 +31,38 @@ from generator.errors import (
 from generator.text import render
 
 __all__ = ["EXIT_BUG", "EXIT_ENVIRONMENT", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_PROBLEMS",
-           "EXIT_USAGE", "Refused", "create_exclusive", "os_reason", "require_records", "shown"]
+           "EXIT_USAGE", "Refused", "Terminated", "create_exclusive", "os_reason",
+           "require_records", "shown", "stop_if_terminated", "terminate"]
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a CI timeout, `kill`): unwound like Ctrl+C, so that a build's ``finally``
+    removes its staging folder and the previous outputs stay as they were; the CLI then dies
+    of the signal."""
+
+
+# Set by the SIGTERM handler, and left set: the exception it raises can be swallowed where it
+# lands (an extension module being imported turns it into a failed import, and the library
+# importing it carries on), but the request to stop is not forgotten (stop_if_terminated).
+_TERMINATED = threading.Event()
+
+
+def terminate(signum: int, frame: object) -> None:
+    """The SIGTERM handler the CLI installs."""
+    _TERMINATED.set()
+    raise Terminated
+
+
+def stop_if_terminated() -> None:
+    """Raise :class:`Terminated` when a SIGTERM has arrived since the CLI started, whatever
+    became of the exception its handler raised (called before outputs are swapped in)."""
+    if _TERMINATED.is_set():
+        raise Terminated
+
+
+def armed() -> None:
+    """A new command: no termination asked for yet (main() runs many times in one test process)."""
+    _TERMINATED.clear()
 
 # errno → the key of its Chinese reason in workflow_messages ("reason.EACCES" …)
 _REASONS = {errno.EACCES: "EACCES", errno.EPERM: "EACCES", errno.EROFS: "EROFS",

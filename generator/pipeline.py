@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.errors import RecordError, count
+from generator.exits import stop_if_terminated
 from generator.records.aggregate import Figures, aggregate
 from generator.records.load import Loaded, TreeSource, collector_paused, load
 from generator.records.load_tree import Place
@@ -131,6 +132,7 @@ def publish(settings: Settings, census: Census, figures: Figures, schemas: Schem
             from generator.publish import leakscan
             leakscan.refuse_leaks(stage.folder / "site", census, schemas,
                                   (settings.paths.templates, settings.paths.schemas))
+        stop_if_terminated()  # a SIGTERM whose exception a library swallowed: no swap either
         stage.publish()  # publish: swap
         return stage.result(files)
 

@@ -22,7 +22,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator import __version__
+from generator import __version__, exits
 from generator.cli import commands
 from generator.errors import (
     EXIT_BUG,
@@ -57,18 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class _Terminated(KeyboardInterrupt):
-    """SIGTERM (a CI timeout, `kill`): unwind like Ctrl+C, so the build's ``finally`` removes
-    its staging folder and the previous output stays as it was; then die of the signal."""
-
-
-def _terminate(signum: int, frame: object) -> None:
-    raise _Terminated
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _terminate)
+        exits.armed()
+        signal.signal(signal.SIGTERM, exits.terminate)
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -79,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GeneratorError as exc:
         sys.stderr.write(exc.show(f"{parser.prog} {args.command}") + "\n")
         return exc.exit_code
-    except _Terminated:
+    except exits.Terminated:
         sys.stderr.write(render("cli.terminated") + "\n")
         sys.stderr.flush()
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
