@@ -6,6 +6,7 @@ difference on purpose: OOXML's ``_xHHHH_`` escapes are decoded in every text."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import warnings
@@ -14,7 +15,9 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+import pytest
 import xlsxwriter
+from cli_helpers import main_in_process
 from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,7 +25,13 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils.escape import unescape
 from test_ledger_import import clerk, export
 
-from generator.tools.ledger.sheetxml import open_book, rows
+from generator.render.annexes.ledger_rows import EDITABLE
+from generator.text import ledger as T
+from generator.tools.importer.read import MAX_BLANK_RUN
+from generator.tools.ledger.read import HEADER_SEARCH
+from generator.tools.ledger.sheetxml import EMPTY_RUN, open_book, rows
+from generator.tools.ledger.sheetxml import column as sheet_column
+from generator.tools.ledger.snapshot import read_snapshot
 
 
 def _openpyxl(path: Path, decode: bool) -> dict[str, dict[tuple[int, int], Any]]:
@@ -129,3 +138,86 @@ def test_references_with_dollars_or_without_a_row_read_as_their_column(tmp_path:
                     data = data.replace(b'<c r="A1"', f'<c r="{ref}"'.encode())
                 new.writestr(item, data)
         assert _ours(path)["Sheet"] == {(1, 3): "x", (1, 2): "y"}, ref
+
+
+# --- crafted and damaged workbooks: refused or read within bounds, never a crash ------------
+
+def _tamper(book: Path, part: str, change: Any, out: Path) -> Path:
+    """``book`` with the zip entry ``part`` passed through ``change`` (bytes → bytes)."""
+    with zipfile.ZipFile(book) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dest:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            dest.writestr(info.filename, change(data) if info.filename == part else data)
+    return out
+
+
+def _first_sheet(book: Path) -> str:
+    return open_book(book.read_bytes()).sheets[0][1]
+
+
+@pytest.mark.parametrize("ref, number", [("A1", 1), ("Z9", 26), ("AA1", 27), ("XFD1", 16384),
+                                         ("$xfd$1048576", 16384)])
+def test_columns_up_to_xfd_read_as_their_number(ref: str, number: int) -> None:
+    assert sheet_column(ref) == number
+
+
+@pytest.mark.parametrize("ref", ["XFE1", "ZZZ7", "AAAA1", "ZZZZZZZZ1", "Z" * 40 + "1"])
+def test_a_reference_beyond_xfd_is_damage_not_a_row_that_wide(ref: str) -> None:
+    with pytest.raises(ValueError):
+        sheet_column(ref)
+
+
+@pytest.mark.parametrize("cell", [b'<c r="ZZZZZZZZ1" t="inlineStr"><is><t>x</t></is></c>',
+                                  b'<c r="XFE2"><v>1</v></c>'])
+def test_a_ledger_with_a_cell_beyond_xfd_is_refused_as_damaged(tmp_path: Path,
+                                                               cell: bytes) -> None:
+    """It took gigabytes (a row tuple as wide as the column named); now the file is said to be
+    damaged, at the file, and nothing is written."""
+    tree = tmp_path / "records"
+    shutil.copytree(REPO / "records", tree)
+    book = export(tree, tmp_path)
+    before = {p: p.read_bytes() for p in tree.rglob("*.yaml")}
+    bad = _tamper(book, _first_sheet(book),
+                  lambda data: re.sub(rb"(<row [^>]*>)", lambda m: m.group(1) + cell, data,
+                                      count=1), tmp_path / "bad.xlsx")
+    code, out, err = main_in_process(["import", str(bad), "--records", str(tree)])
+    assert code == 1, (out, err)
+    assert "[import.damaged]" in out and "Traceback" not in out + err
+    assert {p: p.read_bytes() for p in tree.rglob("*.yaml")} == before
+
+
+def test_a_sheet_of_empty_rows_is_not_read_to_its_end(tmp_path: Path) -> None:
+    """Millions of empty <row/> elements cost as much as the run the readers stop at: a value
+    after a longer run of empty rows is not read (the import stops at MAX_BLANK_RUN blank rows
+    below at most HEADER_SEARCH rows of title, so it never read one there anyway)."""
+    assert EMPTY_RUN > MAX_BLANK_RUN + HEADER_SEARCH
+    wb = Workbook()
+    wb.active.append(["a", "b"])
+    wb.active.append(["c", "d"])
+    wb.save(tmp_path / "plain.xlsx")
+    book = tmp_path / "plain.xlsx"
+    tail = b"<row/>" * (EMPTY_RUN + 1) + b'<row><c t="inlineStr"><is><t>late</t></is></c></row>'
+    bad = _tamper(book, _first_sheet(book),
+                  lambda data: data.replace(b"</sheetData>", tail + b"</sheetData>"),
+                  tmp_path / "spam.xlsx")
+    found = [cells for _, cells in rows(open_book(bad.read_bytes()), _first_sheet(bad))]
+    assert found == [{1: "a", 2: "b"}, {1: "c", 2: "d"}]
+    short = b"<row/>" * (EMPTY_RUN - 1) + b'<row><c t="inlineStr"><is><t>late</t></is></c></row>'
+    near = _tamper(book, _first_sheet(book),
+                   lambda data: data.replace(b"</sheetData>", short + b"</sheetData>"),
+                   tmp_path / "near.xlsx")
+    found = [cells for _, cells in rows(open_book(near.read_bytes()), _first_sheet(near))]
+    assert found[-1] == {1: "late"}
+
+
+@pytest.mark.parametrize("pack", ['[["L-1", Infinity, "整改中", "", "", "", ""]]',
+                                  '[["L-1", 1e400, "整改中", "", "", "", ""]]',
+                                  "[" * 100_000 + "]" * 100_000, '[["L-1", NaN]]'])
+def test_a_pack_that_does_not_read_as_entries_is_passed_over(pack: str) -> None:
+    """The snapshot's promise: such a pack is skipped (its rows compared with the records),
+    never an exception that made the whole ledger unreadable."""
+    header = (T.SNAPSHOT_PACKED, T.HEADERS["record"], T.HEADERS["error_no"],
+              *(T.HEADERS[k] for k in EDITABLE))
+    good = json.dumps([["L-2", 1, *("" for _ in EDITABLE)]], ensure_ascii=False)
+    found = read_snapshot(iter([header, (pack,), (good,)]))
+    assert found == {("L-2", 1): dict.fromkeys(EDITABLE, "")}

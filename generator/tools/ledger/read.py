@@ -20,6 +20,7 @@ from generator.errors import RecordError
 from generator.records.load import display_path
 from generator.render.annexes.ledger_rows import COLUMNS, EDITABLE
 from generator.text import ledger as T
+from generator.text import render
 from generator.tools.importer.read import MAX_BLANK_RUN, norm, problem
 from generator.tools.ledger.sheetxml import Cells, Rows, open_book, rows
 from generator.tools.ledger.snapshot import Snapshot, read_snapshot
@@ -137,6 +138,17 @@ def read_ledger(path: Path) -> Ledger | None:
         out = _read(path.read_bytes(), file)
     except (Unreadable, OSError):
         return None
-    except Exception:  # a damaged part raises many types: the annex path reports the file
-        return None
+    except Exception:  # a damaged part raises many types
+        if not _has_snapshot(path):
+            return None  # not recognisably a ledger: the annex path reports the file
+        damaged = problem(file, "import.damaged", detail=render("detail.content"))
+        return Ledger(file, [], [damaged])  # one of ours, damaged: said so, nothing written
     return out if out.sheets else None
+
+
+def _has_snapshot(path: Path) -> bool:
+    """Whether the workbook names a sheet 导出时的值, as only an exported ledger does."""
+    try:
+        return any(name == T.SNAPSHOT_SHEET for name, _ in open_book(path.read_bytes()).sheets)
+    except Exception:  # damaged beyond its list of sheets
+        return False

@@ -38,6 +38,14 @@ ESCAPED = re.compile("_x([0-9A-Fa-f]{4})_")
 Cells = dict[int, Any]
 
 
+MAX_COLUMN = 16384  # XFD, the last column of Excel and of the OOXML grid
+# Row elements in a row without a value (in the columns read) after which the rest of a sheet
+# is taken as empty: the readers stop at a run of MAX_BLANK_RUN blank rows below at most
+# HEADER_SEARCH rows of title, so nothing they would read is passed over, and a crafted sheet
+# of millions of empty rows costs no more than that.
+EMPTY_RUN = 600
+
+
 @cache
 def local(tag: str) -> str:
     """``{namespace}name`` → ``name``."""
@@ -52,8 +60,10 @@ def column(ref: str) -> int:
     if not (letters.isascii() and letters.isalpha()):
         return 0
     n = 0
-    for char in letters:
+    for char in letters[:4]:
         n = n * 26 + ord(char) - 64
+    if len(letters) > 3 or n > MAX_COLUMN:  # a row would be built as wide as that
+        raise ValueError(f"cell reference beyond column XFD: {ref[:20]!r}")
     return n
 
 
@@ -219,7 +229,8 @@ def _cells(row: Element, book: Book, wanted: Container[int] | None) -> Cells:
 
 class Rows:
     """The rows of the sheet at ``part`` holding a value, in file order, each as (row number
-    from 1, {column from 1: value}); ValueError or a ParseError on a damaged part. Setting
+    from 1, {column from 1: value}), up to a run of EMPTY_RUN rows without one; ValueError
+    or a ParseError on a damaged part (a cell reference beyond XFD too). Setting
     :attr:`wanted` while iterating reads only those columns from the next row on (the
     ledger's columns, once its header row is found: a third of the cells are not needed)."""
 
@@ -228,7 +239,7 @@ class Rows:
         self.wanted: Container[int] | None = None
 
     def __iter__(self) -> Iterator[tuple[int, Cells]]:
-        number = 0
+        number = empty = 0
         row = None  # the row element's name, once met: then a string comparison
         with self.book.archive.open(self.part) as handle:
             for _, node in iterparse(handle):
@@ -241,7 +252,12 @@ class Rows:
                 cells = _cells(node, self.book, self.wanted)
                 node.clear()
                 if cells:
+                    empty = 0
                     yield number, cells
+                else:
+                    empty += 1
+                    if empty > EMPTY_RUN:  # the readers stop at such a run anyway
+                        return
 
 
 def rows(book: Book, part: str) -> Rows:

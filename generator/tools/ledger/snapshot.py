@@ -34,7 +34,7 @@ def _key(record: Any, number: Any) -> tuple[str, int] | None:
     text = "".join(unicodedata.normalize("NFKC", str(record or "")).split())
     try:
         n = int(float(str(number)))
-    except ValueError:
+    except (ValueError, OverflowError):  # not a number; inf or 1e400 typed in a pack
         return None
     return (text, n) if text and n >= 1 else None
 
@@ -58,7 +58,7 @@ def _packed(names: tuple[Any, ...], rows: Iterator[tuple[Any, ...]]) -> Snapshot
         cell = values[0] if values else None
         try:
             entries = json.loads(cell) if isinstance(cell, str) else None
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past the parser's depth
             continue
         for item in entries if isinstance(entries, list) else ():
             if isinstance(item, list) and len(item) == len(keys):
