@@ -166,13 +166,16 @@ def _render_site(settings: Settings, census: Census, figures: Figures, schemas: 
     tables spliced in, the folder marked."""
     from generator.publish.staging import run_mkdocs, write_mark
     from generator.render.report import report
+    from generator.render.site import memo
     from generator.render.site import pages as site_pages
     paths, docs, site = settings.paths, stage.folder / "docs", stage.folder / "site"
     report_md = report.report_markdown(census, figures, public=settings.public,
                                        templates=paths.templates, schemas=schemas)
-    deferred = site_pages.write_pages(census, figures, schemas, docs, files, report_md,
-                                      public=settings.public, templates=paths.templates,
-                                      benchmarks=paths.benchmarks)
+    with memo.once():  # each row made once: serve's memos would only hold them
+        deferred = site_pages.write_pages(census, figures, schemas, docs, files, report_md,
+                                          public=settings.public, templates=paths.templates,
+                                          benchmarks=paths.benchmarks)
+    memo.forget()  # serve's memos of rows and words: no next render in a build
     run_mkdocs(docs, site, site_pages.nav(census), when,
                paths.mkdocs_yml, footer=footer(figures))
     site_pages.splice(site, deferred)

@@ -11,7 +11,6 @@ list is given as HTML (:func:`overdue_html`), which the site's pages splice roun
 
 from __future__ import annotations
 
-import functools
 import html
 import re
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from typing import Any
 
 from generator.records.aggregate import Figures, Rate
 from generator.records.rectification import Overdue, Progress
+from generator.render.site.memo import memo
 from generator.text import render as render_text
 
 
@@ -102,7 +102,7 @@ def overdue_html(items: Sequence[Overdue], search: bool = True) -> str:
                       *rows, "</tbody>", "</table>"])
 
 
-@functools.lru_cache(maxsize=1 << 16)  # serve renders the lists on every save, mostly unchanged
+@memo(maxsize=1 << 16, rerender=True)  # serve renders the lists on every save, mostly unchanged
 def _overdue_row(number: int, o: Overdue) -> str:
     return _row((str(number), _text(o.county), _text(o.object_name), _text(o.form),
                  _text(o.indicator), _text(o.status), _text(o.due), str(o.days),

@@ -13,12 +13,12 @@ alike; a U+200B beside another separator is dropped (it splits nothing more).
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from generator.render.site.memo import memo
 from generator.render.site.tables import Row
 
 SEARCH_INDEX = "search/search_index.json"
@@ -31,7 +31,7 @@ HAN = re.compile(r"[\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3038-\u303b\u3400-\u
                  r"\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 
 
-@functools.lru_cache(maxsize=1 << 18)
+@memo(maxsize=1 << 18)
 def _words(run: str) -> str:
     """A Han run cut into words, U+200B around and between them. Memoised (a pure function of
     the run): the same runs come back in every entry and, in serve, in every rebuild."""
@@ -65,7 +65,7 @@ def _tidier(separator: str | None) -> Callable[[str], str]:
                                  text).strip("\u200b")
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@memo(maxsize=1 << 16)
 def _indexed(text: str, separator: str | None) -> str:
     """``text`` as the index holds it: segmented, tidied. Memoised: serve merges the same
     entries on every rebuild."""

@@ -20,7 +20,6 @@ so that the search index and copied text keep cell boundaries ("工业源 G101-1
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -29,6 +28,7 @@ from typing import NamedTuple
 
 from generator.records.model import Finding, G106Problem
 from generator.render.markup import html_text as h
+from generator.render.site.memo import memo
 
 STATUS_CLASS = {"已整改": "status-ok", "整改中": "status-wip", "未整改": "status-open"}
 RESULT_CLASS = {"已解决": "status-ok", "需现场核查": "status-wip", "报省级": "status-open"}
@@ -84,7 +84,7 @@ def _plain(value: object) -> str:
     return text if text.isprintable() else _CONTROL.sub("", text)
 
 
-@functools.lru_cache(maxsize=1 << 14, typed=True)  # typed: 1 and True are not one text
+@memo(maxsize=1 << 14, typed=True)  # typed: 1 and True are not one text
 def _text_part(text: str) -> Part:
     """A plain-text part; the same values (types, forms, dates) come back in many rows."""
     return Part(_plain(text))
@@ -102,7 +102,7 @@ def finding_rows(records: Iterable[Finding]) -> tuple[Row, ...]:
 
 # serve renders every county page on every save; a finding's rows, their HTML and their data
 # depend on the finding and its number alone, so the unchanged ones are made once (bounded).
-@functools.lru_cache(maxsize=1 << 16)
+@memo(maxsize=1 << 16, rerender=True)
 def _object_rows(number: int, f: Finding) -> tuple[Row, ...]:
     rows = []
     for i, e in enumerate(f.errors):
@@ -153,7 +153,7 @@ def _part_html(part: Part) -> str:
     return f"<code>{h(part.text)}</code>" if part.code else h(part.text)
 
 
-@functools.lru_cache(maxsize=1 << 17)
+@memo(maxsize=1 << 17, rerender=True)
 def _row_html(row: Row) -> str:
     anchor = f' id="{h(row.anchor)}"' if row.anchor else ""
     cells = "\n".join("<td>" + "<br>".join(_part_html(p) for p in cell) + "</td>"
@@ -179,7 +179,7 @@ def _row_data(row: Row) -> dict[str, object]:
     return {"id": row.anchor, "c": [[_part_data(p) for p in cell] for cell in row.cells]}
 
 
-@functools.lru_cache(maxsize=1 << 17)
+@memo(maxsize=1 << 17, rerender=True)
 def _row_json(row: Row) -> str:
     return json.dumps(_row_data(row), ensure_ascii=False, separators=(",", ":"))
 
