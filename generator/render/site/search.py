@@ -17,6 +17,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any, TextIO
 
 from generator.render.site.memo import memo
 from generator.render.site.tables import Row
@@ -116,8 +117,29 @@ def merge(site: Path, docs: list[dict[str, str]]) -> None:
     index["docs"] = [d for d in index["docs"] if d.get("location") not in locations] + docs
     # As the plugin writes it, but UTF-8 rather than \\u escapes: a third of the size, and
     # every page of an offline site loads the .js copy (a browser reads both as UTF-8).
-    data = json.dumps(index, separators=(",", ":"), default=str, ensure_ascii=False)
-    path.write_text(data, encoding="utf-8")
     offline = site / SEARCH_JS
-    if offline.is_file():
-        offline.write_text(OFFLINE_PREFIX + data, encoding="utf-8")
+    targets = [(path, "")] + ([(offline, OFFLINE_PREFIX)] if offline.is_file() else [])
+    for target, prefix in targets:
+        with open(target, "w", encoding="utf-8") as out:
+            out.write(prefix)
+            _dump(index, out)
+
+
+def _dump(index: dict[str, Any], out: TextIO) -> None:
+    """``json.dumps(index, separators=(",", ":"), default=str, ensure_ascii=False)`` written
+    entry by entry: at ten times city scale the index as one string was a few hundred
+    megabytes at the end of the build."""
+    def dumps(value: Any) -> str:
+        return json.dumps(value, separators=(",", ":"), default=str, ensure_ascii=False)
+
+    out.write("{")
+    for i, (key, value) in enumerate(index.items()):
+        out.write(("," if i else "") + dumps(key) + ":")
+        if key != "docs" or not isinstance(value, list):
+            out.write(dumps(value))
+            continue
+        out.write("[")
+        for j, doc in enumerate(value):
+            out.write(("," if j else "") + dumps(doc))
+        out.write("]")
+    out.write("}")
