@@ -106,7 +106,7 @@ def _table(table: site_tables.Table, page: str, deferred: Deferred | None,
     html = site_tables.render(table, paged, searched=not aside)
     if not aside:
         return html
-    search += site_search.object_docs(page, table.kind, table.rows)
+    search += site_search.object_docs(page, table.kind, table.rows, every=not paged)
     if deferred is None:
         return html
     return _defer(html, table.kind, page, deferred)

@@ -62,8 +62,21 @@ def _tidier(separator: str | None) -> Callable[[str], str]:
         runs = None
     if runs is None or not separator or "\\u200b" not in separator:
         return lambda text: text
-    return lambda text: runs.sub(lambda m: m.group(0).replace("\u200b", "") or "\u200b",
-                                 text).strip("\u200b")
+    return lambda text: runs.sub(_tidy_run, text).strip("\u200b")
+
+
+# What Python's \s takes for white space and JavaScript's (the search client's) does not: a run
+# holding one keeps its U+200B, else "公司\x85名称" would be one word in the browser.
+_PYTHON_ONLY_SPACE = re.compile("[\x1c-\x1f\x85]")
+
+
+def _tidy_run(match: re.Match[str]) -> str:
+    """A run of separators without a U+200B that another separator beside it makes needless;
+    the characters only Python takes for white space split it into runs of their own."""
+    pieces = _PYTHON_ONLY_SPACE.split(match.group(0))
+    kept = _PYTHON_ONLY_SPACE.findall(match.group(0))
+    tidy = [(p.replace("\u200b", "") or "\u200b") if p else "" for p in pieces]
+    return "".join(t + k for t, k in zip(tidy, [*kept, ""], strict=True))
 
 
 @memo(maxsize=1 << 16)
@@ -79,22 +92,27 @@ def _indexed(text: str, separator: str | None) -> str:
 SEARCHED = {"findings": (3, 4, 5, 6), "g106": (2, 3, 4)}
 
 
-def _text(row: Row, kind: str) -> str:
-    """A row as one sentence, cells apart, rows apart ("|")."""
-    cells = [" ".join(p.text for p in row.cells[i]) for i in SEARCHED[kind]]
+def _text(row: Row, kind: str, every: bool) -> str:
+    """A row as one sentence, cells apart, rows apart ("|"): the SEARCHED cells, or
+    ``every`` cell but the number and the name (the entry's title)."""
+    columns = range(2, len(row.cells)) if every else SEARCHED[kind]
+    cells = [" ".join(p.text for p in row.cells[i]) for i in columns]
     return " ".join(c for c in cells if c) + " | "
 
 
-def object_docs(page: str, kind: str, rows: Iterable[Row]) -> list[dict[str, str]]:
+def object_docs(page: str, kind: str, rows: Iterable[Row],
+                every: bool = False) -> list[dict[str, str]]:
     """One search entry per object of a ``kind`` table on ``page`` (a built page,
-    ``x/y.html``): the rows from one anchor to the next belong to that object."""
+    ``x/y.html``): the rows from one anchor to the next belong to that object. ``every``:
+    with the text of every cell (a table short enough that the search plugin indexed all of
+    it before it went round MkDocs), else the SEARCHED cells (a paged table)."""
     docs: list[dict[str, str]] = []
     for row in rows:
         if row.anchor:
             title = " ".join(p.text for p in row.cells[1])
             docs.append({"location": f"{page}#{row.anchor}", "title": title, "text": ""})
         if docs:
-            docs[-1]["text"] += _text(row, kind)
+            docs[-1]["text"] += _text(row, kind, every)
     return docs
 
 
