@@ -37,17 +37,25 @@ FIXED = RECTIFICATION[0]  # 已整改
 
 def due_date(error: FormError, finding: Finding, days: int) -> date:
     """整改期限 of ``error`` (of ``finding``): its own ``due``, else ``reviewed_on`` + ``days``."""
-    if error.due:
-        return date.fromisoformat(error.due)
-    return date.fromisoformat(finding.reviewed_on) + timedelta(days=days)
+    return _due(error, date.fromisoformat(finding.reviewed_on), days)
 
 
 def fixed_on(error: FormError, finding: Finding, as_of: date) -> date | None:
     """The day ``error`` counts as fixed on 数据截至 (never before its ``reviewed_on``), or
     None while it is open on that day."""
+    return _fixed(error, date.fromisoformat(finding.reviewed_on), as_of)
+
+
+def _due(error: FormError, reviewed: date, days: int) -> date:
+    """due_date, given the finding's review date parsed."""
+    return date.fromisoformat(error.due) if error.due else reviewed + timedelta(days=days)
+
+
+def _fixed(error: FormError, reviewed: date, as_of: date) -> date | None:
+    """fixed_on, given the finding's review date parsed."""
     if error.status != FIXED or not error.date:
         return None
-    day = max(date.fromisoformat(error.date), date.fromisoformat(finding.reviewed_on))
+    day = max(date.fromisoformat(error.date), reviewed)
     return day if day <= as_of else None
 
 
@@ -200,13 +208,8 @@ def _progress(slug: str | None, name: str, findings: tuple[Finding, ...], city: 
         if reviewed > as_of:
             continue  # not found yet on 数据截至: neither counted nor overdue
         for number, e in enumerate(f.errors, start=1):
-            # as due_date, fixed_on and overdue_days decide, the dates parsed once
-            due = date.fromisoformat(e.due) if e.due else \
-                reviewed + timedelta(days=city.rectification_days)
-            fixed_day = None
-            if e.status == FIXED and e.date:
-                fixed_day = max(date.fromisoformat(e.date), reviewed)
-                fixed_day = fixed_day if fixed_day <= as_of else None
+            # the rules of due_date, fixed_on and overdue_days, the review date parsed once
+            due, fixed_day = _due(e, reviewed, city.rectification_days), _fixed(e, reviewed, as_of)
             counter.add(e, reviewed, due, fixed_day)
             days = (as_of - due).days
             if fixed_day is None and days > 0:
