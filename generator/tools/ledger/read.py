@@ -22,7 +22,7 @@ from generator.render.annexes.ledger_rows import COLUMNS, EDITABLE
 from generator.text import ledger as T
 from generator.text import render
 from generator.tools.importer.read import MAX_BLANK_RUN, norm, problem
-from generator.tools.ledger.sheetxml import Cells, Rows, open_book, rows
+from generator.tools.ledger.sheetxml import Book, Cells, Rows, open_book, rows
 from generator.tools.ledger.snapshot import Snapshot, read_snapshot
 
 HEADER_SEARCH = 30  # rows of title area the header may sit below
@@ -114,8 +114,7 @@ def _sheet(name: str, found: Rows, file: str, out: Ledger) -> None:
         sheet.rows.append(Row(name, number, row))
 
 
-def _read(data: bytes, file: str) -> Ledger:
-    book = open_book(data)
+def _read(book: Book, file: str) -> Ledger:
     out = Ledger(file, [])
     for name, part in book.sheets:
         if name == T.SNAPSHOT_SHEET:
@@ -127,7 +126,9 @@ def _read(data: bytes, file: str) -> Ledger:
 
 def read_ledger(path: Path) -> Ledger | None:
     """The ledger in the workbook at ``path``; None when it has no ledger sheet or cannot be
-    read as a workbook (the annex import then says why)."""
+    read as a workbook (the annex import then says why). A workbook naming the sheet
+    导出时的值, as only an exported ledger does, that fails to read is a damaged ledger: one
+    problem at the file (import.damaged), nothing to write."""
     from generator.tools.importer.open import MAX_BYTES, Unreadable, sniff
 
     file = display_path(path)
@@ -135,20 +136,16 @@ def read_ledger(path: Path) -> Ledger | None:
         if path.stat().st_size > MAX_BYTES:
             return None
         sniff(path, file)
-        out = _read(path.read_bytes(), file)
+        book = open_book(path.read_bytes())
+    except Exception:  # not a workbook we can open (Unreadable, OSError, a damaged package)
+        return None  # the annex path reports the file
+    try:
+        out = _read(book, file)
     except (Unreadable, OSError):
         return None
     except Exception:  # a damaged part raises many types
-        if not _has_snapshot(path):
+        if all(name != T.SNAPSHOT_SHEET for name, _ in book.sheets):
             return None  # not recognisably a ledger: the annex path reports the file
         damaged = problem(file, "import.damaged", detail=render("detail.content"))
-        return Ledger(file, [], [damaged])  # one of ours, damaged: said so, nothing written
+        return Ledger(file, [], [damaged])
     return out if out.sheets else None
-
-
-def _has_snapshot(path: Path) -> bool:
-    """Whether the workbook names a sheet 导出时的值, as only an exported ledger does."""
-    try:
-        return any(name == T.SNAPSHOT_SHEET for name, _ in open_book(path.read_bytes()).sheets)
-    except Exception:  # damaged beyond its list of sheets
-        return False
