@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 
+import pytest
 from conftest import REPO
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -135,3 +136,17 @@ def test_a_code_inside_a_longer_code_or_number_is_not_a_match() -> None:
     assert not needles.found("编号 KF-02161、AKF-0216 和 0123456")
     assert [w for _, w in needles.found("普查员 KF-0216 填报")] == ["KF-0216"]
     assert [w for _, w in needles.found("普查员KF-0216填报")] == ["KF-0216"]
+
+
+@pytest.mark.parametrize("text", ["孟 庆华负责整改", "孟\u3000庆华", "由孟\u200b庆\u2060华跟进", "孟\t庆 华",
+                                  "濮阳 化工有限公司", "濮阳化工\u00ad有限公司"])
+def test_space_or_an_invisible_character_inside_a_value_does_not_hide_it(text: str) -> None:
+    """Names are often aligned with a full-width space ("张　三") or pasted with a zero-width
+    one: between Han characters neither hides a confidential value from the public check."""
+    needles = privacy.Needles({"孟庆华": "整改责任人", "濮阳化工有限公司": "普查对象名称"})
+    assert [w for _, w in needles.found(text)] in (["孟庆华"], ["濮阳化工有限公司"]), text
+
+
+def test_space_between_latin_letters_and_digits_still_separates_words() -> None:
+    needles = privacy.Needles({"KF-0216": "普查员号"})
+    assert not needles.found("KF -0216") and not needles.found("孟庆 A 华")

@@ -132,12 +132,34 @@ class Needles:
     def found(self, text: str) -> list[tuple[str, str]]:
         """(what, value) of each needle in ``text``. Every substring of ``text`` up to the
         longest needle is looked up, rather than every needle searched for: the cost grows
-        with the text, not with the number of records (thousands of object names)."""
-        return _found(self.words, self.longest, normal(text))
+        with the text, not with the number of records (thousands of object names). White
+        space and invisible characters between two Han characters do not hide a value: a
+        name is often typed "张　三", aligned with a full-width space, or "孟 庆华"."""
+        text = normal(text)
+        hits = _found(self.words, self.longest, text)
+        squeezed = squeeze(text)
+        if squeezed != text:
+            hits += _found(self.squeezed, self.longest, squeezed)
+        return list(dict.fromkeys(hits))
 
     @functools.cached_property
     def longest(self) -> int:
         return max(map(len, self.words), default=0)
+
+    @functools.cached_property
+    def squeezed(self) -> dict[str, str]:
+        return {squeeze(word): what for word, what in self.words.items()}
+
+
+# Between two Han characters: white space (NFKC has made U+3000 a space) and the invisible
+# characters a paste can carry (zero-width space and joiners, word joiner, BOM, soft hyphen).
+_BETWEEN_HAN = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff])[\s\u00ad\u200b-\u200d\u2060\ufeff]+"
+                          r"(?=[\u3400-\u9fff\uf900-\ufaff])")
+
+
+def squeeze(text: str) -> str:
+    """``text`` without the white space and invisible characters between Han characters."""
+    return _BETWEEN_HAN.sub("", text)
 
 
 def _found(words: dict[str, str], longest: int, text: str) -> list[tuple[str, str]]:
