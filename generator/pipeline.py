@@ -23,6 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator import heap
 from generator.errors import RecordError, count
 from generator.exits import stop_if_terminated
 from generator.records.aggregate import Figures, aggregate
@@ -116,6 +117,7 @@ def build(settings: Settings, checked_hook: Callable[[Checked], None] | None = N
     # The records as read are typed into the census and reported: their text and data (half
     # the memory of a 10× build) are let go before the outputs, the largest part, are made.
     prepared.checked.loaded.sources.clear()
+    heap.give_back()  # the pages they held, and those of checking, back to the system
     return Built(prepared, publish(settings, prepared.census, prepared.figures,
                                    prepared.checked.schemas))
 
@@ -151,11 +153,14 @@ def _render_downloads(settings: Settings, census: Census, figures: Figures,
     out.mkdir()
     as_of = figures.rectification.as_of  # decided once, when the records were typed
     files = excel.write_annexes(census, figures, out, when=when, as_of=as_of)
+    heap.give_back()  # each stage's peak no longer on top of the last one's freed heap
     templates = excel_templates.write_templates(out, census.city.issuer,
                                                 excel.fixed_time(census, when))
     docx = out / render("build.report_file")
     report.write_docx(census, figures, docx, when=when)
+    heap.give_back()
     book = ledger.write_ledger(census, out, as_of, excel.fixed_time(census, when))
+    heap.give_back()
     write_mark(out, "dist", "internal")
     return [*files, *templates, docx, book]
 
@@ -166,19 +171,24 @@ def _render_site(settings: Settings, census: Census, figures: Figures, schemas: 
     tables spliced in, the folder marked."""
     from generator.publish.staging import run_mkdocs, write_mark
     from generator.render.report import report
+    from generator.render.site import deferred as site_deferred
     from generator.render.site import memo
     from generator.render.site import pages as site_pages
     paths, docs, site = settings.paths, stage.folder / "docs", stage.folder / "site"
     report_md = report.report_markdown(census, figures, public=settings.public,
                                        templates=paths.templates, schemas=schemas)
     with memo.once():  # each row made once: serve's memos would only hold them
+        tables = stage.folder / "tables"  # the large tables, out of memory until the splice
+        tables.mkdir()
         deferred = site_pages.write_pages(census, figures, schemas, docs, files, report_md,
                                           public=settings.public, templates=paths.templates,
-                                          benchmarks=paths.benchmarks)
+                                          benchmarks=paths.benchmarks, tables=tables)
     memo.forget()  # serve's memos of rows and words: no next render in a build
+    heap.give_back()
     run_mkdocs(docs, site, site_pages.nav(census), when,
                paths.mkdocs_yml, footer=footer(figures))
-    site_pages.splice(site, deferred)
+    heap.give_back()
+    site_deferred.splice(site, deferred)
     write_mark(site, "site", settings.profile)
 
 

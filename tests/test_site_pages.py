@@ -11,6 +11,7 @@ import pytest
 from conftest import MINIMAL, REPO, SHIPPED_AS_OF, check_golden
 
 from generator.pipeline import prepare
+from generator.render.site import deferred
 from generator.render.site import pages as site
 
 GOLDEN = Path(__file__).parent / "golden" / "site"
@@ -127,7 +128,7 @@ def test_large_tables_skip_mkdocs_and_land_in_the_built_page_unchanged(
 def test_splice_refuses_a_page_that_lost_its_placeholder(tmp_path: Path) -> None:
     (tmp_path / "p.html").write_text("<p>no mark</p>", encoding="utf-8")
     with pytest.raises(RuntimeError, match="found 0 times"):
-        site.splice(tmp_path, {"p.html": {"<!-- detail-table:x -->": "<table></table>"}})
+        deferred.splice(tmp_path, {"p.html": {"<!-- detail-table:x -->": "<table></table>"}})
 
 
 def test_performance_page_shows_the_last_benchmark_results(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -48,7 +49,7 @@ class Session:
     schemas: Schemas | None = None  # loaded by the first rebuild (a broken schema is its problem)
     loaded: Loaded | None = None
     pages: dict[str, bytes] = field(default_factory=dict)
-    tables: dict[str, dict[str, str]] = field(default_factory=dict)
+    tables: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     nav: list[dict[str, object]] = field(default_factory=list)
     built: bool = False
     search_index: bytes | None = None
@@ -57,7 +58,7 @@ class Session:
     env: jinja2.Environment | None = None  # compiled templates, kept (Jinja2 reloads edited ones)
     schema_found: dict[int, tuple[Source, list[RecordError]]] = field(default_factory=dict)
     # the search entries last merged into the index and the index files that made
-    merged: tuple[dict[str, str] | None, tuple[bytes | None, ...]] | None = None
+    merged: tuple[Mapping[str, str] | None, tuple[bytes | None, ...]] | None = None
 
     def reset(self) -> None:
         """Forget everything read and built: the next rebuild is a full one (a schema, a
@@ -128,6 +129,7 @@ def _shown(root: Path, path: Path) -> str | None:
 def render(session: Session, census: Census, figures: Figures) -> None:
     """The preview's pages and site from a clean census (see the module docstring)."""
     from generator.pipeline import footer
+    from generator.render.site import deferred as site_deferred
     from generator.render.site import pages as site_pages
     nav = site_pages.nav(census)
     with tempfile.TemporaryDirectory(prefix="census-preview-pages-") as tmp:
@@ -146,18 +148,18 @@ def render(session: Session, census: Census, figures: Figures) -> None:
     _mkdocs(session, nav, _when(session, census), dirty=not full,
             footer=footer(figures))
     rebuilt = {name.replace(".md", ".html") for name in written if name.endswith(".md")}
-    site_pages.splice(session.site, {p: t for p, t in tables.items()
+    site_deferred.splice(session.site, {p: t for p, t in tables.items()
                                      if (full or p in rebuilt) and p != SEARCH_INDEX.as_posix()})
     _search(session, tables.get(SEARCH_INDEX.as_posix()), dirty=not full)
     session.built = True
 
 
-def _search(session: Session, docs: dict[str, str] | None, dirty: bool) -> None:
+def _search(session: Session, docs: Mapping[str, str] | None, dirty: bool) -> None:
     """The search entries of paged tables' objects into the index MkDocs wrote (a dirty build
     put back the index without them). When they are those of the last rebuild, the index
     files it made are written back as they were: reading, merging and writing an index of
     several MiB is most of what an edit would otherwise cost here."""
-    from generator.render.site import pages as site_pages
+    from generator.render.site import deferred as site_deferred
 
     files = [session.site / SEARCH_INDEX, session.site / SEARCH_JS]
     if dirty and session.merged is not None and session.merged[0] == docs:
@@ -166,7 +168,7 @@ def _search(session: Session, docs: dict[str, str] | None, dirty: bool) -> None:
                 path.write_bytes(data)
         return
     if docs is not None:
-        site_pages.splice(session.site, {SEARCH_INDEX.as_posix(): docs})
+        site_deferred.splice(session.site, {SEARCH_INDEX.as_posix(): docs})
     session.merged = (docs, tuple(p.read_bytes() if p.is_file() else None for p in files))
 
 
@@ -184,7 +186,7 @@ def _downloads(session: Session, census: Census, figures: Figures, out: Path) ->
 
 
 def _pages(session: Session, census: Census, figures: Figures, docs: Path,
-           files: list[Path]) -> tuple[dict[str, bytes], dict[str, dict[str, str]]]:
+           files: list[Path]) -> tuple[dict[str, bytes], Mapping[str, Mapping[str, str]]]:
     """Every page and asset of the site, rendered into a scratch folder and read back."""
     from generator.render import markup
     from generator.render.report import report

@@ -10,7 +10,7 @@ tables.js), so that at city scale neither Markdown, the search plugin nor the br
 handles tens of thousands of rows. An overdue list (整改进展, each county) over
 ``SEARCH_LIMIT`` rows goes round MkDocs the same way, as the HTML Markdown would make of it
 (site_progress.overdue_html), unsearched: its objects are found on their county page.
-The 记录格式 tables come from schema_page.
+The placeholders and the splice are in deferred.py; the 记录格式 tables come from schema_page.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from generator.render.site import progress as site_progress
 from generator.render.site import schema_page
 from generator.render.site import search as site_search
 from generator.render.site import tables as site_tables
+from generator.render.site.deferred import SEARCH_DOCS, Deferred
 from generator.render.site.links import Download
 from generator.settings import CHECKOUT as REPO
 from generator.text import render as render_text
@@ -48,12 +49,6 @@ SEARCH_LIMIT = 400
 # their own): at 1x the G106-1 tables, ~110 rows a county, were a third of the text the
 # search plugin parsed and cut into words. Under it, a table is searched as page text.
 DEFER_LIMIT = 50
-# Deferred tables: built page (relative to the site folder) → {placeholder: table HTML}.
-# A placeholder is an HTML comment, which Markdown passes through verbatim; record text
-# cannot forge one, since every value in a page is escaped. The entry of the search index
-# (site_search.SEARCH_INDEX) holds the search entries of paged tables' objects instead.
-Deferred = dict[str, dict[str, str]]
-SEARCH_DOCS = "docs"
 
 
 def _area_row(area: Area, link: str | None) -> dict[str, Any]:
@@ -115,7 +110,7 @@ def _table(table: site_tables.Table, page: str, deferred: Deferred | None,
 def _defer(html: str, kind: str, page: str, deferred: Deferred) -> str:
     """``html`` kept for splice(); the placeholder that stands for it on ``page``."""
     mark = f"<!-- detail-table:{kind} -->"
-    deferred.setdefault(page, {})[mark] = html
+    deferred.put(page, mark, html)
     return mark
 
 
@@ -197,7 +192,8 @@ def nav(census: Census) -> list[dict[str, Any]]:
 def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
                 downloads: list[Path], report_md: str, public: bool = False,
                 defer: bool = True, templates: Path = markup.TEMPLATES,
-                benchmarks: Path | None = None, env: jinja2.Environment | None = None) -> Deferred:
+                benchmarks: Path | None = None, env: jinja2.Environment | None = None,
+                tables: Path | None = None) -> Deferred:
     """Write every page and asset of the site into ``docs`` (an empty folder); returns the
     large tables that :func:`splice` must put into the built pages (none with ``defer``
     False: every table inline, for ``mkdocs serve``). The public profile (``public``) renders
@@ -205,12 +201,13 @@ def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
     publishable; the templates only follow the data. ``templates`` is site_templates/ (the
     Jinja2 templates, guide.md and the assets); ``benchmarks``, the results the 性能 page
     shows (default BENCHMARK_RESULTS); ``env``, a Jinja2 environment of ``templates`` made
-    before (the preview keeps one: its compiled templates are reused)."""
+    before (the preview keeps one: its compiled templates are reused); ``tables``, an empty
+    folder that holds the large tables until the splice (else they are kept in memory)."""
     if public:
         census, figures = public_view(census, figures, schemas)
     env = env or markup.environment(templates)
     files = _copy_downloads(downloads, docs / "downloads")
-    deferred: Deferred = {}
+    deferred = Deferred(tables)
     # Hundreds of thousands of new cells, strings and rows, none in a cycle: the collector
     # would rescan the census's heap again and again (most of this stage at 1x).
     with collector_paused():
@@ -254,7 +251,7 @@ def _render_pages(census: Census, figures: Figures, schemas: Schemas, env: jinja
             **_county(census, figures, county, held, search))
     pages["downloads.md"] = markup.render(env, "downloads.md.j2", files=files)
     if search:  # added to the index MkDocs writes, whether the tables were deferred or not
-        deferred[site_search.SEARCH_INDEX] = {SEARCH_DOCS: json.dumps(search, ensure_ascii=False)}
+        deferred.put(site_search.SEARCH_INDEX, SEARCH_DOCS, json.dumps(search, ensure_ascii=False))
     return pages
 
 
@@ -277,20 +274,3 @@ def _benchmark_results(path: Path) -> str:
     if lines and lines[0].startswith("# "):
         lines = lines[1:]
     return "\n".join("#" + line if line.startswith("#") else line for line in lines).strip() + "\n"
-
-
-def splice(site: Path, deferred: Deferred) -> None:
-    """Put each deferred table into its built page, in place of its placeholder, and the
-    objects of paged tables into the search index."""
-    for page, tables in sorted(deferred.items()):
-        if page == site_search.SEARCH_INDEX:
-            site_search.merge(site, json.loads(tables[SEARCH_DOCS]))
-            continue
-        path = site / page
-        html = path.read_bytes()  # bytes: no newline translation, the same file everywhere
-        for mark, table in tables.items():
-            found = html.count(mark.encode("utf-8"))
-            if found != 1:  # a template that lost or doubled it: a bug, not input
-                raise RuntimeError(f"{page}: placeholder {mark} found {found} times")
-            html = html.replace(mark.encode("utf-8"), table.encode("utf-8"))
-        path.write_bytes(html)

@@ -1,0 +1,39 @@
+"""Free memory handed back to the system between the stages of a build.
+
+Each stage of a build (the workbooks, the report, the pages, MkDocs) makes and drops
+hundreds of megabytes of small objects and strings at ten times city scale. CPython frees
+them as the stage ends, but glibc's allocator keeps the freed pages of its heap for later
+use instead of returning them: after the workbooks some 300 MB stayed so held, and each
+later stage's peak came on top of it. ``malloc_trim(0)`` returns them. Where the C library
+has no such call (Windows, macOS, musl) nothing is done: only the resident size depends on
+it, never an output.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+from collections.abc import Callable
+from functools import cache
+
+
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's malloc_trim, or None where the process's C library has none."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        trim = ctypes.CDLL(None).malloc_trim  # the C library the interpreter itself uses
+    except (OSError, AttributeError):
+        return None
+    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+    return trim
+
+
+def give_back() -> bool:
+    """Return the free pages of the C heap to the system; whether there was a way to."""
+    trim = _malloc_trim()
+    if trim is None:
+        return False
+    trim(0)
+    return True

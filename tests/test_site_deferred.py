@@ -1,0 +1,75 @@
+"""The large tables kept round MkDocs (render/site/deferred.py) and the heap handed back
+between build stages (generator/heap.py).
+
+A build keeps the tables in files of its staging folder rather than in memory; what the splice
+puts into the pages must be exactly what was kept, whichever way it was held."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator import heap
+from generator.render.site.deferred import Deferred, splice
+
+PAGES = st.sampled_from(["index.html", "counties/hualong.html", "progress.html"])
+MARKS = st.sampled_from(["<!-- detail-table:findings -->", "<!-- detail-table:g106 -->"])
+# table HTML as record text can make it: line ends of every kind, non-BMP characters, NUL
+HTML = st.text(st.characters(codec="utf-8"), max_size=200)
+
+
+@settings(max_examples=60, deadline=None)
+@given(puts=st.lists(st.tuples(PAGES, MARKS, HTML), max_size=8))
+def test_a_table_held_in_a_file_reads_back_as_it_was_put(
+        tmp_path_factory: pytest.TempPathFactory,
+        puts: list[tuple[str, str, str]]) -> None:
+    folder = tmp_path_factory.mktemp("tables")
+    spilled, held = Deferred(folder), Deferred()
+    for page, mark, html in puts:
+        spilled.put(page, mark, html)
+        held.put(page, mark, html)
+    assert list(spilled) == list(held)
+    assert {p: dict(spilled[p]) for p in spilled} == {p: dict(held[p]) for p in held}
+    # in memory, only the names of its files: not one table's text
+    assert all(name.endswith(".html") and len(name) < 16
+               for tables in spilled._pages.values() for name in tables.values())
+    assert len(list(folder.iterdir())) == len(puts)
+
+
+def test_a_spilled_table_is_spliced_byte_for_byte(tmp_path: Path) -> None:
+    site, folder = tmp_path / "site", tmp_path / "tables"
+    (site / "counties").mkdir(parents=True)
+    folder.mkdir()
+    page = "<html><body>\r\n<!-- detail-table:findings -->\n</body></html>"
+    (site / "counties" / "hualong.html").write_bytes(page.encode("utf-8"))
+    table = "<table>\r\n<tr><td>濮阳𠀋 &amp; \x00</td></tr>\n</table>"
+    deferred = Deferred(folder)
+    deferred.put("counties/hualong.html", "<!-- detail-table:findings -->", table)
+    splice(site, deferred)
+    assert (site / "counties" / "hualong.html").read_bytes() == \
+        page.replace("<!-- detail-table:findings -->", table).encode("utf-8")
+
+
+def test_the_heap_is_given_back_where_the_c_library_can(monkeypatch: pytest.MonkeyPatch) -> None:
+    heap._malloc_trim.cache_clear()
+    try:
+        glibc = sys.platform.startswith("linux") and heap._malloc_trim() is not None
+        assert heap.give_back() is glibc
+        heap._malloc_trim.cache_clear()
+        monkeypatch.setattr(sys, "platform", "win32")  # no such call: nothing done, no error
+        assert heap.give_back() is False
+    finally:
+        heap._malloc_trim.cache_clear()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc only")
+def test_the_debian_ci_machine_has_malloc_trim() -> None:
+    import platform
+    if platform.libc_ver()[0] != "glibc":
+        pytest.skip(f"C library {platform.libc_ver()[0] or 'unknown'}: no malloc_trim")
+    heap._malloc_trim.cache_clear()
+    assert heap.give_back() is True
