@@ -164,6 +164,22 @@ def test_headers_break_before_a_word(header: str, printed: str) -> None:
     assert excel_widths.header_text(header, 40) == header
 
 
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=30)
+       | st.text(alphabet=st.characters(min_codepoint=0x2E70, max_codepoint=0x2E90)
+                 | st.characters(min_codepoint=0xFEF0, max_codepoint=0xFF70), max_size=30))
+def test_the_height_measure_counts_cjk_and_full_width_forms_double(text: str) -> None:
+    """heights.text_width: a CJK character (after U+2E7F) or a full-width form ！…～
+    (U+FF01–U+FF5E) is 2.0, anything else 1.1, summed in order (row heights depend on it):
+    the rule as layout.py wrote it before the measure moved to heights.py."""
+    from generator.render.annexes.heights import text_width
+
+    expected = 0.0
+    for char in text:
+        expected += 2.0 if ord(char) > 0x2E7F or "\uff01" <= char <= "\uff5e" else 1.1
+    assert text_width(text) == expected
+    assert [text_width(c) for c in "a\u2e7f\u2e80\uff01\uff5e"] == [1.1, 1.1, 2.0, 2.0, 2.0]
+
+
 def test_text_columns_wrap_at_their_width_and_shrink_to_short_content() -> None:
     text = Column("summary", "问题简述", 30)
     (long_width,), _ = excel_widths.fit([text], [["很长的问题描述" * 10]])

@@ -54,15 +54,6 @@ NOT_YET_MOVED = {
     "records/located.py": 2,
     "records/model.py": 4,
     "records/privacy.py": 27,
-    "render/annexes/excel.py": 2,
-    "render/annexes/sheetxml.py": 4,  # the full-width formula signs (FORMULA_START)
-    "render/annexes/layout.py": 62,
-    "render/annexes/sheets.py": 1,
-    "render/report/blocks.py": 2,
-    "render/report/docx.py": 1,
-    "render/report/parts.py": 2,
-    "render/report/review.py": 1,
-    "render/report/text.py": 122,
     "render/site/pages.py": 14,
     "render/site/schema_page.py": 9,  # the 记录格式 tables, moved out of pages.py
     "render/site/tables.py": 39,

@@ -42,12 +42,13 @@ from openpyxl.writer.excel import ExcelWriter
 from generator.publish.staging import BuildError
 from generator.records.aggregate import Figures
 from generator.records.model import Census
-from generator.render.annexes import layout as L
+from generator.render.annexes import heights
 from generator.render.annexes import pages as pages
 from generator.render.annexes import sheets as excel_sheets
 from generator.render.annexes import sheetxml as X
 from generator.render.annexes.layout import ChartSpec, SheetSpec
 from generator.render.annexes.styles import Styles
+from generator.text import annexes as A
 from generator.text import fonts
 
 MIN_ZIP_TIME = datetime(1980, 1, 1)
@@ -65,7 +66,7 @@ def _keep_cells(ws: Worksheet, spec: SheetSpec) -> None:
     lost = X.covered_cells(spec, noted)  # a covered cell loses its comment
     for at, cell in spec.cells.items():
         if cell.comment and at not in lost:
-            note = Comment(X.ooxml_escape(cell.comment), "市普查办技术组")
+            note = Comment(X.ooxml_escape(cell.comment), A.COMMENT_AUTHOR)
             note.width, note.height = 260, 90
             ws.cell(row=at[0], column=at[1]).comment = note
     rows, columns = X.grid_rows(spec), X.grid_columns(spec)
@@ -90,7 +91,7 @@ def _page_setup(ws: Worksheet, spec: SheetSpec) -> None:
     first, last = spec.header_rows
     ws.print_title_rows = f"{first}:{last}"
     ws.freeze_panes = f"A{last + 1}"
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.text = A.PAGE_FOOTER
     ws.oddFooter.center.font = fonts.SONG
     ws.oddFooter.center.size = 9
 
@@ -152,7 +153,7 @@ def write_sheet(ws: Worksheet, spec: SheetSpec, styles: Styles, sink: IO[bytes])
     ``sink``, which save() puts in place of openpyxl's (openpyxl writes nothing between the
     two for a sheet without protection, scenarios or an autofilter, which these never have)."""
     ws.title = spec.name
-    L.fit_heights(spec)
+    heights.fit_heights(spec)
     for i, width in enumerate(spec.widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
     X.write_cells(ws, spec, styles, sink)
@@ -273,11 +274,11 @@ def write_annexes(census: Census, figures: Figures, out_dir: Path,
     # folder, so a failure part-way still leaves the previous workbooks.
     written, too_long = [], []
     for key, make in makers.items():
-        path = out_dir / L.FILES[key]
+        path = out_dir / A.FILES[key]
         try:
-            book = workbook(make(), L.TITLES[key], census.city.issuer, stamp)
+            book = workbook(make(), A.TITLES[key], census.city.issuer, stamp)
         except X.TooLong as long:
-            too_long += [(L.FILES[key], *cell) for cell in long.cells]
+            too_long += [(A.FILES[key], *cell) for cell in long.cells]
             continue
         save(book, path, stamp)
         written.append(path)

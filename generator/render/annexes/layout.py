@@ -1,8 +1,8 @@
 """The shape of the annex tables of the seed (附件1/2/3), as data. Pure; no openpyxl here.
 
 Both the writer (render/annexes/excel.py through render/annexes/sheets.py) and the importer
-(generator/tools/importer/read.py) read these definitions, so a header renamed here is renamed in
-the workbook and recognised on import at once. A sheet is described by :class:`SheetSpec`:
+(generator/tools/importer/read.py) read these definitions, so a header renamed (its text is in
+generator/text/annexes.py) is renamed in the workbook and recognised on import at once. A sheet is described by :class:`SheetSpec`:
 cells with a style role, merged ranges, column widths, the table's extent and its header
 rows; one generic writer turns any SheetSpec into a worksheet.
 """
@@ -14,35 +14,14 @@ from collections.abc import Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from generator.render.annexes.heights import text_width
+from generator.text import annexes as A
 from generator.text import render
 
-# File names (DESIGN.md, 'Where the outputs go') and titles, as the seed prints them.
-FILES = {
-    "annex1": "附件1_无法填报G106-1问题表.xlsx",
-    "annex2": "附件2_集中审核普查表情况明细表.xlsx",
-    "annex3": "附件3_重点帮扶情况记录表.xlsx",
-}
-LABELS = {"annex1": "附件1", "annex2": "附件2", "annex3": "附件3"}
-TITLES = {
-    "annex1": "濮阳市第二次全国污染源普查无法填报 G106-1 问题表",
-    "annex2": "濮阳市第二次全国污染源普查质量提升指导集中审核普查表情况明细表",
-    "annex3": "濮阳市第二次全国污染源普查重点帮扶情况记录表",
-}
-REGION_PREFIX = "指导区域："
-CITY_SHEET = "全市"
-CITY_REGION = "全市"
-SUMMARY_SHEET = "全市汇总"
-SUMMARY_TITLE = "濮阳市第二次全国污染源普查质量提升指导集中审核情况汇总"
-SUMMARY_CHART_TITLE = "各县（区）集中审核问题数"
-ANNEX2_NOTE = "注：污染源类型：工业源、农业源、集中式、生活源、移动源"
-ANNEX2_GROUP = "普查表填报错误明细"
-ANNEX3_HEADERS = ("指导内容", "内容", "实际情况及存在问题")
-ANNEX3_TRAINING_TITLE = "对县（区）普查骨干质量提升指导情况"
-ANNEX3_TRAINING_HEADERS = ("日期", "形式", "参加人数", "指导内容")
-MISSING_TEXT = "（待填写）"
-NO_KEY_COUNTY = "本次没有列入重点帮扶的县（区）。"
-PRODUCT_CODE_NOTE = ("原附件1表头此列重复为“产品名称”。本表按行业列“名称/代码”的格式，"
-                     "把第二个“产品名称”列理解为产品代码。")
+# What the importer (tools/importer/read.py), the site's links and the tests take from the
+# layout; the text itself, with every header below, lives in generator/text/annexes.py.
+FILES, REGION_PREFIX, ANNEX2_GROUP = A.FILES, A.REGION_PREFIX, A.ANNEX2_GROUP
+H = A.HEADERS  # a column's header, by the record field it shows
 EMPTY_ROWS = 3  # blank bordered rows on a sheet with no records, to be filled in by hand
 
 
@@ -59,53 +38,53 @@ class Column:
     sample: str = ""  # a typical widest value: the width a blank or sparse table still needs
 
 
-SEQ = Column("seq", "序号", 6, text=False, centre=True, wrap=False)
-COUNTY = Column("county", "县（区）", 12, centre=True, wrap=False)
+SEQ = Column("seq", H["seq"], 6, text=False, centre=True, wrap=False)
+COUNTY = Column("county", H["county"], 12, centre=True, wrap=False)
 
 ANNEX1_COLUMNS = (
     SEQ,
-    Column("enterprise", "涉及企业", 16),
-    Column("summary", "问题简述", 30),
-    Column("industry_name", "涉及行业名称", 14),
-    Column("industry_code", "涉及行业代码", 9, centre=True, wrap=False, sample="2662"),
-    Column("product_name", "产品名称", 12),
+    Column("enterprise", H["enterprise"], 16),
+    Column("summary", H["summary"], 30),
+    Column("industry_name", H["industry_name"], 14),
+    Column("industry_code", H["industry_code"], 9, centre=True, wrap=False, sample="2662"),
+    Column("product_name", H["product_name"], 12),
     # The seed's header repeats 产品名称; DESIGN.md reads the second as the product's code.
-    Column("product_code", "产品代码", 10, centre=True, wrap=False, sample="251105010/0"),
-    Column("product_unit", "产品计量单位", 9, centre=True, wrap=False),
-    Column("material_name", "原料名称", 12),
-    Column("material_unit", "原料计量单位", 9, centre=True, wrap=False),
-    Column("process_name", "生产工艺名称", 14),
-    Column("scale", "生产规模", 10, centre=True, wrap=False),
-    Column("scale_unit", "生产规模计量单位", 10, centre=True, wrap=False),
-    Column("pollutant", "污染物指标", 12),
-    Column("pollutant_unit", "污染物计量单位", 11, centre=True, wrap=False),
-    Column("treatment", "末端治理技术名称", 14),
-    Column("enumerator_id", "普查员号（必填）", 12, centre=True, wrap=False,
+    Column("product_code", H["product_code"], 10, centre=True, wrap=False, sample="251105010/0"),
+    Column("product_unit", H["product_unit"], 9, centre=True, wrap=False),
+    Column("material_name", H["material_name"], 12),
+    Column("material_unit", H["material_unit"], 9, centre=True, wrap=False),
+    Column("process_name", H["process_name"], 14),
+    Column("scale", H["scale"], 10, centre=True, wrap=False),
+    Column("scale_unit", H["scale_unit"], 10, centre=True, wrap=False),
+    Column("pollutant", H["pollutant"], 12),
+    Column("pollutant_unit", H["pollutant_unit"], 11, centre=True, wrap=False),
+    Column("treatment", H["treatment"], 14),
+    Column("enumerator_id", H["enumerator_id"], 12, centre=True, wrap=False,
            sample="HL-0311"),
 )
 
 ANNEX2_OBJECT_COLUMNS = (
     SEQ,
-    Column("object_name", "普查对象名称", 24),
-    Column("source_type", "污染源类型", 9, centre=True, wrap=False),
+    Column("object_name", H["object_name"], 24),
+    Column("source_type", H["source_type"], 9, centre=True, wrap=False),
 )
 ANNEX2_ERROR_COLUMNS = (
-    Column("form", "普查表号", 11, centre=True, wrap=False, sample="G103-13"),
-    Column("indicator_code", "指标代码", 8, centre=True, wrap=False, sample="03"),
-    Column("indicator_name", "指标名称", 16),
-    Column("reason", "普查表填报错误的原因", 48),
+    Column("form", H["form"], 11, centre=True, wrap=False, sample="G103-13"),
+    Column("indicator_code", H["indicator_code"], 8, centre=True, wrap=False, sample="03"),
+    Column("indicator_name", H["indicator_name"], 16),
+    Column("reason", H["reason"], 48),
 )
-ANNEX2_REMARK = Column("remark", "备注", 18)
+ANNEX2_REMARK = Column("remark", H["remark"], 18)
 
 ANNEX3_WIDTHS = (16, 6, 18, 26, 64)
 
 SUMMARY_COLUMNS = (
-    Column("county", "县（区）", 24),
-    Column("reviewed", "审核对象数", 12, text=False, centre=True),
-    Column("problem_objects", "问题对象数", 12, text=False, centre=True),
-    Column("errors", "问题数", 10, text=False, centre=True),
-    Column("error_rate", "差错率", 10, centre=True),
-    Column("rectification_rate", "整改率", 10, centre=True),
+    Column("county", H["county"], 24),
+    Column("reviewed", H["reviewed"], 12, text=False, centre=True),
+    Column("problem_objects", H["problem_objects"], 12, text=False, centre=True),
+    Column("errors", H["errors"], 10, text=False, centre=True),
+    Column("error_rate", H["error_rate"], 10, centre=True),
+    Column("rectification_rate", H["rectification_rate"], 10, centre=True),
 )
 
 
@@ -237,7 +216,7 @@ def sheet_name(name: str, taken: set[str]) -> str:
     """A valid, unique Excel sheet name: at most 31 characters, none of []:*?/\\ , no
     ``_xHHHH_`` (the region row under the title shows the name exactly)."""
     clean = "".join("_" if c in "[]:*?/\\" else c for c in name).strip("'") or "Sheet"
-    clean = _XSTRING.sub("\uff3f", ILLEGAL.sub("\ufffd", clean))
+    clean = _XSTRING.sub(A.FULL_WIDTH_UNDERSCORE, ILLEGAL.sub("\ufffd", clean))
     candidate, n = clean[:31], 2
     while candidate in taken:
         suffix = f"({n})"
@@ -246,73 +225,13 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-LINE_HEIGHT = {"body": 15.0, "header": 15.0, "note": 14.0, "region": 16.0}  # points per line:
-# 宋体 11pt needs 14.25 (Excel's own default row); LibreOffice's fallback CJK faces a little more
-MAX_ROW_HEIGHT = 409.0  # points: Excel's greatest row height; a taller row is an error to it
-
-
-class _CharWidths(dict[str, float]):
-    """Width of each character, worked out the first time it is asked for."""
-
-    def __missing__(self, char: str) -> float:
-        width = self[char] = 2.0 if ord(char) > 0x2E7F or "\uff01" <= char <= "\uff5e" else 1.1
-        return width
-
-
-_CHAR_WIDTHS = _CharWidths()
-
-
-def text_width(text: str) -> float:
-    """Width in Excel column units: a CJK or full-width character takes about two."""
-    # the per-character widths summed in order, as ever: float sums depend on the order
-    return sum(map(_CHAR_WIDTHS.__getitem__, text))
-
-
-def _lines(text: str, width: float) -> int:
-    usable = max(width - 1.5, 1.0)  # cell padding
-    return sum(max(1, -(-int(text_width(part) * 10) // int(usable * 10)))
-               for part in text.split("\n"))
-
-
-def fit_heights(spec: SheetSpec) -> None:
-    """Row heights for wrapped text, set explicitly: Excel, WPS and LibreOffice do not agree on
-    autofitting rows written by openpyxl (LibreOffice does not autofit them at all), and none
-    autofits merged cells. Rows with a height already set keep it."""
-    spans = {(r1, c1): (r2, c2) for r1, c1, r2, c2 in spec.merges}
-    need: dict[int, float] = {}
-    tall: list[tuple[int, int, float]] = []
-    lines: dict[tuple[str, float], int] = {}  # a table repeats its values: count lines once
-    for at, cell in spec.cells.items():
-        row, column = at
-        per_line = LINE_HEIGHT.get(cell.role)
-        if per_line is None or row in spec.heights:
-            continue
-        last_row, last_column = spans.get(at, at)
-        text = "" if cell.value is None else str(cell.value)
-        key = (text, sum(spec.widths[column - 1:last_column]))
-        if key not in lines:
-            lines[key] = _lines(*key)
-        height = lines[key] * per_line + 4
-        if last_row == row:
-            need[row] = max(need.get(row, 0.0), height)
-        else:
-            tall.append((row, last_row, height))
-    for first, last, height in tall:  # a merged cell spreads what it lacks over its rows
-        rows = range(first, last + 1)
-        have = sum(need.get(r, 20.0) for r in rows)
-        for r in rows:
-            need[r] = max(need.get(r, 20.0), need.get(r, 20.0) + (height - have) / len(rows))
-    for row, height in need.items():  # very long text scrolls inside its row instead
-        spec.heights.setdefault(row, round(min(max(height, 20.0), MAX_ROW_HEIGHT), 1))
-
-
 def heading(spec: SheetSpec, annex: str, region: str, columns: int,
             as_of: date | None = None) -> None:
     """Rows 1–3 of every annex sheet: 附件N, the title, 指导区域：… and, when the date of the
     data is given, 数据截至：… at the right of that row (over the last columns, as many as its
     text needs, by ``spec.widths``)."""
-    spec.put(1, 1, Cell(LABELS[annex], "label"))
-    spec.merge(2, 1, 2, columns, Cell(TITLES[annex], "title", centre=True))
+    spec.put(1, 1, Cell(A.LABELS[annex], "label"))
+    spec.merge(2, 1, 2, columns, Cell(A.TITLES[annex], "title", centre=True))
     spec.heights[2] = 36
     spec.heights[3] = 22
     if as_of is None:

@@ -8,7 +8,7 @@ the rows after which a new page starts, worked out from the very heights the wri
 Why a scale rather than "fit to one page wide": Excel ignores manual page breaks while a
 sheet is set to fit to pages, so a sheet with breaks says its scale outright, and Excel, WPS
 and LibreOffice then all break exactly where the breaks say. Every height is known in points
-(render/annexes/layout.fit_heights sets every row's height explicitly), so the page each row
+(render/annexes/heights.fit_heights sets every row's height explicitly), so the page each row
 falls on is computed here, not left to the application's own (differing) pagination.
 """
 

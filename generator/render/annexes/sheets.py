@@ -18,6 +18,7 @@ from generator.records.model import Census, Finding, G106Problem
 from generator.render.annexes import layout as L
 from generator.render.annexes import widths as excel_widths
 from generator.render.annexes.layout import Cell, ChartSpec, Column, SheetSpec
+from generator.text import annexes as A
 from generator.text import render
 
 T = TypeVar("T", Finding, G106Problem)
@@ -27,7 +28,7 @@ def header_row(spec: SheetSpec, row: int, columns: Sequence[Column],
                 headers: Sequence[str] | None = None) -> None:
     """The header cells of ``columns`` (their texts as ``headers`` gives them, if given)."""
     for i, column in enumerate(columns, 1):
-        note = L.PRODUCT_CODE_NOTE if column.field == "product_code" else None
+        note = A.PRODUCT_CODE_NOTE if column.field == "product_code" else None
         text = column.header if headers is None else headers[i - 1]
         spec.put(row, i, Cell(text, "header", centre=True, comment=note))
 
@@ -108,7 +109,7 @@ def annex2_header(spec: SheetSpec, columns: Sequence[Column], headers: Sequence[
         else:
             spec.merge(4, i, 5, i, Cell(header, "header", centre=True))
     spec.merge(4, first_error, 4, first_error + len(errors) - 1,
-               Cell(L.ANNEX2_GROUP, "header", centre=True))
+               Cell(A.ANNEX2_GROUP, "header", centre=True))
     for i in range(first_error + 1, first_error + len(errors)):
         spec.put(4, i, Cell(None, "header"))
 
@@ -146,7 +147,7 @@ def annex2_sheet(name: str, region: str, rows: Sequence[tuple[str, Finding]],
     annex2_header(spec, columns, body.fit(spec))
     L.heading(spec, "annex2", region, len(columns), as_of)
     spec.tables.append((4, 1, last, len(columns)))
-    spec.merge(last + 1, 1, last + 1, len(columns), Cell(L.ANNEX2_NOTE, "note"))
+    spec.merge(last + 1, 1, last + 1, len(columns), Cell(A.ANNEX2_NOTE, "note"))
     return spec
 
 
@@ -162,7 +163,7 @@ def summary_sheet(name: str, figures: Figures, as_of: date | None = None) -> She
     数据截至 in the row between title and table, when given."""
     columns = L.SUMMARY_COLUMNS
     spec = SheetSpec(name, tuple(c.width for c in columns), header_rows=(3, 3), pages_tall=1)
-    spec.merge(1, 1, 1, len(columns), Cell(L.SUMMARY_TITLE, "title", centre=True))
+    spec.merge(1, 1, 1, len(columns), Cell(A.SUMMARY_TITLE, "title", centre=True))
     spec.heights[1] = 36
     if as_of is not None:
         spec.merge(2, 1, 2, len(columns), Cell(L.as_of_text(as_of), "date"))
@@ -177,7 +178,7 @@ def summary_sheet(name: str, figures: Figures, as_of: date | None = None) -> She
     spec.tables.append((3, 1, last, len(columns)))
     if figures.counties:
         errors = next(i for i, c in enumerate(columns, 1) if c.field == "errors")
-        spec.charts.append(ChartSpec(L.SUMMARY_CHART_TITLE, "问题数", (1, 4, last - 1),
+        spec.charts.append(ChartSpec(A.SUMMARY_CHART_TITLE, A.SUMMARY_CHART_Y_TITLE, (1, 4, last - 1),
                                      (errors, 3, last - 1), f"A{last + 2}"))
     return spec
 
@@ -199,14 +200,14 @@ def _annex3_rows(spec: SheetSpec, texts: dict[str, str | None], first: int) -> i
                 for row, sub in group:
                     spec.put(row, 4, Cell(sub.sub))
     for row, item in rows:
-        spec.put(row, 5, Cell(texts.get(item.key) or L.MISSING_TEXT))
+        spec.put(row, 5, Cell(texts.get(item.key) or A.MISSING_TEXT))
     return rows[-1][0]
 
 
 def _training_rows(spec: SheetSpec, census: Census, slug: str, head: int) -> int:
     """对县（区）普查骨干质量提升指导情况: capacity_building, one row per occasion, under the
     header row ``head``; returns the last row."""
-    date, form, people, topic = L.ANNEX3_TRAINING_HEADERS
+    date, form, people, topic = A.ANNEX3_TRAINING_HEADERS
     spec.put(head, 1, Cell(date, "header", centre=True))
     spec.merge(head, 2, head, 3, Cell(form, "header", centre=True))
     spec.put(head, 4, Cell(people, "header", centre=True))
@@ -221,7 +222,7 @@ def _training_rows(spec: SheetSpec, census: Census, slug: str, head: int) -> int
         spec.put(row, 5, Cell(t.topic, text=True))
     if not trainings:
         row = head + 1
-        spec.merge(row, 1, row, 5, Cell(L.MISSING_TEXT, centre=True))
+        spec.merge(row, 1, row, 5, Cell(A.MISSING_TEXT, centre=True))
     spec.tables.append((head, 1, row, 5))
     return row
 
@@ -230,7 +231,7 @@ def annex3_sheet(name: str, census: Census, slug: str, as_of: date | None = None
     """附件3's record table for one key-assistance county."""
     spec = SheetSpec(name, L.ANNEX3_WIDTHS, header_rows=(4, 4))
     L.heading(spec, "annex3", census.county(slug).name, 5, as_of)
-    content, items, actual = L.ANNEX3_HEADERS
+    content, items, actual = A.ANNEX3_HEADERS
     spec.merge(4, 1, 4, 2, Cell(content, "header", centre=True))
     spec.merge(4, 3, 4, 4, Cell(items, "header", centre=True))
     spec.put(4, 5, Cell(actual, "header", centre=True))
@@ -245,7 +246,7 @@ def training_sheet(name: str, census: Census, slug: str, as_of: date | None = No
     on every page (on the record table's sheet its second page repeated the other header)."""
     spec = SheetSpec(name, L.ANNEX3_WIDTHS, header_rows=(4, 5))
     L.heading(spec, "annex3", census.county(slug).name, 5, as_of)
-    spec.merge(4, 1, 4, 5, Cell(L.ANNEX3_TRAINING_TITLE, "region"))
+    spec.merge(4, 1, 4, 5, Cell(A.ANNEX3_TRAINING_TITLE, "region"))
     _training_rows(spec, census, slug, 5)
     return spec
 
@@ -261,7 +262,7 @@ def annex1_sheets(census: Census, as_of: date | None = None) -> Iterator[SheetSp
     taken: set[str] = set()
     groups = _by_county(census, census.g106)
     everything = [row for _, rows in groups for row in rows]
-    yield annex1_sheet(L.sheet_name(L.CITY_SHEET, taken), L.CITY_REGION, everything, True, as_of)
+    yield annex1_sheet(L.sheet_name(A.CITY_SHEET, taken), A.CITY_REGION, everything, True, as_of)
     for name, rows in groups:
         yield annex1_sheet(L.sheet_name(name, taken), name, rows, False, as_of)
 
@@ -272,8 +273,8 @@ def annex2_sheets(census: Census, figures: Figures,
     taken: set[str] = set()
     groups = _by_county(census, census.findings)
     everything = [row for _, rows in groups for row in rows]
-    yield annex2_sheet(L.sheet_name(L.CITY_SHEET, taken), L.CITY_REGION, everything, True, as_of)
-    yield summary_sheet(L.sheet_name(L.SUMMARY_SHEET, taken), figures, as_of)
+    yield annex2_sheet(L.sheet_name(A.CITY_SHEET, taken), A.CITY_REGION, everything, True, as_of)
+    yield summary_sheet(L.sheet_name(A.SUMMARY_SHEET, taken), figures, as_of)
     for name, rows in groups:
         yield annex2_sheet(L.sheet_name(name, taken), name, rows, False, as_of)
 
@@ -288,8 +289,8 @@ def annex3_sheets(census: Census, as_of: date | None = None) -> list[SheetSpec]:
         training = render("annex.training_sheet", county=county.name)
         sheets.append(training_sheet(L.sheet_name(training, taken), census, county.slug, as_of))
     if not sheets:  # a workbook needs a sheet; say plainly that there is nothing to record
-        spec = SheetSpec(L.CITY_SHEET, L.ANNEX3_WIDTHS)
-        L.heading(spec, "annex3", L.CITY_REGION, 5, as_of)
-        spec.merge(4, 1, 4, 5, Cell(L.NO_KEY_COUNTY, "region"))
+        spec = SheetSpec(A.CITY_SHEET, L.ANNEX3_WIDTHS)
+        L.heading(spec, "annex3", A.CITY_REGION, 5, as_of)
+        spec.merge(4, 1, 4, 5, Cell(A.NO_KEY_COUNTY, "region"))
         sheets.append(spec)
     return sheets

@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.render.annexes import layout as L
 from generator.render.annexes.layout import SheetSpec
+from generator.text import annexes as A
 
 if TYPE_CHECKING:
     from generator.render.annexes.styles import Styles
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 ILLEGAL = L.ILLEGAL  # shown as U+FFFD in cells, sheet names and properties
 # What Excel, WPS and LibreOffice take for the start of a formula when a cell is edited; an
 # East Asian input method may type the full-width signs, which Excel also reads as formulas.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", *A.FULL_WIDTH_FORMULA_SIGNS)
 MAX_TEXT = 32767  # characters in a cell: Excel's limit; longer text would be cut or refused
 # OOXML (ECMA-376, ST_Xstring) writes a character XML cannot hold as _xHHHH_, and Excel and
 # LibreOffice decode that in every cell and comment they read: a literal "_x000a_" in a record

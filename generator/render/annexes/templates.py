@@ -24,6 +24,7 @@ from generator.render.annexes import layout as L
 from generator.render.annexes import widths as excel_widths
 from generator.render.annexes.layout import Cell, Column, ListCheck, SheetSpec
 from generator.render.annexes.sheets import annex2_header, header_row
+from generator.text import annexes as A
 from generator.text import render
 
 TEMPLATE_ROWS = 200  # rows ready to fill; more can be inserted, the importer reads them all
@@ -63,7 +64,7 @@ def _blank(spec: SheetSpec, first: int, columns: tuple[Column, ...], annex: str)
 def annex1_template() -> SheetSpec:
     columns = L.annex1_columns(False)
     widths, headers = _widths(columns)
-    spec = SheetSpec(L.LABELS["annex1"], widths, header_rows=(4, 4))
+    spec = SheetSpec(A.LABELS["annex1"], widths, header_rows=(4, 4))
     L.heading(spec, "annex1", L.COUNTY.header, len(columns))
     header_row(spec, 4, columns, headers)
     _blank(spec, 5, columns, "annex1")
@@ -74,7 +75,7 @@ def annex2_template(lists: str) -> SheetSpec:
     """附件2 to fill in, its dropdowns taking their values from the sheet named ``lists``."""
     columns = L.annex2_columns(False)
     widths, headers = _widths(columns)
-    spec = SheetSpec(L.LABELS["annex2"], widths, header_rows=(4, 5))
+    spec = SheetSpec(A.LABELS["annex2"], widths, header_rows=(4, 5))
     L.heading(spec, "annex2", L.COUNTY.header, len(columns))
     annex2_header(spec, columns, headers)
     _blank(spec, 6, columns, "annex2")
@@ -111,8 +112,8 @@ def write_templates(out_dir: Path, creator: str, stamp: datetime) -> list[Path]:
     books = {"annex1": [annex1_template()], "annex2": [annex2_template(lists), lists_sheet(lists)]}
     written = []
     for annex, sheets in books.items():
-        path = out_dir / render("annex.template_file", label=L.LABELS[annex])
-        title = render("annex.template_title", title=L.TITLES[annex])
+        path = out_dir / render("annex.template_file", label=A.LABELS[annex])
+        title = render("annex.template_title", title=A.TITLES[annex])
         excel.save(excel.workbook(sheets, title, creator, stamp), path, stamp)
         written.append(path)
     return written

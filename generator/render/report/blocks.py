@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from generator.records import domain
 from generator.records.aggregate import Area, Review
 from generator.render.markup import num
-from generator.render.report import text as T
 from generator.render.report.model import Paragraph, Table, missing
+from generator.text import report as T
 
 
 def cn_date(iso: str) -> str:
@@ -27,14 +27,14 @@ def ordinal(n: int) -> str:
     if n < 10:
         return digits[n]
     tens, units = divmod(n, 10)
-    return (digits[tens] if tens > 1 else "") + "十" + (digits[units] if units else "")
+    return (digits[tens] if tens > 1 else "") + T.TEN + (digits[units] if units else "")
 
 
 def sentence(text: str) -> str:
     """Text that ends like a sentence, so parts can be joined without a missing 。."""
     text = text.strip()
     core = text.rstrip(T.CLOSING)  # 「…。”」 ends a sentence, 「…“吨”」 does not
-    return text if not text or core.endswith(tuple(T.SENTENCE_ENDS)) else text + "。"
+    return text if not text or core.endswith(tuple(T.SENTENCE_ENDS)) else text + T.FULL_STOP
 
 
 def written(text: str | None, lead: str = "") -> Paragraph:

@@ -27,6 +27,7 @@ from generator.render.report.docx_style import (
     style_run,
 )
 from generator.render.report.model import Paragraph, Report, Section, Table
+from generator.text import report as T
 
 HEADING_STYLES = {1: "Heading 1", 2: "Heading 2", 3: "Heading 3", 4: "Heading 4"}
 TEXT_WIDTH = Mm(210 - 28 - 26)
@@ -111,7 +112,7 @@ def title_lines(title: str) -> list[str]:
     """A long title broken where the meaning breaks (after 普查), as official titles are."""
     if len(title) <= TITLE_LINE:
         return [title]
-    cut = title.find("普查") + 2
+    cut = title.find(T.TITLE_BREAK) + len(T.TITLE_BREAK)
     if not 2 < cut <= TITLE_LINE or len(title) - cut > TITLE_LINE:
         cut = (len(title) + 1) // 2
     return [title[:cut], *title_lines(title[cut:])]

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Any, TypeVar
 
-from generator.render.report.text import PLACEHOLDER
+from generator.text.report import PLACEHOLDER
 
 # XML 1.0 forbids these code points (python-docx raises on them, a UTF-8 file cannot hold a
 # lone surrogate): they are dropped once, here, for every output.

@@ -10,7 +10,6 @@ from generator.records import domain
 from generator.records.aggregate import Area, Figures
 from generator.records.model import CHECK_TITLES, Assistance, Census, Verification
 from generator.render.markup import num
-from generator.render.report import text as T
 from generator.render.report.blocks import (
     by_type_table,
     cn_date,
@@ -24,6 +23,7 @@ from generator.render.report.blocks import (
     written,
 )
 from generator.render.report.model import Block, Paragraph, Section, Table, missing
+from generator.text import report as T
 
 LABELS = {row.key: row.sub or row.item for row in domain.ANNEX3_ROWS}
 DATABASE_KEYS = tuple(k for k in LABELS if k.startswith("data_review.database_quality."))
@@ -48,7 +48,7 @@ def _verification_table(census: Census) -> Table:
 
 
 def _verification(v: Verification, county: str) -> Paragraph:
-    failed = [T.FINDING_ITEM.format(title=c.title, note=c.note.strip().rstrip("。；"))
+    failed = [T.FINDING_ITEM.format(title=c.title, note=c.note.strip().rstrip(T.NOTE_END))
               if c.note else c.title for c in v.checks if not c.ok]
     parts = [T.FINDINGS.format(items=T.CLAUSE_SEP.join(failed))] if failed else []
     parts.append(T.CONCLUSION.format(text=sentence(v.conclusion)))
@@ -89,7 +89,7 @@ def field_section(census: Census, figures: Figures) -> Section:
 
 def _texts(assistance: Assistance | None, keys: tuple[str, ...]) -> tuple[Paragraph, ...]:
     texts = assistance.texts if assistance else {}
-    return tuple(written(texts.get(k), LABELS[k] + "：") for k in keys)
+    return tuple(written(texts.get(k), LABELS[k] + T.LABEL_END) for k in keys)
 
 
 def _training(area: Area, assistance: Assistance | None) -> tuple[Block, ...]:

@@ -19,12 +19,12 @@ from generator.records.model import Census
 from generator.records.redact import public_view
 from generator.records.schemas import Schemas, load_schemas
 from generator.render import markup
-from generator.render.report import text as T
 from generator.render.report.blocks import cn_date
 from generator.render.report.docx import save_report
 from generator.render.report.model import Block, Report, Section, Table, clean
 from generator.render.report.parts import field_section, key_section, lessons_section, next_section
 from generator.render.report.review import review_section
+from generator.text import report as T
 
 TEMPLATE = "report.md.j2"
 # Markdown heading marks by section level: the page title is the only '#'.

@@ -8,7 +8,6 @@ from __future__ import annotations
 from generator.records import domain
 from generator.records.aggregate import Figures, IndicatorCount, OpenError, Review
 from generator.render.markup import num
-from generator.render.report import text as T
 from generator.render.report.blocks import (
     by_county_table,
     by_type_table,
@@ -20,6 +19,7 @@ from generator.render.report.blocks import (
 )
 from generator.render.report.model import Block, Paragraph, Section, Table
 from generator.render.report.progress import progress_blocks
+from generator.text import report as T
 
 TOP_FORMS = 10  # rows of the 普查表 table
 TOP_INDICATORS = 5  # indicators described with their typical reasons
@@ -41,7 +41,7 @@ def _indicator(n: int, item: IndicatorCount) -> Paragraph:
     text = T.INDICATOR_TEXT.format(errors=num(item.errors), objects=num(item.objects),
                                    counties=joined(item.counties))
     if item.reasons:  # none in the public build: the reasons describe single census objects
-        reasons = T.CLAUSE_SEP.join(r.strip().rstrip("。；") for r in item.reasons)
+        reasons = T.CLAUSE_SEP.join(r.strip().rstrip(T.NOTE_END) for r in item.reasons)
         text += T.INDICATOR_REASONS.format(reasons=sentence(reasons))
     return Paragraph(text, T.INDICATOR_LEAD.format(n=n, form=item.form, code=item.code,
                                                    name=item.name))

@@ -1,0 +1,74 @@
+"""Row heights for wrapped text, worked out from a sheet's cells and column widths. Pure.
+
+Takes a :class:`~generator.render.annexes.layout.SheetSpec` whose cells and widths are
+placed; sets ``spec.heights`` for every row that has none yet (render/annexes/excel.py calls
+:func:`fit_heights` before writing a sheet; render/annexes/pages.py plans the pages from these
+heights). :func:`text_width` is the measure both this and layout.heading use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # layout uses text_width: imported there at run time, here only for types
+    from generator.render.annexes.layout import SheetSpec
+
+LINE_HEIGHT = {"body": 15.0, "header": 15.0, "note": 14.0, "region": 16.0}  # points per line:
+# 宋体 11pt needs 14.25 (Excel's own default row); LibreOffice's fallback CJK faces a little more
+MAX_ROW_HEIGHT = 409.0  # points: Excel's greatest row height; a taller row is an error to it
+
+
+class _CharWidths(dict[str, float]):
+    """Width of each character, worked out the first time it is asked for."""
+
+    def __missing__(self, char: str) -> float:
+        # CJK from U+2E80 on; the full-width forms (U+FF01–U+FF5E) lie above it too
+        width = self[char] = 2.0 if ord(char) > 0x2E7F else 1.1
+        return width
+
+
+_CHAR_WIDTHS = _CharWidths()
+
+
+def text_width(text: str) -> float:
+    """Width in Excel column units: a CJK or full-width character takes about two."""
+    # the per-character widths summed in order, as ever: float sums depend on the order
+    return sum(map(_CHAR_WIDTHS.__getitem__, text))
+
+
+def _lines(text: str, width: float) -> int:
+    usable = max(width - 1.5, 1.0)  # cell padding
+    return sum(max(1, -(-int(text_width(part) * 10) // int(usable * 10)))
+               for part in text.split("\n"))
+
+
+def fit_heights(spec: SheetSpec) -> None:
+    """Row heights for wrapped text, set explicitly: Excel, WPS and LibreOffice do not agree on
+    autofitting rows written by openpyxl (LibreOffice does not autofit them at all), and none
+    autofits merged cells. Rows with a height already set keep it."""
+    spans = {(r1, c1): (r2, c2) for r1, c1, r2, c2 in spec.merges}
+    need: dict[int, float] = {}
+    tall: list[tuple[int, int, float]] = []
+    lines: dict[tuple[str, float], int] = {}  # a table repeats its values: count lines once
+    for at, cell in spec.cells.items():
+        row, column = at
+        per_line = LINE_HEIGHT.get(cell.role)
+        if per_line is None or row in spec.heights:
+            continue
+        last_row, last_column = spans.get(at, at)
+        text = "" if cell.value is None else str(cell.value)
+        key = (text, sum(spec.widths[column - 1:last_column]))
+        if key not in lines:
+            lines[key] = _lines(*key)
+        height = lines[key] * per_line + 4
+        if last_row == row:
+            need[row] = max(need.get(row, 0.0), height)
+        else:
+            tall.append((row, last_row, height))
+    for first, last, height in tall:  # a merged cell spreads what it lacks over its rows
+        rows = range(first, last + 1)
+        have = sum(need.get(r, 20.0) for r in rows)
+        for r in rows:
+            need[r] = max(need.get(r, 20.0), need.get(r, 20.0) + (height - have) / len(rows))
+    for row, height in need.items():  # very long text scrolls inside its row instead
+        spec.heights.setdefault(row, round(min(max(height, 20.0), MAX_ROW_HEIGHT), 1))
