@@ -15,7 +15,7 @@ from generator.records.aggregate import Figures
 from generator.records.model import Census
 from generator.render.report.model import Paragraph, Section, Table
 from generator.render.report.report import report_sections, write_docx
-from generator.render.report.text import H_SOLVED
+from generator.text.report import H_SOLVED
 
 
 def _shipped(as_of: date) -> tuple[Census, Figures]:

@@ -85,7 +85,7 @@ def test_every_integer_has_a_maximum_excel_keeps_exact(kind: str) -> None:
 
 
 def test_the_word_document_properties_fit() -> None:
-    from generator.render.report.text import TITLE_SUFFIX
+    from generator.text.report import TITLE_SUFFIX
 
     city = SCHEMAS.documents["city"]["properties"]
     assert city["issuer"]["maxLength"] <= DOCX_PROPERTY

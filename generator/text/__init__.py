@@ -4,7 +4,10 @@ Takes a code and the fields of its template; gives the Chinese text. The catalog
 by the part of the program that speaks (records.py: the validator; imports.py: ``import``;
 workflow.py: ``new``, ``diff``, ``codeowners``, ``serve`` and the environment; build.py:
 ``build``; charts.py: the site's charts; cli.py: the command line and the problem reports;
-report.py: the work report's parts that have moved here), so each can change on its own.
+report.py: the work report (附件4), its outline, sentences and rectification figures), so
+each can change on its own. Fixed words that are not messages live beside them as named
+constants: annexes.py (the annex workbooks' titles, headers and notes), ledger.py (整改台账),
+fonts.py (the report's font names).
 Besides these modules, Chinese text lives only in schemas/ and site_templates/ (a test,
 tests/test_text_meta.py, scans the code for it). Codes are unique across all catalogs, so a
 code alone names its template: an exception carries the code and its fields, never the text.
