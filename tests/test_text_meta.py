@@ -54,9 +54,6 @@ NOT_YET_MOVED = {
     "records/located.py": 2,
     "records/model.py": 4,
     "records/privacy.py": 27,
-    "render/site/pages.py": 14,
-    "render/site/schema_page.py": 9,  # the 记录格式 tables, moved out of pages.py
-    "render/site/tables.py": 39,
     "records/rules.py": 13,
     "records/rules_objects.py": 7,
     "tools/scaffold.py": 19,

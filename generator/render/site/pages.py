@@ -41,6 +41,7 @@ from generator.render.site.deferred import SEARCH_DOCS, Deferred
 from generator.render.site.links import Download
 from generator.settings import CHECKOUT as REPO
 from generator.text import render as render_text
+from generator.text import site as T
 
 # Written by benchmarks/run; the 性能 page shows it (its own "# …" title dropped).
 BENCHMARK_RESULTS = REPO / "benchmarks" / "results.md"
@@ -84,7 +85,8 @@ def _index(census: Census, figures: Figures) -> dict[str, Any]:
     rows = [_area_row(a, f"counties/{a.slug}.md") for a in figures.counties]
     roles = Counter(m.role for m in census.city.members)
     return {**_common(census, figures), "rows": rows,
-            "team_roles": [(r, roles[r]) for r in ("普查办人员", "第三方技术支持", "专家") if roles[r]], "total": _area_row(figures.city, None),
+            "team_roles": [(r, roles[r]) for r in T.TEAM_ROLES if roles[r]],
+            "total": _area_row(figures.city, None),
             "status_chart": site_charts.status(figures), "type_chart": site_charts.types(figures.city),
             "key_names": [a.name for a in figures.key_counties], **site_progress.index(figures)}
 
@@ -175,17 +177,17 @@ def nav(census: Census) -> list[dict[str, Any]]:
     """The site's navigation. MkDocs and Material put nav titles into pages as HTML, so a
     title from the records is escaped here (record text is data, never markup)."""
     return [
-        {"首页": "index.md"},
-        {"县（区）": [{html.escape(c.name, quote=False): f"counties/{c.slug}.md"}
+        {T.NAV_HOME: "index.md"},
+        {T.NAV_COUNTIES: [{html.escape(c.name, quote=False): f"counties/{c.slug}.md"}
                     for c in census.counties]},
-        {"问题分析": "analysis.md"},
+        {T.NAV_ANALYSIS: "analysis.md"},
         {render_text("build.nav_progress"): "progress.md"},
-        {"现场核查": "verifications.md"},
-        {"工作报告": "report.md"},
-        {"下载": "downloads.md"},
-        {"填报说明": [{"填报指南": "guide.md"}, {"记录格式": "schema.md"}]},
+        {T.NAV_VERIFICATIONS: "verifications.md"},
+        {T.NAV_REPORT: "report.md"},
+        {T.NAV_DOWNLOADS: "downloads.md"},
+        {T.NAV_GUIDE_SECTION: [{T.NAV_GUIDE: "guide.md"}, {T.NAV_SCHEMA: "schema.md"}]},
         # for those who run the tool, not for clerks
-        {render_text("build.nav_maintenance"): [{"性能": "performance.md"}]},
+        {render_text("build.nav_maintenance"): [{T.NAV_PERFORMANCE: "performance.md"}]},
     ]
 
 
@@ -213,7 +215,7 @@ def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
     with collector_paused():
         pages = _render_pages(census, figures, schemas, env, files, report_md, deferred, defer)
     pages["guide.md"] = (templates / "guide.md").read_text(encoding="utf-8") \
-        if (templates / "guide.md").exists() else "# 填报指南\n"
+        if (templates / "guide.md").exists() else T.GUIDE_FALLBACK
     results = _benchmark_results(benchmarks or BENCHMARK_RESULTS)
     pages["performance.md"] = markup.render(env, "performance.md.j2", results=results)
     for name, text in pages.items():

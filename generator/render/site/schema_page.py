@@ -14,6 +14,7 @@ from generator.records.schemas import (
     walk_properties,
 )
 from generator.text import render as render_text
+from generator.text import site as T
 from generator.text.records import TYPE_NAMES
 
 
@@ -33,17 +34,13 @@ def schema_fields(schemas: Schemas) -> list[dict[str, Any]]:
     return kinds
 
 
-PUBLIC_TEXT = {"confidential": "不公开（保密）", "publishable": "原样公开", "code": "公开",
-               "withheld": "仅内部版"}
-
-
 def _public(root: dict[str, Any], node: dict[str, Any]) -> str:
     """Whether the public build shows a field (schemas.field_class), for text fields only."""
     items = node.get("items")
     target = resolve(root, items) if isinstance(items, dict) else node
     kinds = target.get("type")
     text = "string" in (kinds if isinstance(kinds, list) else [kinds])
-    return PUBLIC_TEXT[field_class(target)] if text else ""
+    return T.PUBLIC_TEXT[field_class(target)] if text else ""
 
 
 def _dotted(path: tuple[str | int, ...]) -> str:
@@ -65,10 +62,10 @@ def _type_text(node: dict[str, Any]) -> str:
 
     kinds = node.get("type", "")
     kinds = kinds if isinstance(kinds, list) else [kinds]
-    text = "或".join(TYPE_NAMES.get(str(k), str(k)) for k in kinds if k)
+    text = T.TYPE_OR.join(TYPE_NAMES.get(str(k), str(k)) for k in kinds if k)
     items = node.get("items")
     if isinstance(items, dict) and items.get("type") and items.get("type") != "object":
-        text += f"（每项为{TYPE_NAMES.get(items['type'], items['type'])}）"
+        text += T.EACH_ITEM.format(type=TYPE_NAMES.get(items["type"], items["type"]))
     return text
 
 
@@ -77,9 +74,9 @@ def _allowed(node: dict[str, Any]) -> str:
     items: dict[str, Any] = raw if isinstance(raw, dict) else {}
     for source in (node, items):
         if "enum" in source:
-            return "、".join(str(v) for v in source["enum"])
+            return T.LIST_SEPARATOR.join(str(v) for v in source["enum"])
         if source.get("format") == "date":
-            return "日期 YYYY-MM-DD"
+            return T.DATE_VALUE
         if "x-hint" in source:
             quote = render_text("schema.quote") if source.get("x-quote") else ""
             return str(source["x-hint"]) + quote

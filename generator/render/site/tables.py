@@ -26,24 +26,26 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from generator.records import domain
 from generator.records.model import Finding, G106Problem
 from generator.render.markup import html_text as h
 from generator.render.site.memo import memo
+from generator.text import site as T
 
-STATUS_CLASS = {"已整改": "status-ok", "整改中": "status-wip", "未整改": "status-open"}
-RESULT_CLASS = {"已解决": "status-ok", "需现场核查": "status-wip", "报省级": "status-open"}
+# the badge of each state, in the vocabulary's order: done, under way, open
+BADGES = ("status-ok", "status-wip", "status-open")
+STATUS_CLASS = dict(zip(domain.RECTIFICATION, BADGES, strict=True))
+RESULT_CLASS = dict(zip(domain.REVIEW_RESULTS, BADGES, strict=True))
+TO_VERIFY = domain.REVIEW_RESULTS[1]  # 需现场核查: its 现场核查 cell says it is still to come
 PAGE_ROWS = 100
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # as markup.html_text drops them
 
-FINDING_HEADERS = ("序号", "普查对象名称", "污染源类型", "普查表号", "指标代码", "指标名称",
-                   "普查表填报错误的原因", "整改情况", "审核日期", "备注", "记录编号")
+FINDING_HEADERS = T.FINDING_HEADERS
 # Column kinds, which extra.css sizes: num (narrow, nowrap), code (nowrap), name and long
 # (wrap, given room), short (wrap at need), status (a badge that never wraps).
 FINDING_KINDS = ("num", "name", "short", "code", "code", "short", "long", "status", "code",
                  "short", "code")
-G106_HEADERS = ("序号", "涉及企业", "问题简述", "涉及行业", "产品（计量单位）", "原料（计量单位）",
-                "生产工艺", "生产规模", "污染物指标（计量单位）", "末端治理技术", "普查员号",
-                "集中审核结论", "现场核查")
+G106_HEADERS = T.G106_HEADERS
 G106_KINDS = ("num", "name", "long", "short", "short", "short", "short", "short", "short",
               "short", "code", "status", "code")
 
@@ -119,16 +121,17 @@ def g106_rows(records: Iterable[G106Problem]) -> tuple[Row, ...]:
     """附件1: one row per enterprise, with the review result and the linked verification."""
     rows = []
     for number, g in enumerate(records, start=1):
-        check: Part | str = ("待现场核查" if g.result == "需现场核查" else "—")
+        check: Part | str = T.PENDING_CHECK if g.result == TO_VERIFY else "—"
         if g.verification:
             check = Part(_plain(g.verification), href=f"../verifications.html#{g.verification}")
         result = Part(_plain(g.result), badge=RESULT_CLASS.get(g.result, "status"))
         cells = (_cell(str(number)), _cell(g.enterprise), _cell(g.summary),
                  _cell(f"{_plain(g.industry_code)} {_plain(g.industry_name)}"),
-                 _cell(f"{_plain(g.product_name)}（{_plain(g.product_unit)}）"),
-                 _cell(f"{_plain(g.material_name)}（{_plain(g.material_unit)}）"),
+                 _cell(T.WITH_UNIT.format(name=_plain(g.product_name), unit=_plain(g.product_unit))),
+                 _cell(T.WITH_UNIT.format(name=_plain(g.material_name),
+                                          unit=_plain(g.material_unit))),
                  _cell(g.process_name), _cell(f"{_plain(g.scale)} {_plain(g.scale_unit)}"),
-                 _cell(f"{_plain(g.pollutant)}（{_plain(g.pollutant_unit)}）"),
+                 _cell(T.WITH_UNIT.format(name=_plain(g.pollutant), unit=_plain(g.pollutant_unit))),
                  _cell(g.treatment), _cell(g.enumerator_id), _cell(result, g.review_note),
                  _cell(check))
         rows.append(Row(f"g-{g.id}", cells))
@@ -196,7 +199,7 @@ def render(table: Table, paged: bool, searched: bool | None = None) -> str:
     the search plugin unless ``searched`` (default: when not paged), its objects being
     indexed one by one (site_search)."""
     if not table.rows:
-        return "（无）"
+        return T.NO_ROWS
     head = "\n".join(f'<th class="col-{k}">{h(x)}</th>' for x, k in zip(table.headers,
                                                                          table.kinds, strict=True))
     shown: Sequence[Row] = table.rows[:PAGE_ROWS] if paged else table.rows
