@@ -300,3 +300,38 @@ def test_search_finds_an_object_of_a_paged_table_by_name_and_by_reason(
     w.page.fill(".md-search__input", "")
     hrefs = _search(w.page, "醋酸酯类溶剂")
     assert any("counties/" in h and "#f-" in h for h in hrefs), hrefs
+
+
+def test_a_long_overdue_list_is_laid_out_when_reached_and_printed_whole(
+        browser: object, large_site: Path, tmp_path: Path) -> None:
+    """An overdue list of hundreds of rows is laid out only when scrolled near (it kept the
+    county page from answering for over a second); scrolled to, its last row shows, and the
+    printed page holds every row."""
+    pages = [p for p in sorted((large_site / "counties").glob("*.html"))
+             if 'class="long-list"' in p.read_text(encoding="utf-8")]
+    assert pages, "no county with an overdue list over the search limit at city scale"
+    html = pages[0].read_text(encoding="utf-8")
+    listed = html[html.index('class="long-list"'):]
+    ids = re.findall(r"<code>([a-z]+-[0-9]{8}-[0-9a-z]+)</code>", listed[:listed.index("</table>")])
+    assert len(ids) > 400
+    w = Watched(browser, "file")
+    w.page.goto(pages[0].as_uri(), wait_until="load")
+    box = w.page.locator(".long-list")
+    assert box.evaluate("e => getComputedStyle(e).contentVisibility") == "auto"
+    last = box.locator("tbody tr").last
+    last.scroll_into_view_if_needed()
+    expect = pytest.importorskip("playwright.sync_api").expect
+    expect(last).to_contain_text(ids[-1])  # laid out once reached (a frame or two later)
+    assert last.is_visible()
+    w.page.emulate_media(media="print")
+    assert box.evaluate("e => getComputedStyle(e).contentVisibility") == "visible"
+    # printed alone: the paged 附件2 table would print its thousands of rows too
+    w.page.evaluate("document.querySelectorAll('.detail-table').forEach(e => e.remove())")
+    pdf = tmp_path / "county.pdf"
+    w.page.pdf(path=str(pdf), format="A4", landscape=True)
+    printed = subprocess.run([need_tool("pdftotext"), str(pdf), "-"], capture_output=True,
+                             text=True, timeout=120, check=True).stdout
+    # narrow columns break an id over lines (and pdftotext joins "hl-" to the next line)
+    letters = re.sub(r"[^0-9a-z]", "", printed)
+    assert all(re.sub(r"[^0-9a-z]", "", i) in letters for i in (ids[0], ids[-1]))
+    assert w.errors == [] and w.outside == []

@@ -120,11 +120,15 @@ def _overdue(context: dict[str, Any], page: str, deferred: Deferred | None) -> d
     """A page's overdue list (site_progress): over SEARCH_LIMIT rows, HTML that MkDocs
     never parses (``overdue_table``; deferred as a large detail table is) and the search
     plugin skips (each object has its own entry on its county page); else "" (the
-    template's Markdown table)."""
+    template's Markdown table). The long list is wrapped to be laid out only when scrolled
+    near (extra.css ``.long-list``): it comes after the detail tables, and laying out its
+    thousands of rows kept the page from answering for over a second after load."""
     items = context["overdue_list"]
     if len(items) <= SEARCH_LIMIT:
         return {**context, "overdue_table": ""}
-    html = site_progress.overdue_html(items, search=False)
+    # the height it will take, reserved meanwhile, so that the scroll bar does not jump
+    html = (f'<div class="long-list" style="contain-intrinsic-size: auto {len(items) * 36}px">\n'
+            f"{site_progress.overdue_html(items, search=False)}\n</div>")
     return {**context, "overdue_table": html if deferred is None
             else _defer(html, "overdue", page, deferred)}
 
