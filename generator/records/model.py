@@ -12,6 +12,7 @@ from typing import Any
 
 from generator.records import domain
 from generator.records.load import Source
+from generator.text import vocabulary
 
 
 def src(*path: str | int) -> Any:
@@ -199,8 +200,7 @@ class Census:
 
 DEFAULT_RECTIFICATION_DAYS = 15  # city.yaml rectification.default_days when not given
 
-CHECK_TITLES = {"completeness": "完整性", "conformity": "规范性",
-                "authenticity": "真实性、可靠性", "reasonableness": "合理性"}
+CHECK_TITLES = vocabulary.CHECK_TITLES
 
 
 def _person(d: dict[str, Any]) -> Person:

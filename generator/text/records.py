@@ -217,6 +217,8 @@ TYPE_NAMES = {
 
 FORMAT_NAMES = {"date": "日期（YYYY-MM-DD）"}
 
+LIST_SEP = "、"  # between the items of a list in a sentence (甲、乙、丙)
+
 
 def quote(value: object) -> str:
     """A value as the person typed it, in double quotes where it is text."""

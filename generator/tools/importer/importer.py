@@ -22,7 +22,8 @@ from generator.records.load import Loaded, Source, display_path, load
 from generator.records.schemas import SCHEMA_DIR, load_schemas
 from generator.records.tree import classify
 from generator.text import imports as M
-from generator.text import render
+from generator.text import render, vocabulary
+from generator.text.records import LIST_SEP
 from generator.tools.importer import records as R
 from generator.tools.importer import yamlout as Y
 from generator.tools.importer.read import REQUIRED, RawRow, Table, norm, problem, read_workbook
@@ -44,8 +45,8 @@ class Options:
     records: Path = Path("records")
     reviewed_on: str | None = None
     reviewer: str | None = None
-    status: str = "未整改"
-    result: str = "需现场核查"
+    status: str = vocabulary.NOT_RECTIFIED
+    result: str = vocabulary.NEEDS_VERIFICATION
     dry_run: bool = False
     force: bool = False
     schemas: Path = SCHEMA_DIR  # the record format of the records' repository
@@ -147,8 +148,10 @@ def _rows(table: Table, own_sheet: bool, name: str, out: Outcome, schemas: Path 
             continue
         kept.append((raw, values))
     if others:
+        counties = LIST_SEP.join(M.render("note.county_rows", county=k, n=v)
+                                 for k, v in others.items())
         out.notes.append(M.render("note.other_county", n=sum(others.values()),
-                                  counties="、".join(f"{k} {v} 行" for k, v in others.items())))
+                                  counties=counties))
     return kept
 
 
@@ -165,7 +168,7 @@ def _new_rows(table: Table, rows: list[tuple[RawRow, dict[str, str | None]]],
         if key in recorded:
             out.skipped += 1
             what = " ".join(v for v in key if v)
-            out.notes.append(M.render("note.exists", where=f"{table.sheet} 第 {raw.number} 行",
+            out.notes.append(M.render("note.exists", where=M.render("where.row", sheet=table.sheet, row=raw.number),
                                       what=what, record=recorded[key]))
         elif key in seen:
             column, label = R.where(table, raw.number, R.KEY_FIELDS[table.kind][0])
@@ -212,7 +215,8 @@ def _relocate(p: RecordError, planned: Planned) -> RecordError:
         row = draft.rows[int(path[1])]
         name = str(path[2]) if len(path) > 2 else "form"
     if name in OPTION_FIELDS:
-        column, label = None, f"{draft.table.sheet}!{row}（{OPTION_FIELDS[name]}）"
+        column, label = None, M.render("where.cell", sheet=draft.table.sheet, cell=row,
+                                        header=OPTION_FIELDS[name])
     else:
         column, label = R.where(draft.table, row, name)
     # the schema's advice to quote means nothing in a worksheet cell: said without it
