@@ -43,9 +43,6 @@ NOT_YET_MOVED = {
     "cli/commands/serve.py": 6,
     "cli/commands/validate.py": 5,
     "cli/commands/build.py": 6,
-    "records/load.py": 1,
-    "records/load_tree.py": 1,
-    "records/located.py": 2,
     "render/annexes/excel.py": 2,
     "render/annexes/sheetxml.py": 4,  # the full-width formula signs (FORMULA_START)
     "render/annexes/layout.py": 62,
@@ -58,12 +55,7 @@ NOT_YET_MOVED = {
     "render/site/pages.py": 14,
     "render/site/schema_page.py": 9,  # the 记录格式 tables, moved out of pages.py
     "render/site/tables.py": 39,
-    "records/rules.py": 13,
-    "records/rules_objects.py": 7,
     "tools/scaffold.py": 19,
-    "records/validate.py": 15,
-    "records/yamlsafe.py": 9,
-    "records/tree.py": 1,  # the list separator of load.name_clash, moved here with the tree reader
 }
 
 
