@@ -42,6 +42,17 @@ MESSAGES: dict[str, str] = {
     "scaffold.boolean": "填 true（是）或 false（否）",
     "scaffold.integer": "填整数，不加引号",
     "scaffold.more_items": "有多项时照第一项的样子续写，每项以“- ”开头",
+    # the pieces a field's comment is built from: # 标题：说明。可选：…。例：…。（必填）
+    "scaffold.title": "{title}：{description}",
+    "scaffold.sentence": "{text}。",
+    "scaffold.status": "（{status}{extra}）",
+    "scaffold.also": "；{text}",  # after the status: 必填；有多项时…
+    # an item's fields in the comment of an optional list: date（日期，必填）；…
+    "scaffold.item_field": "{name}（{title}，{note}{values}）",
+    "scaffold.item_values": "：{values}",
+    "scaffold.item_optional": "选填",
+    "scaffold.item_sep": "；",
+    "new.no_counties": "（无）",  # the list of existing counties, when there is none
     # diff
     "diff.git_missing": "找不到 git 命令：diff 需要安装 git",
     "diff.not_a_repo": "{folder} 不在 git 仓库里：diff 比较的是 git 中的两个版本",
