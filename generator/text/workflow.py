@@ -58,6 +58,8 @@ MESSAGES: dict[str, str] = {
     "diff.not_a_repo": "{folder} 不在 git 仓库里：diff 比较的是 git 中的两个版本",
     "diff.bad_ref": "git 中没有 {ref}：请写分支名、标签或提交号，如 origin/main（拉取请求的目标分支）",
     "diff.git_failed": "git 命令失败：{detail}",
+    "diff.county": "{name}（{slug}）",
+    "diff.labelled": "{label}：{value}",  # 已消除的问题：3; with no value, a list follows
     "diff.title": "本次变更（与 {base} 相比）",
     "diff.nothing": "记录没有变化。",
     "diff.city": "市级",
@@ -155,6 +157,12 @@ KIND_NAMES = {
     "g106": "G106-1 问题",
     "verification": "现场核查",
 }
+
+# the column headings of the diff's Markdown tables (a pull request's job summary)
+DIFF_COUNTY = "县（区）"  # the overview's first column; the others are diff.* counts
+DIFF_CHANGE_HEADERS = ("变更", "类别", "文件", "名称")
+DIFF_PROBLEM_HEADERS = ("位置", "字段", "问题")
+DIFF_RECTIFIED_HEADERS = ("记录", "名称", "普查表号", "指标", "整改日期")
 
 
 def render(code: str, **fields: object) -> str:
