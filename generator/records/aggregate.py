@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from generator.records import domain
 from generator.records.model import Census, County, Finding, G106Problem, Verification
+from generator.text import vocabulary
 
 if TYPE_CHECKING:
     from generator.records.rectification import Rectification
@@ -148,7 +149,8 @@ class Figures:
 def _review(findings: list[Finding], reviewed: int | None) -> Review:
     statuses = Counter(e.status for f in findings for e in f.errors)
     return Review(reviewed, len(findings), sum(len(f.errors) for f in findings),
-                  statuses["已整改"], statuses["整改中"], statuses["未整改"])
+                  statuses[vocabulary.RECTIFIED], statuses[vocabulary.IN_PROGRESS],
+                  statuses[vocabulary.NOT_RECTIFIED])
 
 
 def _sum_known(values: list[int | None]) -> int | None:
@@ -166,7 +168,7 @@ def _area(slug: str | None, name: str, key: bool, counties: list[County],
                                        reviewed)
     total = _review(findings, _sum_known([r.reviewed for r in by_type.values()]))
     results = Counter(g.result for g in g106)
-    needing = [g for g in g106 if g.result == "需现场核查"]
+    needing = [g for g in g106 if g.result == vocabulary.NEEDS_VERIFICATION]
     return Area(
         slug=slug, name=name, key_assistance=key, by_type=by_type, total=total,
         g106_by_result={r: results[r] for r in domain.REVIEW_RESULTS}, g106_total=len(g106),
@@ -185,7 +187,7 @@ def _by_form(census: Census) -> tuple[FormCount, ...]:
         for e in f.errors:
             errors[e.form] += 1
             objects[e.form].add(f.id)
-            rectified[e.form] += e.status == "已整改"
+            rectified[e.form] += e.status == vocabulary.RECTIFIED
             counties[e.form][f.county] += 1
     return tuple(
         FormCount(form, domain.form_type(form) or "", n, len(objects[form]), rectified[form],
@@ -218,8 +220,8 @@ def _by_industry(census: Census) -> tuple[IndustryCount, ...]:
     out = []
     for division, problems in groups.items():
         results = Counter(g.result for g in problems)
-        out.append(IndustryCount(division,
-                                 domain.INDUSTRY_DIVISION_NAMES.get(int(division), "（非工业行业）"),
+        name = domain.INDUSTRY_DIVISION_NAMES.get(int(division), vocabulary.NOT_INDUSTRIAL)
+        out.append(IndustryCount(division, name,
                                  len(problems), {r: results[r] for r in domain.REVIEW_RESULTS}))
     return tuple(sorted(out, key=lambda i: (-i.problems, i.division)))
 
@@ -234,12 +236,13 @@ def aggregate(census: Census, as_of: date | None = None) -> Figures:
         findings, g106, verifications = census.of_county(county.slug)
         areas.append(_area(county.slug, county.name, county.key_assistance, [county],
                            list(findings), list(g106), list(verifications)))
-    city = _area(None, "全市", False, list(census.counties), list(census.findings),
+    city = _area(None, vocabulary.CITY, False, list(census.counties), list(census.findings),
                  list(census.g106), list(census.verifications))
     names = {c.slug: c.name for c in census.counties}
     open_errors = tuple(OpenError(names[f.county], f.object_name, e.form,
                                   f"{e.indicator_code} {e.indicator_name}", e.status, f.id)
-                        for f in census.findings for e in f.errors if e.status != "已整改")
+                        for f in census.findings for e in f.errors
+                        if e.status != vocabulary.RECTIFIED)
     day = as_of or date.fromisoformat(census.city.period_end)
     return Figures(city, tuple(areas), _by_form(census), _by_indicator(census),
                    _by_industry(census), open_errors, progress(census, day, city.name))

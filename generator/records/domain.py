@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeGuard
 
+from generator.text import vocabulary
+
 # The schemas' patterns, for rules that must not second-guess a value the schema refused
 # (ending in \Z: ECMA-262's $, which a final newline does not satisfy).
 FORM_RE = re.compile(r"^[GNJSY][0-9]{3}(-[0-9]{1,2})?\Z")
@@ -45,15 +47,15 @@ def is_date(text: object) -> TypeGuard[str]:
         return False
     return True
 
-SOURCE_TYPES = ("工业源", "农业源", "集中式", "生活源", "移动源")
+SOURCE_TYPES = vocabulary.SOURCE_TYPES
 # county.yaml ``reviewed`` keys, in the order of SOURCE_TYPES
 REVIEWED_KEYS = dict(
     zip(SOURCE_TYPES, ("industrial", "agricultural", "centralized", "domestic", "mobile"))
 )
-FORM_LETTERS = {"G": "工业源", "N": "农业源", "J": "集中式", "S": "生活源", "Y": "移动源"}
+FORM_LETTERS = vocabulary.FORM_LETTERS
 
-RECTIFICATION = ("已整改", "整改中", "未整改")
-REVIEW_RESULTS = ("已解决", "需现场核查", "报省级")
+RECTIFICATION = vocabulary.RECTIFICATION
+REVIEW_RESULTS = vocabulary.REVIEW_RESULTS
 
 
 def _forms() -> frozenset[str]:
@@ -107,50 +109,7 @@ KNOWN_FORMS = _forms()
 
 # GB/T 4754-2017 industrial divisions (大类): 06–12 mining, 13–43 manufacturing, 44–46 utilities.
 INDUSTRIAL_DIVISIONS = range(6, 47)
-
-INDUSTRY_DIVISION_NAMES = {
-    6: "煤炭开采和洗选业",
-    7: "石油和天然气开采业",
-    8: "黑色金属矿采选业",
-    9: "有色金属矿采选业",
-    10: "非金属矿采选业",
-    11: "开采专业及辅助性活动",
-    12: "其他采矿业",
-    13: "农副食品加工业",
-    14: "食品制造业",
-    15: "酒、饮料和精制茶制造业",
-    16: "烟草制品业",
-    17: "纺织业",
-    18: "纺织服装、服饰业",
-    19: "皮革、毛皮、羽毛及其制品和制鞋业",
-    20: "木材加工和木、竹、藤、棕、草制品业",
-    21: "家具制造业",
-    22: "造纸和纸制品业",
-    23: "印刷和记录媒介复制业",
-    24: "文教、工美、体育和娱乐用品制造业",
-    25: "石油、煤炭及其他燃料加工业",
-    26: "化学原料和化学制品制造业",
-    27: "医药制造业",
-    28: "化学纤维制造业",
-    29: "橡胶和塑料制品业",
-    30: "非金属矿物制品业",
-    31: "黑色金属冶炼和压延加工业",
-    32: "有色金属冶炼和压延加工业",
-    33: "金属制品业",
-    34: "通用设备制造业",
-    35: "专用设备制造业",
-    36: "汽车制造业",
-    37: "铁路、船舶、航空航天和其他运输设备制造业",
-    38: "电气机械和器材制造业",
-    39: "计算机、通信和其他电子设备制造业",
-    40: "仪器仪表制造业",
-    41: "其他制造业",
-    42: "废弃资源综合利用业",
-    43: "金属制品、机械和设备修理业",
-    44: "电力、热力生产和供应业",
-    45: "燃气生产和供应业",
-    46: "水的生产和供应业",
-}
+INDUSTRY_DIVISION_NAMES = vocabulary.INDUSTRY_DIVISION_NAMES
 
 CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -208,21 +167,28 @@ class Annex3Row:
     key: str  # dotted path in assistance.yaml
 
 
-_DR = "（一）数据审核情况"
-_AR = "（二）档案管理情况"
-_DB = "数据库质量情况"
+def _annex3_row(section: str, number: str, key: str, under: str | None = None) -> Annex3Row:
+    """The row of ``key``; ``under``: the item it is a sub-item of (数据库质量情况)."""
+    text = vocabulary.ANNEX3_TEXTS[key]
+    return Annex3Row(section, number, under, text, key) if under else \
+        Annex3Row(section, number, text, None, key)
+
+
+_DR = vocabulary.ANNEX3_DATA_REVIEW
+_AR = vocabulary.ANNEX3_ARCHIVES
+_DB = vocabulary.ANNEX3_DATABASE_QUALITY
 ANNEX3_ROWS = (
-    Annex3Row(_DR, "1", _DB, "普查名录库全面性情况", "data_review.database_quality.directory"),
-    Annex3Row(_DR, "1", _DB, "工业源报表质量情况", "data_review.database_quality.industrial"),
-    Annex3Row(_DR, "1", _DB, "集中式报表质量情况", "data_review.database_quality.centralized"),
-    Annex3Row(_DR, "1", _DB, "生活源报表质量情况", "data_review.database_quality.domestic"),
-    Annex3Row(_DR, "1", _DB, "移动源报表质量情况", "data_review.database_quality.mobile"),
-    Annex3Row(_DR, "1", _DB, "G106 表的填报情况", "data_review.database_quality.g106"),
-    Annex3Row(_DR, "2", "省级数据审核反馈结果整改情况", None, "data_review.provincial_feedback"),
-    Annex3Row(_DR, "3", "市县数据审核工作开展情况", None, "data_review.city_county_review"),
-    Annex3Row(_DR, "4", "县区级开展数据抽样复核情况", None, "data_review.sampling_recheck"),
-    Annex3Row(_AR, "1", "工作档案分类整理情况（纸质、电子）", None, "archives.classification"),
-    Annex3Row(_AR, "2", "大事记材料整理情况", None, "archives.chronicle"),
-    Annex3Row(_AR, "3", "普查对象“一企一档”管理情况", None, "archives.one_file_per_object"),
-    Annex3Row(_AR, "4", "关闭企业建档情况", None, "archives.closed_enterprises"),
+    _annex3_row(_DR, "1", "data_review.database_quality.directory", _DB),
+    _annex3_row(_DR, "1", "data_review.database_quality.industrial", _DB),
+    _annex3_row(_DR, "1", "data_review.database_quality.centralized", _DB),
+    _annex3_row(_DR, "1", "data_review.database_quality.domestic", _DB),
+    _annex3_row(_DR, "1", "data_review.database_quality.mobile", _DB),
+    _annex3_row(_DR, "1", "data_review.database_quality.g106", _DB),
+    _annex3_row(_DR, "2", "data_review.provincial_feedback"),
+    _annex3_row(_DR, "3", "data_review.city_county_review"),
+    _annex3_row(_DR, "4", "data_review.sampling_recheck"),
+    _annex3_row(_AR, "1", "archives.classification"),
+    _annex3_row(_AR, "2", "archives.chronicle"),
+    _annex3_row(_AR, "3", "archives.one_file_per_object"),
+    _annex3_row(_AR, "4", "archives.closed_enterprises"),
 )

@@ -25,13 +25,14 @@ import yaml
 
 from generator.errors import RecordError
 from generator.records import yamlsafe
-from generator.records.domain import RECORD_ID_RE, is_county_slug, is_record_id
+from generator.records.domain import RECORD_ID_RE
+from generator.records.load_place import county_problems, id_case_problems, place
+from generator.records.load_place import problem as _problem
 from generator.records.load_tree import FolderSource, read_file
 from generator.records.tree import (
     COUNTY_FILES,
     MAX_BYTES,
     RECORD_DIRS,
-    Entry,
     MemorySource,
     Overlay,
     Place,
@@ -39,8 +40,6 @@ from generator.records.tree import (
     Show,
     Tree,
     TreeSource,
-    classify,
-    name_key,
 )
 from generator.text import records as messages
 
@@ -95,22 +94,6 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
-def _problem(
-    file: str,
-    code: str,
-    line: int | None = None,
-    column: int | None = None,
-    **fields: Any,
-) -> RecordError:
-    return RecordError(
-        file=file,
-        code=code,
-        message=messages.render(code, **fields),
-        line=line,
-        column=column,
-    )
-
-
 def _decode(raw: bytes, file: str) -> str | RecordError:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -121,7 +104,7 @@ def _decode(raw: bytes, file: str) -> str | RecordError:
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         try:
             raw.decode("gb18030")
-            guess = "，看起来是 GBK/GB2312 编码（WPS、记事本“ANSI”的默认编码）"
+            guess = messages.render("yaml.encoding_gbk")
         except UnicodeDecodeError:
             guess = ""
         return _problem(file, "yaml.encoding", line, column, guess=guess)
@@ -180,60 +163,6 @@ def parse_source(raw: bytes | RecordError, file: str, placed: Placed
     return source, _parse(source, text)
 
 
-Found = tuple[Entry, str, str | None, str]  # the file, its kind, county and id
-
-
-def _place(tree: Tree, show: Show) -> tuple[list[Found], list[RecordError]]:
-    """Each file of the tree with its kind, county and id; misplaced files and bad names as
-    problems."""
-    found: list[Found] = []
-    problems: list[RecordError] = []
-    for entry in tree.files:
-        where = entry.place
-        placed = classify(where)
-        if placed is None:
-            code = "rule.yml_extension" if entry.name.endswith(".yml") else "rule.stray_file"
-            problems.append(_problem(show(where), code))
-            continue
-        kind, county, record_id = placed
-        if kind not in ("city", "county", "assistance") and not is_record_id(record_id):
-            problems.append(_problem(show(where), "rule.id_format", id=messages.quote(record_id)))
-            continue
-        found.append((entry, kind, county, record_id))
-    return found, problems
-
-
-def _county_problems(tree: Tree, show: Show) -> tuple[list[str], list[RecordError]]:
-    """The county folders (those that could be listed) and what is wrong with their names."""
-    counties = sorted(parts[0] for parts in tree.names if len(parts) == 1)
-    problems: list[RecordError] = []
-    for slug in counties:
-        folder = messages.quote(slug)
-        if not is_county_slug(slug):
-            problems.append(_problem(show((slug,)), "rule.county_slug", folder=folder))
-        if "county.yaml" not in tree.names[(slug,)]:
-            problems.append(_problem(show((slug,)), "rule.county_missing", folder=folder))
-    return counties, problems
-
-
-def _id_case_problems(found: list[Found], show: Show) -> list[RecordError]:
-    """Ids of one kind in different folders that differ only by case: ids are unique across
-    the city (rule.duplicate_id checks exact equality), and a case-blind file system or
-    reader takes them for one. Within one folder load.name_clash has said it already."""
-    first: dict[tuple[str, str], tuple[str, Entry]] = {}
-    problems: list[RecordError] = []
-    for entry, kind, _county, record_id in found:
-        other_id, other = first.setdefault((kind, name_key(record_id)), (record_id, entry))
-        if other_id == record_id or other.parts == entry.parts:
-            continue
-        for this, this_id, that, that_id in ((entry, record_id, other, other_id),
-                                             (other, other_id, entry, record_id)):
-            problems.append(_problem(
-                show(this.place), "load.id_case", id=messages.quote(this_id),
-                other=messages.quote(that_id), where=show(that.place)))
-    return problems
-
-
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """No cyclic garbage collection while records are read (and, in pipeline, checked and
@@ -286,9 +215,9 @@ def load(root: Path | TreeSource, extra: Mapping[Place, bytes] | None = None,
     source = source_of(root, extra)
     show = _shower(source.root)
     tree = source.scan(show)
-    entries, problems = _place(tree, show)
-    counties, county_problems = _county_problems(tree, show)
-    problems = tree.problems + problems + county_problems + _id_case_problems(entries, show)
+    entries, problems = place(tree, show)
+    counties, named = county_problems(tree, show)
+    problems = tree.problems + problems + named + id_case_problems(entries, show)
     sources: list[Source] = []
     with collector_paused():
         for entry, kind, county, record_id in entries:

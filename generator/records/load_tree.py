@@ -173,7 +173,7 @@ class FolderSource:
         """The walked tree; a folder that is missing or no folder is one problem, and then
         the root is not listed (so no file is said to be missing from it)."""
         if not self.root.is_dir():
-            return Tree(problems=[_unread(show(()), "yaml.read", reason="不是文件夹或不存在")])
+            return Tree(problems=[_unread(show(()), "yaml.read", reason=messages.render("load.not_folder"))])
         return walk(self.root, show)
 
     def read(self, entry: Entry, file: str) -> bytes | RecordError:

@@ -17,7 +17,7 @@ def field_label(schemas: Schemas, kind: str, path: tuple[str | int, ...]) -> str
         else:
             text += f".{step}" if text else step
     title = schemas.title(kind, path)
-    return f"{text}（{title}）" if text and title else text
+    return messages.render("field.label", path=text, title=title) if text and title else text
 
 
 def located(

@@ -31,25 +31,25 @@ from generator.errors import RecordError
 from generator.records.load import Source
 from generator.records.located import located
 from generator.records.schemas import CONFIDENTIAL, PUBLISHABLE, Schemas, field_classes
+from generator.text import vocabulary
 from generator.text.records import quote
 
 Path = tuple[str | int, ...]
 MIN_LENGTH = 2
 MIN_CODE = 5
 MIN_FRAGMENT = 4
-# Title words of confidential fields whose values are organisation names (fragments apply).
-NAMED_BY = ("普查对象名称", "涉及企业", "核查对象名称")
-LEGAL_FORMS = re.compile("有限责任公司|股份有限公司|有限公司|公司|专业合作社|合作社")
-ADMIN_PREFIX = re.compile(r"^[\u4e00-\u9fff]{2,4}?[省市县区]")
-PARENTHESES = re.compile(r"[（(][^）)]*[）)]")
-GENERIC = {"农业农村局", "管理委员会", "村民委员会", "居民委员会", "人民政府", "生态环境局",
-           "污水处理厂", "加油站", "人民医院", "中心医院", "储油库", "养殖场", "有限公司"}
+NAMED_BY = vocabulary.NAMED_BY
+LEGAL_FORMS = re.compile("|".join(map(re.escape, vocabulary.LEGAL_FORMS)))
+ADMIN_PREFIX = re.compile(r"^[\u4e00-\u9fff]{2,4}?[" + vocabulary.ADMIN_SUFFIXES + "]")
+PARENTHESES = re.compile(f"[{vocabulary.OPENING_PARENTHESES}][^{vocabulary.CLOSING_PARENTHESES}]*"
+                         f"[{vocabulary.CLOSING_PARENTHESES}]")
+GENERIC = vocabulary.GENERIC
 LOOKS_LIKE = (
     # written as people write them: 13812345678, 138 1234 5678, 138-1234-5678, +86 138…
-    ("电话号码", re.compile(r"(?<![0-9])(?:\+?86[- ]?)?1[3-9][0-9][- ]?[0-9]{4}[- ]?[0-9]{4}(?![0-9])")),
+    (vocabulary.PHONE, re.compile(r"(?<![0-9])(?:\+?86[- ]?)?1[3-9][0-9][- ]?[0-9]{4}[- ]?[0-9]{4}(?![0-9])")),
     # 0393-8888888, 0393 8888888, (0393)8888888
-    ("电话号码", re.compile(r"(?<![0-9])\(?0[0-9]{2,3}\)?[- ]?[0-9]{7,8}(?![0-9])")),
-    ("统一社会信用代码",
+    (vocabulary.PHONE, re.compile(r"(?<![0-9])\(?0[0-9]{2,3}\)?[- ]?[0-9]{7,8}(?![0-9])")),
+    (vocabulary.CREDIT_CODE,
      re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Z])")),
 )
 
@@ -178,13 +178,13 @@ def _found(words: dict[str, str], longest: int, text: str) -> list[tuple[str, st
 def needles(sources: list[Source], schemas: Schemas) -> Needles:
     values = confidential_values(sources, schemas)
     places = {normal(s.data.get("name", "")) for s in sources if s.kind == "county"}
-    stems = {p[:-1] for p in places if p.endswith(("市", "县", "区")) and len(p) >= 3}
-    places |= stems | {s + "市" for s in stems}  # 濮阳县 → 濮阳, 濮阳市
+    stems = {p[:-1] for p in places if p.endswith(vocabulary.COUNTY_SUFFIXES) and len(p) >= 3}
+    places |= stems | {s + vocabulary.CITY_SUFFIX for s in stems}  # 濮阳县 → 濮阳, 濮阳市
     words = dict(values)
     for value, what in values.items():
         if what in NAMED_BY:
             for fragment in sorted(name_fragments(value, places)):
-                words.setdefault(fragment, f"{what}“{value}”的一部分")
+                words.setdefault(fragment, vocabulary.PART_OF.format(what=what, value=value))
     return Needles(words)
 
 

@@ -76,7 +76,8 @@ def _duplicate(source: Source, other: Source, schemas: Schemas) -> RecordError:
     same_code = code is not None and code == other_code
     path: tuple[str | int, ...] = ("credit_code",) if same_code else ("object_name",)
     line, column = other.locate(path)
-    why = f"统一社会信用代码同为 {code}" if same_code else "普查对象名称相同，不计空格、全角半角和大小写"
+    why = messages.render("rule.same_credit_code", code=code) if same_code \
+        else messages.render("rule.same_name")
     return located(source, schemas, path, "rule.duplicate_object",
                    other=f"{other.file}:{line or 1}:{column or 1}", why=why)
 
@@ -127,8 +128,9 @@ def id_prefixes(sources: Iterable[Source], slugs: set[str]) -> Iterator[RecordEr
         if prefix in accepted:
             continue
         elsewhere = sorted(owners.get(prefix, set()) - {county})
-        belongs = f"（{prefix} 是 {'、'.join(elsewhere)} 的编号前缀）" if elsewhere else ""
+        belongs = messages.render("rule.prefix_belongs", prefix=prefix,
+                                  counties=messages.LIST_SEP.join(elsewhere)) if elsewhere else ""
         yield RecordError(file=source.file, code="rule.id_prefix", severity="warning",
                           message=messages.render("rule.id_prefix", id=source.id, prefix=prefix,
-                                                  expected="、".join(sorted(accepted)),
+                                                  expected=messages.LIST_SEP.join(sorted(accepted)),
                                                   belongs=belongs))

@@ -125,7 +125,7 @@ def clashes(parts: Place, names: Iterable[str], show: Show) -> list[RecordError]
         groups[name_key(name)].append(name)
     return [
         problem(show, (*parts, name), "load.name_clash",
-                other="、".join(messages.quote(n) for n in group if n != name))
+                other=messages.LIST_SEP.join(messages.quote(n) for n in group if n != name))
         for group in groups.values() if len(group) > 1 for name in group
     ]
 

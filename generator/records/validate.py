@@ -20,26 +20,28 @@ from generator.records.load import Loaded, Source
 from generator.records.located import located
 from generator.records.schemas import Schemas
 from generator.text import records as messages
-from generator.text.records import quote
+from generator.text.records import LIST_SEP, OR, quote
 
 
 def _width_hint(value: object) -> str:
     """Excel and Chinese input methods make full-width letters and digits (Ｇ１０１－１)."""
-    if isinstance(value, str) and any("\uff01" <= c <= "\uff5e" or c == "\u3000" for c in value):
-        return "。这里用了全角字符，请切换到半角输入"
+    # the full-width forms of ASCII ！…～ (U+FF01–FF5E) and the ideographic space (U+3000)
+    if isinstance(value, str) and any(0xFF01 <= ord(c) <= 0xFF5E or ord(c) == 0x3000
+                                      for c in value):
+        return messages.render("schema.hint_width")
     return ""
 
 
 def _type_hint(expected: Any, value: Any) -> str:
     wanted = expected if isinstance(expected, list) else [expected]
     if "string" in wanted and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return '。代码、编号和电话要加引号，如 "0610"'
+        return messages.render("schema.hint_quote_number")
     if "string" in wanted and isinstance(value, bool):
-        return "。要写文字请加引号"
+        return messages.render("schema.hint_quote_boolean")
     if ("integer" in wanted or "number" in wanted) and isinstance(value, str):
-        return "。数字不要加引号"
+        return messages.render("schema.hint_unquote_number")
     if "boolean" in wanted and isinstance(value, str):
-        return "。是/否只能写 true 或 false"
+        return messages.render("schema.hint_boolean")
     return ""
 
 
@@ -70,7 +72,8 @@ def _translate(error: ValidationError, schemas: Schemas, source: Source) -> list
         for name in sorted(k for k in value if k not in allowed):
             close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
             suggestion = (
-                f"是不是想写 {close[0]}？" if close else "这里允许的键有 " + "、".join(allowed)
+                messages.render("schema.did_you_mean", name=close[0]) if close
+                else messages.render("schema.allowed_keys", names=LIST_SEP.join(allowed))
             )
             out.append(
                 located(
@@ -88,16 +91,17 @@ def _translate(error: ValidationError, schemas: Schemas, source: Source) -> list
     if keyword == "type":
         wanted = rule_value if isinstance(rule_value, list) else [rule_value]
         fields.update(
-            expected="或".join(messages.TYPE_NAMES.get(str(t), str(t)) for t in wanted),
+            expected=OR.join(messages.TYPE_NAMES.get(str(t), str(t)) for t in wanted),
             actual=messages.type_name(value),
             hint=_type_hint(rule_value, value),
         )
     elif keyword == "enum":
-        fields["allowed"] = "、".join(str(v) for v in rule_value)
+        fields["allowed"] = LIST_SEP.join(str(v) for v in rule_value)
     elif keyword == "const":
         fields["expected"] = quote(rule_value)
     elif keyword == "pattern":
-        fields["hint"] = error.schema.get("x-hint") or f"应符合 {rule_value}"
+        fields["hint"] = error.schema.get("x-hint") or messages.render("schema.pattern_plain",
+                                                                      pattern=rule_value)
         # said apart, so that a reader where quoting means nothing (import) can leave it out
         fields["quote"] = messages.render("schema.quote") if error.schema.get("x-quote") else ""
         fields["width"] = _width_hint(value)

@@ -115,7 +115,7 @@ def _bad_key(node: yaml.Node) -> YamlProblem:
         key, kind = quote(node.value), _KEY_KINDS.get(node.tag, "string")
     else:
         kind = "array" if isinstance(node, yaml.SequenceNode) else "object"
-        key = "（列表）" if kind == "array" else "（映射）"
+        key = messages.LIST_SHOWN if kind == "array" else messages.MAPPING_SHOWN
     return YamlProblem("yaml.key_not_text", *_at(node), key=key, kind=TYPE_NAMES[kind])
 
 
@@ -170,7 +170,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError) -> YamlProblem:
         return YamlProblem("yaml.syntax", *where, problem=chinese, hint="")
     # a string libyaml may add one day: a Chinese sentence, its words only as a hint
     return YamlProblem("yaml.syntax", *where, problem=messages.YAML_UNKNOWN,
-                       hint=f"（解析器原文：{detail}）" if detail else "")
+                       hint=messages.render("yaml.parser_words", detail=detail) if detail else "")
 
 
 def _problem_of(exc: yaml.YAMLError, text: str) -> YamlProblem:
@@ -180,11 +180,12 @@ def _problem_of(exc: yaml.YAMLError, text: str) -> YamlProblem:
     if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow
         line = text.count("\n", 0, exc.position) + 1
         column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        code = f"（U+{exc.character:04X}）" if isinstance(exc.character, int) else ""
+        code = messages.render("yaml.code_point", code=exc.character) \
+            if isinstance(exc.character, int) else ""
         return YamlProblem("yaml.syntax", line, column,
-                           problem="文件里有不可见的控制字符，请删除", hint=code)
+                           problem=messages.CONTROL_CHARACTERS, hint=code)
     return YamlProblem("yaml.syntax", None, None, problem=messages.YAML_UNKNOWN,
-                       hint=f"（解析器原文：{exc}）")
+                       hint=messages.render("yaml.parser_words", detail=exc))
 
 
 def _refuse_anchors_and_tags(text: str) -> None:

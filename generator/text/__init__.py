@@ -6,8 +6,10 @@ workflow.py: ``new``, ``diff``, ``codeowners``, ``serve`` and the environment; b
 ``build``; charts.py: the site's charts; cli.py: the command line and the problem reports;
 report.py: the work report (附件4), its outline, sentences and rectification figures), so
 each can change on its own. Fixed words that are not messages live beside them as named
-constants: annexes.py (the annex workbooks' titles, headers and notes), ledger.py (整改台账),
-fonts.py (the report's font names).
+constants: vocabulary.py (the record vocabulary: source types, states, industry names, the
+words the privacy check knows), annexes.py (the annex workbooks' titles, headers and notes),
+ledger.py (整改台账), site.py (the site's navigation and table headers), fonts.py (the
+report's font names).
 Besides these modules, Chinese text lives only in schemas/ and site_templates/ (a test,
 tests/test_text_meta.py, scans the code for it). Codes are unique across all catalogs, so a
 code alone names its template: an exception carries the code and its fields, never the text.

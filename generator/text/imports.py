@@ -70,6 +70,9 @@ MESSAGES: dict[str, str] = {
     "ledger.note.blocked": "有错误，没有写入任何文件。改正整改台账后重新导入，或用 --force 只导入没有错误的行。",
     "ledger.note.forced": "有错误（--force）：更新了 {n} 个文件；有错误的 {bad} 行没有导入。",
     "usage.county_needed": "导入附件1或附件2需要 --county（县（区）文件夹名，如 hualong）；导入整改台账不需要",
+    # where a problem is, as people find it: 华龙区!J12（普查表号）, 华龙区 第 12 行
+    "where.cell": "{sheet}!{cell}（{header}）",
+    "where.row": "{sheet} 第 {row} 行",
     # notes: printed, not problems
     "note.sheet": "读取工作表“{sheet}”（{kind}），第 {rows} 行",
     "note.other_county": "跳过其他县（区）的 {n} 行：{counties}",
@@ -86,6 +89,7 @@ MESSAGES: dict[str, str] = {
         "已写入的行会被跳过。"
     ),
     "note.forced": "有错误（--force）：写入了 {n} 个没有错误的记录，{bad} 个有错误的记录没有写入。",
+    "note.county_rows": "{county} {n} 行",
     "what.finding": "{name}，{n} 处错误，第 {rows} 行",
     "what.g106": "{name}，第 {rows} 行",
     # usage errors (exit code 2)
@@ -103,6 +107,15 @@ MESSAGES: dict[str, str] = {
 KIND_NAMES = {"finding": "附件2 集中审核普查表情况明细表", "g106": "附件1 无法填报 G106-1 问题表"}
 TYPE_NAMES = {"datetime": "日期或时间", "bool": "逻辑值（TRUE/FALSE）", "formula": "公式"}
 DATE_HINT = "。Excel 把输入当成了日期：请先把单元格设为“文本”格式再输入"
+
+# Reading the annex (tools/importer/read.py): the header that tells which annex a sheet is (a
+# row with 序号 and one of these), the words that start the notes below the table, the marker
+# of a required column, and the county cell left as the template has it
+SEQ_HEADER = "序号"
+SIGNATURES = {"g106": "涉及企业", "finding": "普查对象名称"}
+TRAILER_STARTS = ("注", "说明", "填表", "制表", "审核人", "联系")
+REQUIRED_MARK = "(必填)"
+REGION_UNFILLED = "县（区）"
 
 
 def render(code: str, **fields: object) -> str:

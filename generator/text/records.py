@@ -31,8 +31,12 @@ MESSAGES: dict[str, str] = {
         "键 {key} 会被读成{kind}而不是文字：记录的键只能是文字（如 object_name），"
         "请改正；确实要这样写时请加引号"
     ),
+    "yaml.encoding_gbk": "，看起来是 GBK/GB2312 编码（WPS、记事本“ANSI”的默认编码）",
+    "yaml.parser_words": "（解析器原文：{detail}）",  # libyaml's words, as a hint
+    "yaml.code_point": "（U+{code:04X}）",
     "yaml.number_too_large": "数字 {value} 太大，超出能处理的范围：这里要填文字时请加引号",
     # The records tree (load_tree.py, load.py)
+    "load.not_folder": "不是文件夹或不存在",
     "load.dir_unreadable": "无法读取这个文件夹：{reason}。里面的记录都没有检查",
     "load.entry_unreadable": "无法读取：{reason}",
     "load.not_regular": "这不是普通文件，而是{what}：记录只能是普通的 .yaml 文件，请删除它",
@@ -69,6 +73,16 @@ MESSAGES: dict[str, str] = {
     "schema.uniqueItems": "列表中有重复的项",
     "schema.minimum": "{value} 太小：不能小于 {limit}",
     "schema.maximum": "{value} 太大：不能大于 {limit}",
+    # the pieces of the schema messages above (validate.py)
+    "field.label": "{path}（{title}）",  # errors[1].form（普查表号）
+    "schema.hint_width": "。这里用了全角字符，请切换到半角输入",
+    "schema.hint_quote_number": '。代码、编号和电话要加引号，如 "0610"',
+    "schema.hint_quote_boolean": "。要写文字请加引号",
+    "schema.hint_unquote_number": "。数字不要加引号",
+    "schema.hint_boolean": "。是/否只能写 true 或 false",
+    "schema.did_you_mean": "是不是想写 {name}？",
+    "schema.allowed_keys": "这里允许的键有 {names}",
+    "schema.pattern_plain": "应符合 {pattern}",  # a pattern without an x-hint
     "schema.other": "不符合填报规则（{keyword}）：{detail}",
     "schema.unexplained": ("记录不符合记录格式，但无法指出是哪个字段（两道校验的结论不一致，"
                            "这是本工具的问题）：请把此文件交给技术组"),
@@ -107,6 +121,9 @@ MESSAGES: dict[str, str] = {
         "记录编号 {id} 的前缀 {prefix} 不是本县（区）的编号前缀（{expected}）{belongs}："
         "是否放错了县（区）文件夹，或复制记录后忘了改文件名？"
     ),
+    "rule.same_credit_code": "统一社会信用代码同为 {code}",  # why of rule.duplicate_object
+    "rule.same_name": "普查对象名称相同，不计空格、全角半角和大小写",
+    "rule.prefix_belongs": "（{prefix} 是 {counties} 的编号前缀）",  # belongs of rule.id_prefix
     "rule.narrative_empty": "工作报告的“{part}”部分（{name}）还没有填写：报告中将显示（待填写）",
     "rule.confidential_in_public_text": (
         "这段文字会原样发布到公开版网站，却含有{what} {value}：请改写，"
@@ -147,6 +164,7 @@ _TAG = "以“!”开头的是类型标记，记录里不允许：需要文字�
 _TAB = "缩进里有制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格"
 _BYTES = "文件里有无效的字符编码：请用 UTF-8 编码另存"
 _ESCAPE = "双引号里的反斜杠“\\”转义写错了：请直接写出字符，或改用单引号"
+CONTROL_CHARACTERS = "文件里有不可见的控制字符，请删除"
 YAML_PROBLEMS = {
     "mapping values are not allowed in this context":
         "冒号“:”用错了位置；值里含有“: ”时请给整个值加引号",
@@ -166,7 +184,7 @@ YAML_PROBLEMS = {
     "found unknown escape character": "双引号里的反斜杠“\\”需要写成“\\\\”，或改用单引号",
     "found invalid Unicode character escape code": _ESCAPE,
     "did not find expected hexdecimal number": _ESCAPE,
-    "control characters are not allowed": "文件里有不可见的控制字符，请删除",
+    "control characters are not allowed": CONTROL_CHARACTERS,
     "invalid Unicode character": "文件里有不允许的字符，请删除",
     "found character that cannot start any token":
         "这里有不能出现在开头的字符（如 @、`、%），请给值加引号",
@@ -217,6 +235,12 @@ TYPE_NAMES = {
 
 FORMAT_NAMES = {"date": "日期（YYYY-MM-DD）"}
 
+LIST_SEP = "、"  # between the items of a list in a sentence (甲、乙、丙)
+OR = "或"  # between the types a value may have (文字或整数)
+# a list or a mapping where a value or a key was expected, as a message shows it
+LIST_SHOWN = "（列表）"
+MAPPING_SHOWN = "（映射）"
+
 
 def quote(value: object) -> str:
     """A value as the person typed it, in double quotes where it is text."""
@@ -224,7 +248,7 @@ def quote(value: object) -> str:
         shown = value if len(value) <= 60 else value[:57] + "…"
         return json.dumps(shown, ensure_ascii=False)
     if isinstance(value, (dict, list)):
-        return "（列表）" if isinstance(value, list) else "（映射）"
+        return LIST_SHOWN if isinstance(value, list) else MAPPING_SHOWN
     return json.dumps(value, ensure_ascii=False)
 
 

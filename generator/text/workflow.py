@@ -42,11 +42,24 @@ MESSAGES: dict[str, str] = {
     "scaffold.boolean": "填 true（是）或 false（否）",
     "scaffold.integer": "填整数，不加引号",
     "scaffold.more_items": "有多项时照第一项的样子续写，每项以“- ”开头",
+    # the pieces a field's comment is built from: # 标题：说明。可选：…。例：…。（必填）
+    "scaffold.title": "{title}：{description}",
+    "scaffold.sentence": "{text}。",
+    "scaffold.status": "（{status}{extra}）",
+    "scaffold.also": "；{text}",  # after the status: 必填；有多项时…
+    # an item's fields in the comment of an optional list: date（日期，必填）；…
+    "scaffold.item_field": "{name}（{title}，{note}{values}）",
+    "scaffold.item_values": "：{values}",
+    "scaffold.item_optional": "选填",
+    "scaffold.item_sep": "；",
+    "new.no_counties": "（无）",  # the list of existing counties, when there is none
     # diff
     "diff.git_missing": "找不到 git 命令：diff 需要安装 git",
     "diff.not_a_repo": "{folder} 不在 git 仓库里：diff 比较的是 git 中的两个版本",
     "diff.bad_ref": "git 中没有 {ref}：请写分支名、标签或提交号，如 origin/main（拉取请求的目标分支）",
     "diff.git_failed": "git 命令失败：{detail}",
+    "diff.county": "{name}（{slug}）",
+    "diff.labelled": "{label}：{value}",  # 已消除的问题：3; with no value, a list follows
     "diff.title": "本次变更（与 {base} 相比）",
     "diff.nothing": "记录没有变化。",
     "diff.city": "市级",
@@ -144,6 +157,12 @@ KIND_NAMES = {
     "g106": "G106-1 问题",
     "verification": "现场核查",
 }
+
+# the column headings of the diff's Markdown tables (a pull request's job summary)
+DIFF_COUNTY = "县（区）"  # the overview's first column; the others are diff.* counts
+DIFF_CHANGE_HEADERS = ("变更", "类别", "文件", "名称")
+DIFF_PROBLEM_HEADERS = ("位置", "字段", "问题")
+DIFF_RECTIFIED_HEADERS = ("记录", "名称", "普查表号", "指标", "整改日期")
 
 
 def render(code: str, **fields: object) -> str:

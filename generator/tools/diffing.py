@@ -28,10 +28,11 @@ from generator.records.tree import Placed, TreeSource
 from generator.records.tree import classify as classify_place
 from generator.records.tree_git import GitError, GitSource
 from generator.settings import project_root
+from generator.text import vocabulary
 
 Snapshot = dict[str, bytes | None]  # record file relative to the records folder → content
 #                                     (None: listed but unreadable; validation says why)
-RECTIFIED = "已整改"
+RECTIFIED = vocabulary.RECTIFIED
 
 
 DiffError = GitError  # git is missing, the folder is not in a repository, or no such ref

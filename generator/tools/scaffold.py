@@ -31,6 +31,7 @@ from generator.records.domain import is_county_slug
 from generator.records.load import RECORD_DIRS
 from generator.records.schemas import Schema, resolve
 from generator.text import render
+from generator.text.records import LIST_SEP
 
 KINDS = ("finding", "g106", "verification", "assistance", "county")
 FOLDERS = {kind: folder for folder, kind in RECORD_DIRS.items()}  # finding → findings
@@ -76,18 +77,19 @@ def _placeholder(prop: Schema) -> str:
 def _comment(prop: Schema, status: str, pad: str, extra: str = "") -> str:
     """``# 标题：说明。可选：…。例：…。（必填）`` above a field; ``status`` is a scaffold.* code."""
     description = str(prop.get("description", ""))
-    parts = [f"{prop.get('title', '')}：{description}"]
+    parts = [render("scaffold.title", title=prop.get("title", ""), description=description)]
     enum = prop.get("enum") or (prop.get("items") or {}).get("enum")
     if enum and not all(str(v) in description for v in enum):
-        parts.append(render("scaffold.enum", values="、".join(map(str, enum))) + "。")
+        values = LIST_SEP.join(map(str, enum))
+        parts.append(render("scaffold.sentence", text=render("scaffold.enum", values=values)))
     if prop.get("examples") and str(prop["examples"][0]) not in description:
         example = json.dumps(prop["examples"][0], ensure_ascii=False)
-        parts.append(render("scaffold.example", example=example) + "。")
+        parts.append(render("scaffold.sentence", text=render("scaffold.example", example=example)))
     if _types(prop) == ["boolean"]:
-        parts.append(render("scaffold.boolean") + "。")
+        parts.append(render("scaffold.sentence", text=render("scaffold.boolean")))
     elif _types(prop) == ["integer"]:
-        parts.append(render("scaffold.integer") + "。")
-    return f"{pad}# {''.join(parts)}（{render(status)}{extra}）"
+        parts.append(render("scaffold.sentence", text=render("scaffold.integer")))
+    return f"{pad}# {''.join(parts)}" + render("scaffold.status", status=render(status), extra=extra)
 
 
 def _status(kind: str, path: tuple[str, ...], required: bool) -> str:
@@ -122,7 +124,8 @@ def _property_lines(
         outline = _item_outline(root, items or {}, pad)
         return [_comment(prop, "scaffold.optional_list", pad), outline, f"{pad}{name}: []"]
     if list_of_objects:
-        head = [_comment(prop, status, pad, "；" + render("scaffold.more_items"))]
+        head = [_comment(prop, status, pad,
+                         render("scaffold.also", text=render("scaffold.more_items")))]
         return head + [f"{pad}{name}:", *_first_item(root, items or {}, kind, indent + 2, path)]
     head = [_comment(prop, status, pad)]
     if items is None and "object" in _types(prop):
@@ -149,10 +152,13 @@ def _item_outline(root: Schema, items: Schema, pad: str) -> str:
     fields = []
     for name, raw in items.get("properties", {}).items():
         prop = resolve(root, raw)
-        note = "必填" if name in required else "选填"
-        enum = f"：{'、'.join(prop['enum'])}" if "enum" in prop else ""
-        fields.append(f"{name}（{prop.get('title', '')}，{note}{enum}）")
-    return f"{pad}#   " + render("scaffold.item_fields", fields="；".join(fields))
+        note = render("scaffold.required" if name in required else "scaffold.item_optional")
+        values = render("scaffold.item_values", values=LIST_SEP.join(prop["enum"])) \
+            if "enum" in prop else ""
+        fields.append(render("scaffold.item_field", name=name, title=prop.get("title", ""),
+                             note=note, values=values))
+    return f"{pad}#   " + render("scaffold.item_fields",
+                                   fields=render("scaffold.item_sep").join(fields))
 
 
 def render_record(kind: str, schema: Schema, depth: int) -> str:
@@ -219,7 +225,7 @@ def _check_county(records: Path, kind: str, slug: str) -> Path:
     if kind != "county" and not county_dir.is_dir():
         known = sorted(p.name for p in records.iterdir() if (p / "county.yaml").is_file())
         raise ScaffoldError("new.unknown_county", folder=county_dir.as_posix(),
-                            known="、".join(known) or "（无）", slug=slug)
+                            known=LIST_SEP.join(known) or render("new.no_counties"), slug=slug)
     return county_dir
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from generator.cli.commands.validate import add_checking_arguments
 from generator.errors import REPORTERS
 from generator.settings import Settings, SettingsError, for_records, parse_as_of, today_from
+from generator.text import cli as C
 from generator.text import render
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
@@ -30,19 +31,16 @@ def as_of_argument(value: str) -> date:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("build", help="校验记录并生成网站 site/、附件表格和工作报告 dist/",
-                       description="校验全部记录；没有错误时生成网站、附件1–3 和工作报告。"
-                                   "有错误时不生成，原有的网站和附件保持不变。")
+    p = sub.add_parser("build", help=C.render("help.build"),
+                       description=C.render("help.build.description"))
     add_checking_arguments(p)
     p.add_argument("--profile", choices=("internal", "public"), default="internal",
-                   help="internal（默认）：内部版，含明细和附件；public：公开版，不含任何普查对象、"
-                        "信用代码、普查员号和人员信息，不生成附件")
+                   help=C.render("help.build.profile"))
     p.add_argument("--site", default=None,
-                   help="网站输出文件夹（默认 内部版 site，公开版 site-public）")
-    p.add_argument("--dist", default="dist", help="附件和报告输出文件夹（默认 dist）")
+                   help=C.render("help.build.site"))
+    p.add_argument("--dist", default="dist", help=C.render("help.build.dist"))
     p.add_argument("--as-of", type=as_of_argument, default=None, metavar="YYYY-MM-DD",
-                   help="数据截至日期，即各输出文件标注的日期（默认取 git 中 records/ 最后一次提交的日期，"
-                        "没有 git 时取工作结束日；设置了环境变量 SOURCE_DATE_EPOCH 时以它为准）")
+                   help=C.render("help.build.as_of"))
     p.set_defaults(func=run)
 
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, TypeGuard
 
 from generator.errors import GeneratorError
 from generator.records.domain import is_county_slug
+from generator.text import cli as C
 from generator.text.workflow import render
 
 if TYPE_CHECKING:
@@ -116,16 +117,15 @@ def generate(records: Path, city_team: str | None = None) -> str:
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
-        "codeowners", help="根据各县（区）county.yaml 的 owners 生成 .github/CODEOWNERS（审核人）",
-        description="生成 CODEOWNERS：各县（区）的记录由 county.yaml 中 owners 列出的账号审核，"
-                    "格式、程序、模板和市级记录由市普查办技术组审核。")
-    p.add_argument("--records", default="records", help="记录文件夹（默认 records）")
+        "codeowners", help=C.render("help.codeowners"),
+        description=C.render("help.codeowners.description"))
+    p.add_argument("--records", default="records", help=C.render("help.records"))
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--write", action="store_true", help="写入文件（默认只打印）")
+    mode.add_argument("--write", action="store_true", help=C.render("help.codeowners.write"))
     mode.add_argument("--check", action="store_true",
-                      help="只检查：文件与 county.yaml 不一致时退出码为 1")
+                      help=C.render("help.codeowners.check"))
     p.add_argument("--output", default=None,
-                   help="CODEOWNERS 文件（默认为记录文件夹旁的 .github/CODEOWNERS）")
+                   help=C.render("help.codeowners.output"))
     p.set_defaults(func=run)
 
 

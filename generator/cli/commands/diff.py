@@ -15,7 +15,15 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.text.workflow import KIND_NAMES, render
+from generator.text import cli as C
+from generator.text.workflow import (
+    DIFF_CHANGE_HEADERS,
+    DIFF_COUNTY,
+    DIFF_PROBLEM_HEADERS,
+    DIFF_RECTIFIED_HEADERS,
+    KIND_NAMES,
+    render,
+)
 
 EXIT_OK = 0
 MARKDOWN_SPECIAL = set("\\`*_[]|~")
@@ -30,14 +38,13 @@ if TYPE_CHECKING:  # importing diffing loads jsonschema and the pipeline: only i
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
-        "diff", help="与 git 中的某个版本比较：各县（区）新增、修改、删除了哪些记录，新出现哪些问题",
-        description="把工作区的记录与 git 中 BASE_REF 版本比较：按县（区）列出新增、修改、删除的记录，"
-                    "新出现和已消除的校验问题，以及新整改的填报错误。不会切换分支或改动文件。")
+        "diff", help=C.render("help.diff"),
+        description=C.render("help.diff.description"))
     p.add_argument("base", metavar="BASE_REF",
-                   help="比较的基准：分支、标签或提交号，如 origin/main")
-    p.add_argument("--records", default="records", help="记录文件夹（默认 records）")
+                   help=C.render("help.diff.base"))
+    p.add_argument("--records", default="records", help=C.render("help.records"))
     p.add_argument("--format", choices=("text", "markdown"), default="text",
-                   help="输出格式：text（默认）或 markdown（拉取请求的摘要）")
+                   help=C.render("help.diff.format"))
     p.set_defaults(func=run)
 
 
@@ -51,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _heading(county: CountyDiff) -> str:
-    return f"{county.name}（{county.slug}）" if county.slug else render("diff.city")
+    return render("diff.county", name=county.name, slug=county.slug) if county.slug \
+        else render("diff.city")
 
 
 def _totals(diff: Diff) -> list[str]:
@@ -84,12 +92,13 @@ def text(diff: Diff, records: Path) -> str:
             lines.append(f"  {render('diff.' + ch.change)} {KIND_NAMES[ch.kind]} "
                          f"{_record_path(records, ch.file)}{name}")
         if county.new_problems:
-            lines.append(f"  {render('diff.new_problems')}：")
+            lines.append("  " + render("diff.labelled", label=render("diff.new_problems"), value=""))
             lines.extend(f"    {p}" for p in county.new_problems)
         if county.gone_problems:
-            lines.append(f"  {render('diff.gone_problems')}：{county.gone_problems}")
+            lines.append("  " + render("diff.labelled", label=render("diff.gone_problems"),
+                                       value=county.gone_problems))
         if county.rectified:
-            lines.append(f"  {render('diff.rectified')}：")
+            lines.append("  " + render("diff.labelled", label=render("diff.rectified"), value=""))
             lines.extend(f"    {r.record_id} {r.label} {r.form} {r.indicator} {r.date}".rstrip()
                          for r in county.rectified)
         lines.append("")
@@ -120,7 +129,7 @@ def _table(header: list[str], rows: list[list[str]], limit: int | None = None) -
 
 
 def _overview(diff: Diff) -> list[str]:
-    header = ["县（区）", *(render(f"diff.{w}") for w in CHANGE_WORDS),
+    header = [DIFF_COUNTY, *(render(f"diff.{w}") for w in CHANGE_WORDS),
               render("diff.new_problems"), render("diff.gone_problems"), render("diff.rectified")]
     rows = []
     for c in diff.counties:
@@ -133,19 +142,19 @@ def _overview(diff: Diff) -> list[str]:
 def _county_section(county: CountyDiff, records: Path) -> list[str]:
     lines = [f"### {cell(_heading(county))}", ""]
     if county.changes:
-        lines += _table(["变更", "类别", "文件", "名称"], [
+        lines += _table(list(DIFF_CHANGE_HEADERS), [
             [render("diff." + ch.change), KIND_NAMES[ch.kind],
              code(_record_path(records, ch.file)), cell(ch.label)] for ch in county.changes],
             MAX_ROWS)
     if county.new_problems:
         lines += [f"**{render('diff.new_problems')}**", ""]
-        lines += _table(["位置", "字段", "问题"], [
+        lines += _table(list(DIFF_PROBLEM_HEADERS), [
             [code(f"{p.file}:{p.line}" if p.line else p.file), cell(p.field),
-             ("警告：" if p.severity == "warning" else "") + cell(p.message)]
+             (C.render("report.warning") if p.severity == "warning" else "") + cell(p.message)]
             for p in county.new_problems], MAX_ROWS)
     if county.rectified:
         lines += [f"**{render('diff.rectified')}**", ""]
-        lines += _table(["记录", "名称", "普查表号", "指标", "整改日期"], [
+        lines += _table(list(DIFF_RECTIFIED_HEADERS), [
             [code(r.record_id), cell(r.label), cell(r.form), cell(r.indicator), cell(r.date)]
             for r in county.rectified], MAX_ROWS)
     return lines

@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING
 
 from generator.errors import count, report_text
 from generator.records.load import display_path
+from generator.text import cli as C
 from generator.text import imports as M
+from generator.text import vocabulary
 
 if TYPE_CHECKING:
     from generator.tools.importer.importer import Outcome
@@ -37,23 +39,23 @@ def _date(value: str) -> str:
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
-        "import", help="把填好的附件1或附件2导入为一个县（区）的 YAML 记录，或导入整改台账",
-        description="读取填好的附件1（无法填报 G106-1 问题表）或附件2（集中审核普查表情况明细表），"
-        "为一个县（区）写入新的记录并校验；或读取发回的整改台账（按表头识别），只更新各处错误的整改情况。"
-        "已有的记录不会被覆盖，重复导入不会改变任何文件。")
-    p.add_argument("workbook", help="填好的工作簿（.xlsx）")
-    p.add_argument("--county", help="县（区）文件夹名，如 hualong（导入附件1、附件2时必填）")
-    p.add_argument("--records", default="records", help="记录文件夹（默认 records）")
-    p.add_argument("--dry-run", action="store_true", help="只检查并显示将写入的文件，不写入")
-    p.add_argument("--reviewer", help="审核人（导入附件2时必填）")
+        "import", help=C.render("help.import"),
+        description=C.render("help.import.description"))
+    p.add_argument("workbook", help=C.render("help.import.workbook"))
+    p.add_argument("--county", help=C.render("help.import.county"))
+    p.add_argument("--records", default="records", help=C.render("help.records"))
+    p.add_argument("--dry-run", action="store_true", help=C.render("help.import.dry_run"))
+    p.add_argument("--reviewer", help=C.render("help.import.reviewer"))
     p.add_argument("--reviewed-on", type=_date,
-                   help="审核日期 YYYY-MM-DD（必填；附件1 只用于记录编号）")
-    p.add_argument("--status", choices=["未整改", "整改中", "已整改"], default="未整改",
-                   help="附件2 各处错误的整改状态（默认 未整改；已整改时整改日期取审核日期）")
-    p.add_argument("--result", choices=["已解决", "需现场核查", "报省级"], default="需现场核查",
-                   help="附件1 各问题的集中审核结论（默认 需现场核查）")
+                   help=C.render("help.import.reviewed_on"))
+    p.add_argument("--status", default=vocabulary.NOT_RECTIFIED,
+                   choices=[vocabulary.NOT_RECTIFIED, vocabulary.IN_PROGRESS, vocabulary.RECTIFIED],
+                   help=C.render("help.import.status"))
+    p.add_argument("--result", choices=list(vocabulary.REVIEW_RESULTS),
+                   default=vocabulary.NEEDS_VERIFICATION,
+                   help=C.render("help.import.result"))
     p.add_argument("--force", action="store_true",
-                   help="有错误时仍写入没有错误的记录（有错误的记录仍不写入）")
+                   help=C.render("help.import.force"))
     p.set_defaults(func=run)
 
 

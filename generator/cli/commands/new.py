@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from generator.records.domain import DATE_RE
+from generator.text import cli as C
 from generator.text.workflow import render
 
 EXIT_OK = 0
@@ -33,17 +34,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     from generator.tools.scaffold import KINDS
 
     p = sub.add_parser(
-        "new", help="新建一条记录：带中文说明和待填写项的模板，编号不会与别人的冲突",
-        description="新建一条记录并打印它的路径。模板列出每个字段的中文名称和说明；"
-                    "待填写项在填好之前通不过校验。已有的文件不会被覆盖。")
-    p.add_argument("kind", choices=KINDS, metavar="类别",
-                   help="finding（集中审核明细）、g106（G106-1 问题）、verification（现场核查）、"
-                        "assistance（重点帮扶记录）或 county（新建县（区））")
-    p.add_argument("--county", required=True, metavar="县区代号",
-                   help="县（区）文件夹名，如 hualong")
-    p.add_argument("--records", default="records", help="记录文件夹（默认 records）")
+        "new", help=C.render("help.new"),
+        description=C.render("help.new.description"))
+    p.add_argument("kind", choices=KINDS, metavar=C.render("help.new.metavar_kind"),
+                   help=C.render("help.new.kind"))
+    p.add_argument("--county", required=True, metavar=C.render("help.new.metavar_county"),
+                   help=C.render("help.new.county"))
+    p.add_argument("--records", default="records", help=C.render("help.records"))
     p.add_argument("--date", type=_day, default=None, metavar="YYYY-MM-DD",
-                   help="编号中的日期，一般是审核或核查的日期（默认今天）")
+                   help=C.render("help.new.date"))
     p.set_defaults(func=run)
 
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.cli.commands.build import as_of_argument
 from generator.exits import EXIT_OK, Refused, os_reason
+from generator.text import cli as C
 from generator.text.workflow import render
 
 if TYPE_CHECKING:
@@ -58,17 +59,16 @@ def exposed(host: str) -> bool:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("serve", help="本地预览网站：修改记录后自动重新生成并刷新浏览器",
-                       description="在本机启动预览服务器；记录改动后自动校验并刷新页面，"
-                                   "记录有错误时浏览器中显示问题清单。")
-    p.add_argument("records", nargs="?", default="records", help="记录文件夹（默认 records）")
+    p = sub.add_parser("serve", help=C.render("help.serve"),
+                       description=C.render("help.serve.description"))
+    p.add_argument("records", nargs="?", default="records", help=C.render("help.records"))
     p.add_argument("--host", type=_host, default="127.0.0.1",
-                   help="监听地址（默认 127.0.0.1，仅本机；0.0.0.0 会让同一网络中的人都能看到内部版网站）")
-    p.add_argument("--port", type=_port, default=8000, help="端口 1–65535（默认 8000）")
+                   help=C.render("help.serve.host"))
+    p.add_argument("--port", type=_port, default=8000, help=C.render("help.serve.port"))
     p.add_argument("--as-of", type=as_of_argument, default=None, metavar="YYYY-MM-DD",
                    help=render("serve.as_of_help"))
     p.add_argument("--downloads", action="store_true",
-                   help="预览中也生成附件表格和工作报告（较慢；默认不生成，下载页为空）")
+                   help=C.render("help.serve.downloads"))
     p.set_defaults(func=run)
 
 

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from generator.errors import REPORTERS
+from generator.text import cli as C
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 
@@ -22,15 +23,15 @@ def default_format() -> str:
 
 def add_checking_arguments(p: argparse.ArgumentParser) -> None:
     """RECORDS_DIR, --strict and --format: the same for every command that validates."""
-    p.add_argument("records", nargs="?", default="records", help="记录文件夹（默认 records）")
-    p.add_argument("--strict", action="store_true", help="把警告也当作错误")
+    p.add_argument("records", nargs="?", default="records", help=C.render("help.records"))
+    p.add_argument("--strict", action="store_true", help=C.render("help.validate.strict"))
     p.add_argument("--format", choices=sorted(REPORTERS), default=default_format(),
-                   help="问题的输出格式：text（默认）、json，或 github（拉取请求中的行内批注）")
+                   help=C.render("help.validate.format"))
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("validate", help="校验 records/ 下的全部记录，报告每一处问题",
-                       description="校验全部记录：文件、行、列、字段和中文说明，一次报告全部问题。")
+    p = sub.add_parser("validate", help=C.render("help.validate"),
+                       description=C.render("help.validate.description"))
     add_checking_arguments(p)
     p.set_defaults(func=run)
 

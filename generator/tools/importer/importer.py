@@ -20,11 +20,12 @@ from generator.errors import EXIT_USAGE, GeneratorError, RecordError, sort_probl
 from generator.records.domain import is_county_slug
 from generator.records.load import Loaded, Source, display_path, load
 from generator.records.schemas import SCHEMA_DIR, load_schemas
-from generator.records.tree import classify
 from generator.text import imports as M
-from generator.text import render
+from generator.text import render, vocabulary
+from generator.text.records import LIST_SEP
+from generator.tools.importer import plan as P
 from generator.tools.importer import records as R
-from generator.tools.importer import yamlout as Y
+from generator.tools.importer.plan import Planned
 from generator.tools.importer.read import REQUIRED, RawRow, Table, norm, problem, read_workbook
 
 OPTION_FIELDS = {"reviewed_on": "--reviewed-on", "reviewer": "--reviewer",
@@ -44,24 +45,11 @@ class Options:
     records: Path = Path("records")
     reviewed_on: str | None = None
     reviewer: str | None = None
-    status: str = "未整改"
-    result: str = "需现场核查"
+    status: str = vocabulary.NOT_RECTIFIED
+    result: str = vocabulary.NEEDS_VERIFICATION
     dry_run: bool = False
     force: bool = False
     schemas: Path = SCHEMA_DIR  # the record format of the records' repository
-
-
-@dataclass
-class Planned:
-    draft: R.Draft
-    id: str
-    path: Path
-    text: str
-
-    @property
-    def rows(self) -> str:
-        first, last = min(self.draft.rows), max(self.draft.rows)
-        return str(first) if first == last else f"{first}–{last}"
 
 
 @dataclass
@@ -147,8 +135,10 @@ def _rows(table: Table, own_sheet: bool, name: str, out: Outcome, schemas: Path 
             continue
         kept.append((raw, values))
     if others:
+        counties = LIST_SEP.join(M.render("note.county_rows", county=k, n=v)
+                                 for k, v in others.items())
         out.notes.append(M.render("note.other_county", n=sum(others.values()),
-                                  counties="、".join(f"{k} {v} 行" for k, v in others.items())))
+                                  counties=counties))
     return kept
 
 
@@ -165,7 +155,7 @@ def _new_rows(table: Table, rows: list[tuple[RawRow, dict[str, str | None]]],
         if key in recorded:
             out.skipped += 1
             what = " ".join(v for v in key if v)
-            out.notes.append(M.render("note.exists", where=f"{table.sheet} 第 {raw.number} 行",
+            out.notes.append(M.render("note.exists", where=M.render("where.row", sheet=table.sheet, row=raw.number),
                                       what=what, record=recorded[key]))
         elif key in seen:
             column, label = R.where(table, raw.number, R.KEY_FIELDS[table.kind][0])
@@ -178,32 +168,6 @@ def _new_rows(table: Table, rows: list[tuple[RawRow, dict[str, str | None]]],
     return fresh
 
 
-def _on_disk(loaded: Loaded) -> dict[str, set[str]]:
-    """kind → ids of every file of that kind the tree lists, read or not: a file the loader
-    could not read is no source, but its name is still taken."""
-    taken: dict[str, set[str]] = {kind: set() for kind in Y.FOLDERS}
-    for entry in loaded.tree.files:
-        placed = classify(entry.place)
-        if placed is not None and placed[0] in taken:
-            taken[placed[0]].add(placed[2])
-    return taken
-
-
-def _plan(drafts: list[R.Draft], options: Options, loaded: Loaded) -> list[Planned]:
-    sources = loaded.sources
-    mine = [s.id for s in sources if s.county == options.county]
-    prefix = Y.county_prefix(options.county, mine)
-    planned: list[Planned] = []
-    on_disk = _on_disk(loaded)
-    for draft in drafts:
-        taken = {s.id for s in sources if s.kind == draft.kind} | on_disk[draft.kind]
-        taken |= {p.id for p in planned if p.draft.kind == draft.kind}
-        record_id = Y.new_id(draft.kind, prefix, str(options.reviewed_on), draft.data, taken)
-        path = options.records / options.county / Y.FOLDERS[draft.kind] / f"{record_id}.yaml"
-        planned.append(Planned(draft, record_id, path, Y.to_yaml(draft.kind, draft.data)))
-    return planned
-
-
 def _relocate(p: RecordError, planned: Planned) -> RecordError:
     """A validator problem in a planned file → the workbook cell it came from."""
     draft, path = planned.draft, p.path
@@ -212,7 +176,8 @@ def _relocate(p: RecordError, planned: Planned) -> RecordError:
         row = draft.rows[int(path[1])]
         name = str(path[2]) if len(path) > 2 else "form"
     if name in OPTION_FIELDS:
-        column, label = None, f"{draft.table.sheet}!{row}（{OPTION_FIELDS[name]}）"
+        column, label = None, M.render("where.cell", sheet=draft.table.sheet, cell=row,
+                                        header=OPTION_FIELDS[name])
     else:
         column, label = R.where(draft.table, row, name)
     # the schema's advice to quote means nothing in a worksheet cell: said without it
@@ -236,29 +201,6 @@ def _check(planned: list[Planned], options: Options) -> list[RecordError]:
         elif p.severity == "error":  # the tree's own errors block too; its warnings are noise here
             out.append(p)
     return out
-
-
-def _write(planned: list[Planned], out: Outcome) -> None:
-    """Create each clean planned file, never overwriting; a file someone created meanwhile
-    and a folder that refuses are problems at that file, and the others are still written."""
-    from generator.exits import Refused, create_exclusive
-
-    bad = {(p.file, p.line) for p in out.problems if p.severity == "error"}
-    for item in planned:
-        if any((item.draft.table.path, row) in bad for row in item.draft.rows):
-            continue
-        file = display_path(item.path)
-        try:
-            created = create_exclusive(item.path, item.text)
-        except Refused as exc:
-            out.problems.append(RecordError(file=file, code="import.unwritable", message=M.render(
-                "import.unwritable", file=file, reason=exc.fields.get("reason", ""))))
-            continue
-        if created:
-            out.written.append(item.path)
-        else:
-            out.problems.append(RecordError(file=file, code="import.exists",
-                                            message=M.render("import.exists", file=file)))
 
 
 def _readable(workbook: Path) -> None:
@@ -302,10 +244,12 @@ def import_workbook(workbook: Path, options: Options) -> Outcome:
                      out)
     drafts = (R.findings(table, rows, defaults, out.problems) if table.kind == "finding"
               else R.g106_problems(table, rows, defaults))
-    out.planned = _plan(drafts, options, loaded)
+    out.planned = P.plan(drafts, options.county, options.reviewed_on, options.records, loaded)
     if out.planned:
         out.problems += _check(out.planned, options)
     out.problems = sort_problems(out.problems)
     if not options.dry_run and (out.ok or options.force):
-        _write(out.planned, out)
+        written, refused = P.write(out.planned, out.problems)
+        out.written += written
+        out.problems += refused
     return out

@@ -22,9 +22,9 @@ from generator.render.annexes import layout as L
 from generator.text import imports as M
 
 MAX_BLANK_RUN = 500  # formatted-but-empty rows to the bottom of the sheet end the table
-SIGNATURE = {"g106": "涉及企业", "finding": "普查对象名称"}
+SIGNATURE = M.SIGNATURES
 OBJECT_FIELDS = ("seq", "county", "object_name", "source_type", "remark")
-TRAILER_STARTS = ("注", "说明", "填表", "制表", "审核人", "联系")
+TRAILER_STARTS = M.TRAILER_STARTS
 
 Grid = list[list[Any]]
 
@@ -32,7 +32,7 @@ Grid = list[list[Any]]
 def norm(value: object) -> str:
     """A header or name as compared: NFKC, no whitespace, no 必填 marker."""
     text = unicodedata.normalize("NFKC", "" if value is None else str(value))
-    return "".join(text.split()).replace("(必填)", "")
+    return "".join(text.split()).replace(M.REQUIRED_MARK, "")
 
 
 def _columns(kind: str) -> tuple[L.Column, ...]:
@@ -104,7 +104,7 @@ def _grid(ws: Any) -> tuple[Grid, set[int]]:
 def _find_header(grid: Grid) -> tuple[str, int] | None:
     for r, row in enumerate(grid[:30], 1):
         names = {norm(v) for v in row}
-        if "序号" in names:
+        if M.SEQ_HEADER in names:
             for kind, mark in SIGNATURE.items():
                 if mark in names:
                     return kind, r
@@ -118,7 +118,7 @@ def _region(grid: Grid, before: int) -> str | None:
             text = norm(value)
             if text.startswith(prefix):
                 rest = text[len(prefix):]
-                return rest if rest and rest != norm("县（区）") else None
+                return rest if rest and rest != norm(M.REGION_UNFILLED) else None
     return None
 
 

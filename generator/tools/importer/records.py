@@ -19,12 +19,13 @@ from typing import Any
 from generator.errors import RecordError
 from generator.records.schemas import Schemas, walk_properties
 from generator.text import imports as M
+from generator.text import vocabulary
 from generator.tools.importer.read import RawRow, Table, problem
 
 CODES = {"form", "indicator_code", "industry_code", "product_code", "seq", "source_type",
          "county"}
 TRIM_ONLY = {"enumerator_id"}  # NFKC, but inner spaces are the person's business
-DASHES = re.compile("[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
+DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")  # raw: re reads the escapes
 DIGITS = re.compile(r"^\^\[0-9\]\{([0-9]+)\}\$$")
 ERROR_FIELDS = ("form", "indicator_code", "indicator_name", "reason")
 G106_FIELDS = ("enterprise", "summary", "industry_name", "industry_code", "product_name",
@@ -42,8 +43,8 @@ class Defaults:
 
     reviewed_on: str
     reviewer: str | None
-    status: str = "未整改"
-    result: str = "需现场核查"
+    status: str = vocabulary.NOT_RECTIFIED
+    result: str = vocabulary.NEEDS_VERIFICATION
 
 
 @dataclass
@@ -74,9 +75,8 @@ def where(table: Table, row: int, name: str) -> tuple[int | None, str]:
     from openpyxl.utils import get_column_letter
 
     column = table.columns.get(name)
-    if column is None:
-        return None, f"{table.sheet}!{row}（{table.header(name)}）"
-    return column, f"{table.sheet}!{get_column_letter(column)}{row}（{table.header(name)}）"
+    cell = row if column is None else f"{get_column_letter(column)}{row}"
+    return column, M.render("where.cell", sheet=table.sheet, cell=cell, header=table.header(name))
 
 
 def _number(value: int | float, width: int | None) -> str:
@@ -126,7 +126,7 @@ def _present(pairs: list[tuple[str, str | None]]) -> dict[str, Any]:
 
 def _error(values: dict[str, str | None], defaults: Defaults) -> dict[str, Any]:
     rectification: dict[str, str] = {"status": defaults.status}
-    if defaults.status == "已整改":  # the validator requires a date then: the review's own
+    if defaults.status == vocabulary.RECTIFIED:  # the validator requires a date then: the review's own
         rectification["date"] = defaults.reviewed_on
     return {**_present([(f, values.get(f)) for f in ERROR_FIELDS]),
             "rectification": rectification}
