@@ -120,15 +120,15 @@ def test_the_workbooks_and_the_report_of_one_build_carry_one_date(
 
 def test_mkdocs_sees_the_date_only_while_it_builds(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.publish import staging as gbuild
+    from generator.publish import mkdocs_run
     seen: list[str | None] = []
-    real = gbuild._mkdocs_build
+    real = mkdocs_run._mkdocs_build
 
     def spy(*args: object, **kwargs: object) -> None:
         seen.append(os.environ.get("SOURCE_DATE_EPOCH"))
         real(*args, **kwargs)
 
-    monkeypatch.setattr(gbuild, "_mkdocs_build", spy)
+    monkeypatch.setattr(mkdocs_run, "_mkdocs_build", spy)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1559347200")
     _in_process(tmp_path / "out")
     assert seen == ["1559347200"] and os.environ["SOURCE_DATE_EPOCH"] == "1559347200"

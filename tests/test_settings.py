@@ -26,7 +26,7 @@ PACKAGE = REPO / "generator"
 # (GITHUB_ACTIONS) and build's SOURCE_DATE_EPOCH; build.py sets MkDocs' variables around its call and
 # restores them; diffing and tree_git pass git an environment of their own.
 ENVIRON_ALLOWED = {"cli/main.py", "cli/commands/serve.py", "cli/commands/validate.py", "cli/commands/build.py",
-                   "publish/staging.py", "tools/diffing.py", "records/tree_git.py"}
+                   "publish/mkdocs_run.py", "tools/diffing.py", "records/tree_git.py"}
 
 
 def _environ_users() -> set[str]:
