@@ -323,6 +323,17 @@ def test_a_long_overdue_list_is_laid_out_when_reached_and_printed_whole(
     expect = pytest.importorskip("playwright.sync_api").expect
     expect(last).to_contain_text(ids[-1])  # laid out once reached (a frame or two later)
     assert last.is_visible()
+    # on a phone, the clip of content-visibility must not cut the table's scroll wrapper
+    # (Material's, reaching past the text on both sides): its borders show whole
+    w.page.set_viewport_size({"width": 375, "height": 800})
+    last.scroll_into_view_if_needed()
+    inside = box.evaluate("""e => {
+        const w = e.querySelector('.md-typeset__scrollwrap').getBoundingClientRect();
+        const b = e.getBoundingClientRect();
+        return [w.left >= b.left - 0.5, w.right <= b.right + 0.5, w.width > 0];
+    }""")
+    assert inside == [True, True, True]
+    assert "px" not in box.evaluate("e => getComputedStyle(e).containIntrinsicWidth")
     w.page.emulate_media(media="print")
     assert box.evaluate("e => getComputedStyle(e).contentVisibility") == "visible"
     # printed alone: the paged 附件2 table would print its thousands of rows too

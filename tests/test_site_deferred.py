@@ -35,7 +35,7 @@ def test_a_table_held_in_a_file_reads_back_as_it_was_put(
     assert list(spilled) == list(held)
     assert {p: dict(spilled[p]) for p in spilled} == {p: dict(held[p]) for p in held}
     # in memory, only the names of its files: not one table's text
-    assert all(name.endswith(".html") and len(name) < 16
+    assert all(name.endswith(".part") and len(name) < 16
                for tables in spilled._pages.values() for name in tables.values())
     assert len(list(folder.iterdir())) == len(puts)
 

@@ -29,7 +29,11 @@ from generator.errors import EXIT_ENVIRONMENT, EXIT_PROBLEMS, EXIT_USAGE, Genera
 
 ROOT = Path(generator.__file__).resolve().parent
 TESTS = Path(__file__).resolve().parent
-CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+# Chinese as it is written: ideographs (all planes, radicals, compatibility forms),
+# CJK punctuation, full-width forms, and the curly quotes Chinese text uses (“”‘’)
+CJK = re.compile("[\u2018\u2019\u201c\u201d\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf"
+                 "\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+                 "\U00020000-\U0003134f]")
 
 
 def _docstring_nodes(tree: ast.AST) -> set[int]:
@@ -65,6 +69,8 @@ def test_the_scan_finds_chinese_literals_and_passes_docstrings_and_comments() ->
     source = ('"""模块说明"""\nX = "中文"  # 注释\n\ndef f() -> str:\n    """函数说明"""\n'
               '    return f"共 {1} 个"\n\nY = "ascii"\nZ = ("a", "（")\n')
     assert [line for line, _ in chinese_literals(source)] == [2, 6, 6, 9]
+    wider = 'A = f"“{x}”"\nB = "\U0002000b"\nC = "\u2e81"\nD = "\ufa11"\nE = "ascii — …"\n'
+    assert [line for line, _ in chinese_literals(wider)] == [1, 1, 2, 3, 4]
 
 
 def test_no_chinese_text_outside_generator_text() -> None:

@@ -40,9 +40,11 @@ MIN_CODE = 5
 MIN_FRAGMENT = 4
 NAMED_BY = vocabulary.NAMED_BY
 LEGAL_FORMS = re.compile("|".join(map(re.escape, vocabulary.LEGAL_FORMS)))
-ADMIN_PREFIX = re.compile(r"^[\u4e00-\u9fff]{2,4}?[" + vocabulary.ADMIN_SUFFIXES + "]")
-PARENTHESES = re.compile(f"[{vocabulary.OPENING_PARENTHESES}][^{vocabulary.CLOSING_PARENTHESES}]*"
-                         f"[{vocabulary.CLOSING_PARENTHESES}]")
+# the vocabulary's characters escaped: a "]", "^" or "-" among them must not change the class
+_ADMIN, _OPEN, _CLOSE = (re.escape(chars) for chars in (
+    vocabulary.ADMIN_SUFFIXES, vocabulary.OPENING_PARENTHESES, vocabulary.CLOSING_PARENTHESES))
+ADMIN_PREFIX = re.compile(rf"^[\u4e00-\u9fff]{{2,4}}?[{_ADMIN}]")
+PARENTHESES = re.compile(f"[{_OPEN}][^{_CLOSE}]*[{_CLOSE}]")
 GENERIC = vocabulary.GENERIC
 LOOKS_LIKE = (
     # written as people write them: 13812345678, 138 1234 5678, 138-1234-5678, +86 138…

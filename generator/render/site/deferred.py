@@ -24,7 +24,9 @@ class Deferred(Mapping[str, Mapping[str, str]]):
     """The tables :func:`splice` puts into built pages: built page (relative to the site
     folder) → {placeholder: table HTML}. Held in memory, or, given a ``folder``, each table
     in a file there, read back page by page: a build at ten times city scale held a quarter
-    of a gigabyte of them from the pages through MkDocs to the splice."""
+    of a gigabyte of them from the pages through MkDocs to the splice. Looking a page up
+    reads its tables; whether a page has any does not (``in``). Comparing two, or
+    ``dict()`` of one, reads them all: serve does so, with its tables in memory."""
 
     def __init__(self, folder: Path | None = None) -> None:
         self._folder = folder
@@ -35,7 +37,7 @@ class Deferred(Mapping[str, Mapping[str, str]]):
         """``html`` kept for ``page`` in place of ``mark``."""
         if self._folder is not None:
             self._files += 1
-            name = f"{self._files}.html"
+            name = f"{self._files}.part"  # a table's HTML, or the search entries' JSON
             (self._folder / name).write_bytes(html.encode("utf-8"))
             html = name
         self._pages.setdefault(page, {})[mark] = html
@@ -46,6 +48,9 @@ class Deferred(Mapping[str, Mapping[str, str]]):
             return held
         folder = self._folder
         return {mark: (folder / name).read_bytes().decode("utf-8") for mark, name in held.items()}
+
+    def __contains__(self, page: object) -> bool:
+        return page in self._pages
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._pages)

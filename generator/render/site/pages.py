@@ -50,6 +50,7 @@ SEARCH_LIMIT = 400
 # their own): at 1x the G106-1 tables, ~110 rows a county, were a third of the text the
 # search plugin parsed and cut into words. Under it, a table is searched as page text.
 DEFER_LIMIT = 50
+ROW_HEIGHT = 64  # px: an overdue list's row at 1280 px, measured in Chromium (two lines)
 
 
 def _area_row(area: Area, link: str | None) -> dict[str, Any]:
@@ -126,8 +127,10 @@ def _overdue(context: dict[str, Any], page: str, deferred: Deferred | None) -> d
     items = context["overdue_list"]
     if len(items) <= SEARCH_LIMIT:
         return {**context, "overdue_table": ""}
-    # the height it will take, reserved meanwhile, so that the scroll bar does not jump
-    html = (f'<div class="long-list" style="contain-intrinsic-size: auto {len(items) * 36}px">\n'
+    # its height reserved meanwhile (about a row of two lines each at laptop width), so that
+    # the scroll bar jumps less; once laid out, the browser remembers the real one ("auto")
+    html = (f'<div class="long-list" style="contain-intrinsic-block-size: auto '
+            f'{len(items) * ROW_HEIGHT}px">\n'
             f"{site_progress.overdue_html(items, search=False)}\n</div>")
     return {**context, "overdue_table": html if deferred is None
             else _defer(html, "overdue", page, deferred)}
