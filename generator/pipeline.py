@@ -169,7 +169,8 @@ def _render_site(settings: Settings, census: Census, figures: Figures, schemas: 
                  stage: Stage, files: list[Path], when: datetime) -> None:
     """The site's pages into ``stage/docs``, built by MkDocs into ``stage/site``, the large
     tables spliced in, the folder marked."""
-    from generator.publish.staging import run_mkdocs, write_mark
+    from generator.publish.mkdocs_run import run_mkdocs
+    from generator.publish.staging import write_mark
     from generator.render.report import report
     from generator.render.site import deferred as site_deferred
     from generator.render.site import memo

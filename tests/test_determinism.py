@@ -178,7 +178,7 @@ def test_a_build_after_a_dirty_mkdocs_run_in_one_process_indexes_only_its_pages(
     index of a dirty (preview) run into the next build: internal pages in a public index."""
     from datetime import UTC, datetime
 
-    from generator.publish.staging import run_mkdocs
+    from generator.publish.mkdocs_run import run_mkdocs
 
     when = datetime(2019, 5, 30, tzinfo=UTC)
     for name, word, dirty in (("a", "内部秘密甲乙丙", True), ("b", "公开内容丁戊己", False)):

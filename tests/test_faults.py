@@ -278,7 +278,7 @@ def test_killed_build_leaves_the_previous_outputs(outputs: Path, moment: str,
 
 @pytest.mark.parametrize("stage", ["generator.render.annexes.excel.write_annexes",
                                    "generator.render.site.pages.write_pages",
-                                   "generator.publish.staging.run_mkdocs"])
+                                   "generator.publish.mkdocs_run.run_mkdocs"])
 def test_a_sigterm_a_library_swallowed_still_stops_the_build(
         outputs: Path, stage: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The SIGTERM handler's exception can land in an extension module's import, which turns

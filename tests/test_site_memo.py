@@ -31,16 +31,16 @@ def test_forget_empties_every_memo() -> None:
 
 def test_a_build_lets_the_memos_go_before_mkdocs(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.publish import staging
+    from generator.publish import mkdocs_run
 
     sizes: list[int] = []
-    real = staging.run_mkdocs
+    real = mkdocs_run.run_mkdocs
 
     def watched(*args: object, **kwargs: object) -> None:
         sizes.append(sum(m.cache_info().currsize for m in memo._MEMOS))
         real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(staging, "run_mkdocs", watched)
+    monkeypatch.setattr(mkdocs_run, "run_mkdocs", watched)
     _filled()
     settings = for_records(MINIMAL, site=tmp_path / "site", dist=tmp_path / "dist",
                            today=1559174400)

@@ -221,7 +221,7 @@ def _mkdocs(session: Session, nav: list[dict[str, object]], when: datetime,
             dirty: bool, footer: str) -> None:
     """MkDocs over the docs folder. A dirty build indexes only the pages it rebuilt, so the
     search index of the last full build is put back (stale only for the changed pages)."""
-    from generator.publish.staging import run_mkdocs
+    from generator.publish.mkdocs_run import run_mkdocs
 
     run_mkdocs(session.docs, session.site, nav, when, session.settings.paths.mkdocs_yml,
                serve_url=session.serve_url, dirty=dirty, footer=footer)

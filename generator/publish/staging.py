@@ -8,7 +8,7 @@ made (or empty ones) are replaced (build_outputs.check_outputs); site and dist a
 together or not at all. One build at a time per output folder (a lock file); a build that
 finds the leftovers of one of the same profile that was killed outright (SIGKILL, a power
 cut) puts back what it had moved aside before it starts. MkDocs itself is run by
-mkdocs_run.py (its names are offered here too).
+mkdocs_run.py.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from generator.publish.marks import (
     reason,
     write_mark,
 )
-from generator.publish.mkdocs_run import MKDOCS_YML, mkdocs_logging, run_mkdocs
 from generator.publish.swap import (
     STAGE_MARK,
     STAGE_PREFIX,
@@ -48,9 +47,9 @@ if TYPE_CHECKING:
     from generator.records.model import Census
     from generator.records.schemas import Schemas
 
-__all__ = ["MARK", "MKDOCS_YML", "STAGE_MARK", "STAGE_PREFIX", "BuildError", "BuildUsageError",
-           "Outputs", "Stage", "build", "check_outputs", "mkdocs_logging", "parse_source_date",
-           "recover_outputs", "run_mkdocs", "staging", "write_mark"]
+__all__ = ["MARK", "STAGE_MARK", "STAGE_PREFIX", "BuildError", "BuildUsageError", "Outputs",
+           "Stage", "build", "check_outputs", "parse_source_date", "recover_outputs", "staging",
+           "write_mark"]
 
 LOCK_NAME = ".build.lock"
 

@@ -194,7 +194,7 @@ def _say(line: str) -> None:
 def run(args: argparse.Namespace) -> int:
     from generator.exits import require_records
     from generator.preview.builder import Preview
-    from generator.publish.staging import mkdocs_logging
+    from generator.publish.mkdocs_run import mkdocs_logging
     from generator.settings import for_records
 
     settings = for_records(Path(args.records), preview_downloads=args.downloads,

@@ -122,7 +122,7 @@ def merge(site: Path, docs: list[dict[str, str]]) -> None:
     path = site / SEARCH_INDEX
     if not path.is_file():  # a site without search (no search plugin): nothing to add to
         return
-    from generator.publish.staging import (
+    from generator.publish.mkdocs_run import (
         mkdocs_logging,  # jieba's start-up notes kept off the terminal
     )
 
