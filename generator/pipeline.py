@@ -178,9 +178,9 @@ def _render_site(settings: Settings, census: Census, figures: Figures, schemas: 
     paths, docs, site = settings.paths, stage.folder / "docs", stage.folder / "site"
     report_md = report.report_markdown(census, figures, public=settings.public,
                                        templates=paths.templates, schemas=schemas)
+    tables = stage.folder / "tables"  # the large tables, out of memory until the splice
+    tables.mkdir()
     with memo.once():  # each row made once: serve's memos would only hold them
-        tables = stage.folder / "tables"  # the large tables, out of memory until the splice
-        tables.mkdir()
         deferred = site_pages.write_pages(census, figures, schemas, docs, files, report_md,
                                           public=settings.public, templates=paths.templates,
                                           benchmarks=paths.benchmarks, tables=tables)

@@ -5,6 +5,8 @@ schema_page.py); the templates in site_templates/ hold the pages' own text.
 
 from __future__ import annotations
 
+from generator.text.annexes import HEADERS as HEADERS_BY_FIELD
+
 # the navigation (pages.nav); 整改进展 and 维护 are messages (build.nav_*)
 NAV_HOME = "首页"
 NAV_COUNTIES = "县（区）"
@@ -21,12 +23,16 @@ GUIDE_FALLBACK = f"# {NAV_GUIDE}\n"  # the 填报指南 page when site_templates
 # the city team's roles as the home page counts them, in this order (city.yaml members[].role)
 TEAM_ROLES = ("普查办人员", "第三方技术支持", "专家")
 
-# the detail tables (tables.py): 附件2 and 附件1 as web tables
-FINDING_HEADERS = ("序号", "普查对象名称", "污染源类型", "普查表号", "指标代码", "指标名称",
-                   "普查表填报错误的原因", "整改情况", "审核日期", "备注", "记录编号")
-G106_HEADERS = ("序号", "涉及企业", "问题简述", "涉及行业", "产品（计量单位）", "原料（计量单位）",
-                "生产工艺", "生产规模", "污染物指标（计量单位）", "末端治理技术", "普查员号",
-                "集中审核结论", "现场核查")
+# the detail tables (tables.py): 附件2 and 附件1 as web tables. A column that shows one
+# record field is headed as in the workbooks (annexes.HEADERS); the site's own columns
+# join fields (a product with its unit) or add what only the site shows.
+_A = HEADERS_BY_FIELD
+FINDING_HEADERS = (_A["seq"], _A["object_name"], _A["source_type"], _A["form"],
+                   _A["indicator_code"], _A["indicator_name"], _A["reason"], "整改情况",
+                   "审核日期", _A["remark"], "记录编号")
+G106_HEADERS = (_A["seq"], _A["enterprise"], _A["summary"], "涉及行业", "产品（计量单位）",
+                "原料（计量单位）", "生产工艺", _A["scale"], "污染物指标（计量单位）",
+                "末端治理技术", "普查员号", "集中审核结论", NAV_VERIFICATIONS)
 WITH_UNIT = "{name}（{unit}）"  # a product, material or pollutant with its unit
 PENDING_CHECK = "待现场核查"  # 现场核查 of a G106-1 problem still to be checked
 NO_ROWS = "（无）"  # a table without a row
