@@ -7,7 +7,8 @@
   the figures every output shares).
 - :func:`build` — prepare, then :func:`publish`: render the annexes and the report (internal
   profile), the site's pages, the site through MkDocs, into a staging folder; for the public
-  profile, the leak scan; then the swap (build.py). What a build is told comes in one
+  profile, the leak scan; then the swap (build.py). The ledger (整改台账.xlsx) is written by
+  a second process meanwhile (render/annexes/ledger_job.py), waited for by the 下载 page. What a build is told comes in one
   :class:`~generator.settings.Settings`.
 - :func:`refresh` — what ``serve`` does on a change: the same stages, incrementally (only the
   changed files re-read, the cross-record rules re-run in memory, only the pages whose text
@@ -17,7 +18,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -123,13 +125,16 @@ def build(settings: Settings, checked_hook: Callable[[Checked], None] | None = N
 
 
 def publish(settings: Settings, census: Census, figures: Figures, schemas: Schemas) -> Outputs:
-    """Render every output into a staging folder, then swap it in (build.staging)."""
+    """Render every output into a staging folder, then swap it in (build.staging). The ledger
+    is written by a second process from the start (_ledger_started), the rest here."""
     from generator.publish.staging import staging
 
     with staging(settings) as stage:
         when = stamp(settings, census.city.period_end)  # one date for every output
-        files = _render_downloads(settings, census, figures, stage, when)  # annexes, report
-        _render_site(settings, census, figures, schemas, stage, files, when)  # render: site
+        with _ledger_started(settings, census, figures, stage, when) as ledger:
+            files = _render_downloads(settings, census, figures, stage, when)  # annexes, report
+            files += _render_site(settings, census, figures, schemas, stage, files, ledger,
+                                  when)  # render: site; the ledger waited for by 下载
         if settings.public:  # the last line: no confidential value in any file, or no swap
             from generator.publish import leakscan
             leakscan.refuse_leaks(stage.folder / "site", census, schemas,
@@ -139,18 +144,42 @@ def publish(settings: Settings, census: Census, figures: Figures, schemas: Schem
         return stage.result(files)
 
 
+@contextmanager
+def _ledger_started(settings: Settings, census: Census, figures: Figures, stage: Stage,
+                    when: datetime) -> Iterator[Callable[[], list[Path]]]:
+    """The rectification ledger being written into ``stage/dist`` by a second process
+    (render/annexes/ledger_job.py) while the block runs (internal profile); gives what waits
+    for it: the ledger's path, once written, and ``dist`` then marked complete."""
+    from generator.publish.staging import write_mark
+    from generator.render.annexes import excel, ledger_job
+
+    if "dist" not in stage.outputs:
+        yield list
+        return
+    out = stage.folder / "dist"
+    out.mkdir()
+    as_of = figures.rectification.as_of  # decided once, when the records were typed
+    with ledger_job.started(census, out, as_of, excel.fixed_time(census, when),
+                            stage.folder) as job:
+
+        def finished() -> list[Path]:
+            book = job.wait()
+            write_mark(out, "dist", "internal")
+            return [book]
+
+        yield finished
+
+
 def _render_downloads(settings: Settings, census: Census, figures: Figures,
                       stage: Stage, when: datetime) -> list[Path]:
     """The annex workbooks and the report (.docx) into ``stage/dist`` (internal profile)."""
-    from generator.publish.staging import write_mark
-    from generator.render.annexes import excel, ledger
+    from generator.render.annexes import excel
     from generator.render.annexes import templates as excel_templates
     from generator.render.report import report
 
     if "dist" not in stage.outputs:
         return []
     out = stage.folder / "dist"
-    out.mkdir()
     as_of = figures.rectification.as_of  # decided once, when the records were typed
     files = excel.write_annexes(census, figures, out, when=when, as_of=as_of)
     heap.give_back()  # each stage's peak no longer on top of the last one's freed heap
@@ -159,16 +188,15 @@ def _render_downloads(settings: Settings, census: Census, figures: Figures,
     docx = out / render("build.report_file")
     report.write_docx(census, figures, docx, when=when)
     heap.give_back()
-    book = ledger.write_ledger(census, out, as_of, excel.fixed_time(census, when))
-    heap.give_back()
-    write_mark(out, "dist", "internal")
-    return [*files, *templates, docx, book]
+    return [*files, *templates, docx]
 
 
 def _render_site(settings: Settings, census: Census, figures: Figures, schemas: Schemas,
-                 stage: Stage, files: list[Path], when: datetime) -> None:
+                 stage: Stage, files: list[Path], later: Callable[[], list[Path]],
+                 when: datetime) -> list[Path]:
     """The site's pages into ``stage/docs``, built by MkDocs into ``stage/site``, the large
-    tables spliced in, the folder marked."""
+    tables spliced in, the folder marked. ``files`` are the downloads made; ``later`` gives
+    those still being made, when the 下载 page, the last, needs them; they are returned."""
     from generator.publish.mkdocs_run import run_mkdocs
     from generator.publish.staging import write_mark
     from generator.render.report import report
@@ -178,12 +206,19 @@ def _render_site(settings: Settings, census: Census, figures: Figures, schemas: 
     paths, docs, site = settings.paths, stage.folder / "docs", stage.folder / "site"
     report_md = report.report_markdown(census, figures, public=settings.public,
                                        templates=paths.templates, schemas=schemas)
+    late: list[Path] = []
+
+    def waited() -> list[Path]:  # what the 下载 page waits for, kept to return
+        late.extend(later())
+        return late
+
     tables = stage.folder / "tables"  # the large tables, out of memory until the splice
     tables.mkdir()
     with memo.once():  # each row made once: serve's memos would only hold them
         deferred = site_pages.write_pages(census, figures, schemas, docs, files, report_md,
                                           public=settings.public, templates=paths.templates,
-                                          benchmarks=paths.benchmarks, tables=tables)
+                                          benchmarks=paths.benchmarks, tables=tables,
+                                          later=waited)
     memo.forget()  # serve's memos of rows and words: no next render in a build
     heap.give_back()
     run_mkdocs(docs, site, site_pages.nav(census), when,
@@ -191,6 +226,7 @@ def _render_site(settings: Settings, census: Census, figures: Figures, schemas: 
     heap.give_back()
     site_deferred.splice(site, deferred)
     write_mark(site, "site", settings.profile)
+    return late
 
 
 def footer(figures: Figures) -> str:

@@ -3,6 +3,8 @@
 Takes the typed census, the as-of date (数据截至) and the build's stamp; writes one workbook
 and gives its path. One sheet per county plus 全市, one row per error (render/annexes/ledger_rows.py);
 a title area with 数据截至 above the header row, which the importer finds by its texts.
+:func:`write_ledger` does it in this process (serve, tests); :func:`write_book` writes from
+rows given sheet by sheet, which is how a build's second process writes it (ledger_job.py).
 
 Written with XlsxWriter, not openpyxl like the annexes: the ledger needs data validation
 (a dropdown whose list lives on a hidden sheet, dates only), cell protection and streaming
@@ -15,12 +17,16 @@ file, so the same records give the same bytes.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
 
 from generator.records.domain import RECTIFICATION
 from generator.records.model import Census
@@ -152,21 +158,32 @@ def _page(ws: Any, name: str, title: str, as_of: str, last: int) -> None:
                     "select_locked_cells": True, "select_unlocked_cells": True})
 
 
-def _sheet(book: Any, formats: _Formats, cells: _Cells, name: str, region: str,
-           rows: list[LedgerRow], as_of: str) -> None:
+@dataclass(frozen=True)
+class Sheet:
+    """A sheet to write: its region (全市, or the county's name: the title's and, cut, the
+    sheet's name), how many rows it has, and its rows, given anew each time they are asked
+    for (the 全市 rows are read twice: for their sheet and for the snapshot)."""
+
+    region: str
+    count: int
+    rows: Callable[[], Iterable[LedgerRow]]
+
+
+def _sheet(book: Any, formats: _Formats, cells: _Cells, name: str, sheet: Sheet,
+           as_of: str) -> None:
     ws = book.add_worksheet(name)
     for c, column in enumerate(COLUMNS):
         ws.set_column(c, c, column.width)
-    title = T.TITLE.format(region=region)
+    title = T.TITLE.format(region=sheet.region)
     last_col = len(COLUMNS) - 1
     ws.merge_range(0, 0, 0, last_col, title, formats.title)
     ws.write_string(1, 0, T.AS_OF.format(as_of=as_of), formats.plain)
     ws.write_string(2, 0, T.HINT, formats.plain)
     for c, column in enumerate(COLUMNS):
         ws.write_string(HEADER_ROW, c, T.HEADERS[column.key], formats.header)
-    for i, row in enumerate(rows):
+    for i, row in enumerate(sheet.rows()):
         _write_row(ws, HEADER_ROW + 1 + i, (i + 1, *ROW_VALUES(row)), cells, row.due_default)
-    last = HEADER_ROW + max(len(rows), 1)
+    last = HEADER_ROW + max(sheet.count, 1)
     _validations(ws, HEADER_ROW + 1, last)
     _page(ws, name, title, as_of, last)
 
@@ -186,28 +203,51 @@ def utf16_cut(name: str, units: int = 27) -> str:
 
 def write_ledger(census: Census, out_dir: Path, as_of: date, stamp: datetime) -> Path:
     """Write 整改台账.xlsx into ``out_dir`` (created if missing; beside the file first, then
-    renamed); its path."""
+    renamed), in this process; its path."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    sheets = [Sheet(name, len(rows), partial(iter, rows))
+              for name, rows in ledger_sheets(census, as_of)]
+    return write_book(sheets, census.city.issuer, out_dir, as_of, stamp)
+
+
+def write_book(sheets: Sequence[Sheet], issuer: str, out_dir: Path, as_of: date,
+               stamp: datetime) -> Path:
+    """Write 整改台账.xlsx from ``sheets`` (全市 first, every error once, then each county in
+    order) into the folder ``out_dir`` (beside the file first, then renamed); its path.
+    ``issuer`` is the workbook's author. The folder is never made here: a build's folder
+    removed meanwhile (the build killed) is not made again by its ledger's process."""
     path = out_dir / T.FILE
     partial = path.with_name(path.name + ".partial")
     book = xlsxwriter.Workbook(str(partial), OPTIONS)
     stamp = stamp.replace(tzinfo=None)
     book.set_properties({"title": T.FILE.removesuffix(".xlsx"), "subject": T.SUBJECT,
-                         "author": census.city.issuer, "created": stamp})
+                         "author": issuer, "created": stamp})
     try:
         formats = _Formats(book)
         cells = _Cells(formats)
         shown = as_of.isoformat()
         taken = {T.LIST_SHEET, T.SNAPSHOT_SHEET}
-        sheets = ledger_sheets(census, as_of)
-        for name, rows in sheets:  # names as the annexes make them
-            _sheet(book, formats, cells, sheet_name(utf16_cut(name), taken), name, rows, shown)
+        for sheet in sheets:  # names as the annexes make them
+            _sheet(book, formats, cells, sheet_name(utf16_cut(sheet.region), taken), sheet,
+                   shown)
         lists = book.add_worksheet(T.LIST_SHEET)
         for r, status in enumerate(reversed(RECTIFICATION)):  # from open to done
             lists.write_string(r, 0, status)
         lists.hide()
-        write_snapshot(book, sheets[0][1], write_text)  # 全市: every error once
+        write_snapshot(book, sheets[0].rows(), write_text)  # 全市: every error once
     finally:
-        book.close()  # also on failure: XlsxWriter's temporary files are released
+        _close(book)  # also on failure: XlsxWriter's temporary files are released
     os.replace(partial, path)
     return path
+
+
+def _close(book: Any) -> None:
+    """XlsxWriter's close, with the OSError it wraps in FileCreateError when the file cannot
+    be made (a full disk, a folder gone) unwrapped: the build then says what became of the
+    disk, as for any other file it writes."""
+    try:
+        book.close()
+    except FileCreateError as exc:
+        if exc.args and isinstance(exc.args[0], OSError):
+            raise exc.args[0] from None
+        raise

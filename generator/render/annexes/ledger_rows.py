@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from generator.records.model import Census, Finding
 from generator.records.rectification import due_date, overdue_days
@@ -36,9 +37,10 @@ COLUMNS = (
 EDITABLE = tuple(c.key for c in COLUMNS if c.editable)
 
 
-@dataclass(frozen=True)
-class LedgerRow:
-    """One error as the ledger shows it; ``due_default`` when 整改期限 is the default."""
+class LedgerRow(NamedTuple):
+    """One error as the ledger shows it; ``due_default`` when 整改期限 is the default. A named
+    tuple: a build hands the rows to the process that writes the ledger (ledger_job.py) as
+    plain tuples, the cheapest thing to pickle."""
 
     record: str
     error_no: int  # the error's position in its record, from 1
@@ -69,11 +71,20 @@ def _rows(finding: Finding, days: int, as_of: date) -> list[LedgerRow]:
     return out
 
 
-def ledger_sheets(census: Census, as_of: date) -> list[tuple[str, list[LedgerRow]]]:
-    """(sheet name, rows) for 全市 and every county, rows in the census's order."""
+def county_rows(census: Census, as_of: date) -> list[tuple[str | None, list[LedgerRow]]]:
+    """(county name, rows) for every county in order, even one without errors, rows in the
+    census's order; a finding of a county the census does not list comes last, its name None
+    (validation refuses one: no sheet is made for it, the 全市 sheet still shows it)."""
     days = census.city.rectification_days
-    by_county: dict[str, list[LedgerRow]] = {c.slug: [] for c in census.counties}
+    names: dict[str, str | None] = {c.slug: c.name for c in census.counties}
+    by_county: dict[str, list[LedgerRow]] = {slug: [] for slug in names}
     for finding in census.findings:
         by_county.setdefault(finding.county, []).extend(_rows(finding, days, as_of))
-    every = [row for rows in by_county.values() for row in rows]
-    return [(T.CITY_SHEET, every), *((c.name, by_county[c.slug]) for c in census.counties)]
+    return [(names.get(slug), rows) for slug, rows in by_county.items()]
+
+
+def ledger_sheets(census: Census, as_of: date) -> list[tuple[str, list[LedgerRow]]]:
+    """(sheet name, rows) for 全市 and every county, rows in the census's order."""
+    parts = county_rows(census, as_of)
+    every = [row for _, rows in parts for row in rows]
+    return [(T.CITY_SHEET, every), *((name, rows) for name, rows in parts if name is not None)]

@@ -20,7 +20,7 @@ The import still reads the older layout, a header row of those texts and a cell 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from generator.render.annexes.ledger_rows import EDITABLE, LedgerRow
@@ -38,7 +38,7 @@ def entry(row: LedgerRow) -> list[str | int | None]:
             row.date.isoformat() if row.date else None, row.note]
 
 
-def packs(entries: list[list[Any]], limit: int = PACK_LIMIT) -> list[str]:
+def packs(entries: Iterable[list[Any]], limit: int = PACK_LIMIT) -> list[str]:
     """The entries as JSON lists of whole entries, each at most ``limit`` characters
     unless one entry alone is longer."""
     out: list[str] = []
@@ -56,7 +56,7 @@ def packs(entries: list[list[Any]], limit: int = PACK_LIMIT) -> list[str]:
     return out
 
 
-def write_snapshot(book: Any, rows: list[LedgerRow],
+def write_snapshot(book: Any, rows: Iterable[LedgerRow],
                    write_text: Callable[[Any, int, int, str, Any], None]) -> None:
     """Add the hidden snapshot sheet: the layout's header row, then the packs in column A."""
     ws = book.add_worksheet(T.SNAPSHOT_SHEET)
@@ -64,7 +64,7 @@ def write_snapshot(book: Any, rows: list[LedgerRow],
     ws.write_string(0, 0, T.SNAPSHOT_PACKED)
     for c, key in enumerate(KEYS, 1):
         ws.write_string(0, c, T.HEADERS[key])
-    for r, pack in enumerate(packs([entry(row) for row in rows]), 1):
+    for r, pack in enumerate(packs(entry(row) for row in rows), 1):
         write_text(ws, r, 0, pack, text)
     ws.protect("")
     ws.hide()

@@ -19,6 +19,7 @@ import html
 import json
 import shutil
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -202,7 +203,8 @@ def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
                 downloads: list[Path], report_md: str, public: bool = False,
                 defer: bool = True, templates: Path = markup.TEMPLATES,
                 benchmarks: Path | None = None, env: jinja2.Environment | None = None,
-                tables: Path | None = None) -> Deferred:
+                tables: Path | None = None,
+                later: Callable[[], list[Path]] | None = None) -> Deferred:
     """Write every page and asset of the site into ``docs`` (an empty folder); returns the
     large tables that :func:`splice` must put into the built pages (none with ``defer``
     False: every table inline, for ``mkdocs serve``). The public profile (``public``) renders
@@ -211,7 +213,10 @@ def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
     Jinja2 templates, guide.md and the assets); ``benchmarks``, the results the 性能 page
     shows (default BENCHMARK_RESULTS); ``env``, a Jinja2 environment of ``templates`` made
     before (the preview keeps one: its compiled templates are reused); ``tables``, an empty
-    folder that holds the large tables until the splice (else they are kept in memory)."""
+    folder that holds the large tables until the splice (else they are kept in memory);
+    ``later``, what gives the downloads still being made when this is called (a build's
+    ledger, written by another process): asked last, for the 下载 page, after every other
+    page is written."""
     if public:
         census, figures = public_view(census, figures, schemas)
     env = env or markup.environment(templates)
@@ -225,12 +230,19 @@ def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
         if (templates / "guide.md").exists() else T.GUIDE_FALLBACK
     results = _benchmark_results(benchmarks or BENCHMARK_RESULTS)
     pages["performance.md"] = markup.render(env, "performance.md.j2", results=results)
+    _write(docs, pages)
+    shutil.copytree(templates / "assets", docs / "assets")
+    if later is not None:
+        files += _copy_downloads(later(), docs / "downloads")
+    _write(docs, {"downloads.md": markup.render(env, "downloads.md.j2", files=files)})
+    return deferred
+
+
+def _write(docs: Path, pages: dict[str, str]) -> None:
     for name, text in pages.items():
         path = docs / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    shutil.copytree(templates / "assets", docs / "assets")
-    return deferred
 
 
 def _render_pages(census: Census, figures: Figures, schemas: Schemas, env: jinja2.Environment,
@@ -258,7 +270,6 @@ def _render_pages(census: Census, figures: Figures, schemas: Schemas, env: jinja
         pages[f"counties/{county.slug}.md"] = markup.render(
             env, "county.md.j2", annexes=site_links.annexes(files, county),
             **_county(census, figures, county, held, search))
-    pages["downloads.md"] = markup.render(env, "downloads.md.j2", files=files)
     if search:  # added to the index MkDocs writes, whether the tables were deferred or not
         deferred.put(site_search.SEARCH_INDEX, SEARCH_DOCS, json.dumps(search, ensure_ascii=False))
     return pages
