@@ -8,8 +8,8 @@
 - :func:`build` — prepare, then :func:`publish`: render the annexes and the report (internal
   profile), the site's pages, the site through MkDocs, into a staging folder; for the public
   profile, the leak scan; then the swap (build.py). The ledger (整改台账.xlsx) is written by
-  a second process meanwhile (render/annexes/ledger_job.py), waited for by the 下载 page. What a build is told comes in one
-  :class:`~generator.settings.Settings`.
+  a second process meanwhile (render/annexes/ledger_job.py), waited for by the 下载 page.
+  What a build is told comes in one :class:`~generator.settings.Settings`.
 - :func:`refresh` — what ``serve`` does on a change: the same stages, incrementally (only the
   changed files re-read, the cross-record rules re-run in memory, only the pages whose text
   changed rebuilt by MkDocs; preview_site holds the state between calls and does the
@@ -173,13 +173,19 @@ def _ledger_started(settings: Settings, census: Census, figures: Figures, stage:
 def _render_downloads(settings: Settings, census: Census, figures: Figures,
                       stage: Stage, when: datetime) -> list[Path]:
     """The annex workbooks and the report (.docx) into ``stage/dist`` (internal profile)."""
+    if "dist" not in stage.outputs:
+        return []
+    return write_downloads(census, figures, stage.folder / "dist", when)
+
+
+def write_downloads(census: Census, figures: Figures, out: Path, when: datetime) -> list[Path]:
+    """The downloads but the ledger, into the folder ``out``: the annex workbooks, their
+    fill-in templates and the report (.docx); their paths, in the 下载 page's order. (The
+    ledger comes last: a build has it written by a second process, serve in line.)"""
     from generator.render.annexes import excel
     from generator.render.annexes import templates as excel_templates
     from generator.render.report import report
 
-    if "dist" not in stage.outputs:
-        return []
-    out = stage.folder / "dist"
     as_of = figures.rectification.as_of  # decided once, when the records were typed
     files = excel.write_annexes(census, figures, out, when=when, as_of=as_of)
     heap.give_back()  # each stage's peak no longer on top of the last one's freed heap

@@ -212,3 +212,32 @@ def test_any_sequence_of_saves_ends_where_a_full_rebuild_starts(
     assert _codes(mine) == _codes(full)
     if full.census is not None:
         assert session.pages == fresh.pages  # type: ignore[attr-defined]
+
+
+def test_preview_with_downloads_lists_what_a_build_lists(tmp_path: Path) -> None:
+    """``serve --downloads``: the 下载 page names the files a build's names, the ledger
+    included, in the same order (the preview writes the ledger in line, a build in a second
+    process)."""
+    import re
+    from urllib.parse import unquote
+
+    from generator import cli, pipeline
+    from generator.preview.session import Session
+    from generator.settings import for_records
+
+    records = _records(tmp_path)
+    session = Session(for_records(records, preview_downloads=True), tmp_path / "p" / "docs",
+                      tmp_path / "p" / "site", "http://127.0.0.1:1/")
+    pipeline.refresh(session, None)
+    assert cli.main(["build", str(records), "--site", str(tmp_path / "site"),
+                     "--dist", str(tmp_path / "dist")]) == 0
+
+    def listed(page: Path) -> list[str]:
+        return [unquote(name) for name in
+                re.findall(r'href="downloads/([^"]+)"', page.read_text(encoding="utf-8"))]
+
+    built = listed(tmp_path / "site" / "downloads.html")
+    assert sorted(built) == sorted(p.name for p in (tmp_path / "dist").iterdir()
+                                   if not p.name.startswith("."))
+    assert built[-1] == "整改台账.xlsx"
+    assert listed(session.site / "downloads.html") == built

@@ -24,7 +24,6 @@ from pathlib import Path
 
 import jinja2
 
-from generator import text
 from generator.errors import RecordError
 from generator.records.aggregate import Figures
 from generator.records.load import Loaded, Source, display_path, load, read_source, shown_name
@@ -173,16 +172,17 @@ def _search(session: Session, docs: Mapping[str, str] | None, dirty: bool) -> No
 
 
 def _downloads(session: Session, census: Census, figures: Figures, out: Path) -> list[Path]:
-    """The annexes and the report, only when the preview is asked to show them."""
+    """The annexes, their templates, the report and the ledger, as a build lists them, only
+    when the preview is asked to show them (the ledger written in this process)."""
     if not session.settings.preview_downloads:
         return []
-    from generator.render.annexes import excel
-    from generator.render.report import report
+    from generator.pipeline import write_downloads
+    from generator.render.annexes import excel, ledger
     out.mkdir(parents=True)
-    files = excel.write_annexes(census, figures, out, when=_when(session, census))
-    docx = out / text.render("build.report_file")
-    report.write_docx(census, figures, docx, when=_when(session, census))
-    return [*files, docx]
+    when = _when(session, census)
+    files = write_downloads(census, figures, out, when)
+    return [*files, ledger.write_ledger(census, out, figures.rectification.as_of,
+                                        excel.fixed_time(census, when))]
 
 
 def _pages(session: Session, census: Census, figures: Figures, docs: Path,

@@ -76,7 +76,7 @@ MESSAGES: dict[str, str] = {
     "help.serve.description": "在本机启动预览服务器；记录改动后自动校验并刷新页面，记录有错误时浏览器中显示问题清单。",
     "help.serve.host": "监听地址（默认 127.0.0.1，仅本机；0.0.0.0 会让同一网络中的人都能看到内部版网站）",
     "help.serve.port": "端口 1–65535（默认 8000）",
-    "help.serve.downloads": "预览中也生成附件表格和工作报告（较慢；默认不生成，下载页为空）",
+    "help.serve.downloads": "预览中也生成附件表格、工作报告和整改台账（较慢；默认不生成，下载页为空）",
     "help.codeowners": "根据各县（区）county.yaml 的 owners 生成 .github/CODEOWNERS（审核人）",
     "help.codeowners.description": (
         "生成 CODEOWNERS："
