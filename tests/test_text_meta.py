@@ -194,10 +194,15 @@ def test_an_error_formats_itself_from_its_code(picked: list[str], exit_code: int
 
 
 def _any_fields() -> dict[str, object]:
-    """A value for every field any template names."""
-    names = {name for template in text.TEMPLATES.values()
-             for _, name, _, _ in __import__("string").Formatter().parse(template) if name}
-    return dict.fromkeys(names, "x")
+    """A value for every field any template names: a number where a template formats it as
+    one (``{code:04X}``), else a text."""
+    fields: dict[str, object] = {}
+    for template in text.TEMPLATES.values():
+        for _, name, spec, _ in __import__("string").Formatter().parse(template):
+            if name:
+                numeric = bool(spec) and spec[-1] in "bcdoxXn"
+                fields[name] = 65 if numeric or fields.get(name) == 65 else "x"
+    return fields
 
 
 # --- tests branch on codes -----------------------------------------------------------------

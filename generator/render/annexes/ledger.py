@@ -211,14 +211,17 @@ def write_ledger(census: Census, out_dir: Path, as_of: date, stamp: datetime) ->
 
 
 def write_book(sheets: Sequence[Sheet], issuer: str, out_dir: Path, as_of: date,
-               stamp: datetime) -> Path:
+               stamp: datetime, tmpdir: Path | None = None) -> Path:
     """Write 整改台账.xlsx from ``sheets`` (全市 first, every error once, then each county in
     order) into the folder ``out_dir`` (beside the file first, then renamed); its path.
-    ``issuer`` is the workbook's author. The folder is never made here: a build's folder
-    removed meanwhile (the build killed) is not made again by its ledger's process."""
+    ``issuer`` is the workbook's author; ``tmpdir``, where XlsxWriter keeps its temporary
+    files (the system's temporary folder by default). The folder is never made here: a
+    build's folder removed meanwhile (the build killed) is not made again by its ledger's
+    process."""
     path = out_dir / T.FILE
     partial = path.with_name(path.name + ".partial")
-    book = xlsxwriter.Workbook(str(partial), OPTIONS)
+    options = OPTIONS if tmpdir is None else {**OPTIONS, "tmpdir": str(tmpdir)}
+    book = xlsxwriter.Workbook(str(partial), options)
     stamp = stamp.replace(tzinfo=None)
     book.set_properties({"title": T.FILE.removesuffix(".xlsx"), "subject": T.SUBJECT,
                          "author": issuer, "created": stamp})

@@ -6,28 +6,33 @@ waits for it (:meth:`LedgerJob.wait`) only when the site's 下载 page is writte
 the pages: the annexes, the report and the other pages are made on one core while the ledger
 is written on the other. The bytes are those :func:`ledger.write_ledger` writes in one process.
 
-The rows go to the child through a file in the staging folder: pickled chunks of plain tuples,
-a county's rows in chunks of its own, which the child reads back a chunk at a time for each
-sheet. So the child holds a few thousand rows, never the census, whatever the scale. It is a
-new interpreter (``python -c``, :data:`CHILD`) on every system: a fork of the process holding the
-census would copy its memory page by page as the child touched it, Windows has no fork, and
-multiprocessing's spawn would run the caller's main script again in the child.
+The rows go to the child through a file in the staging folder: pickled chunks of plain tuples
+(text, numbers, dates: read back by an unpickler that allows nothing else), a county's rows in
+chunks of its own, read back a chunk at a time for each sheet; XlsxWriter's temporary files go
+to the staging folder too. The child holds a few thousand rows and the snapshot's text, never
+the census. It is a new interpreter (``python -c``, :data:`CHILD`) on every system: a fork of
+the process holding the census would copy its memory page by page as the child touched it,
+Windows has no fork, and multiprocessing's spawn would run the caller's main script again.
 
-The job is the build's to stop: leaving the ``with`` block without having waited (an error, a
-SIGTERM, Ctrl+C) terminates the child before the staging folder it writes into is removed. The
-child ignores Ctrl+C (it reaches the whole process group), so that only the parent decides.
-An error in the child is raised again in the parent, with the child's traceback as a note: an
-OSError (a full disk) becomes the build's usual message, anything else an internal error.
+The job is told on the child's stdin (one line of JSON), and the outcome comes back on its
+stdout (one line of JSON): nothing the child reads or the parent believes is a file another
+user of a shared output folder could swap. The child watches its stdin: when it closes (the
+build ended, killed outright included, on every system) the child ends at once. Leaving the
+``with`` block without having waited (an error, SIGTERM, Ctrl+C) terminates it before the
+staging folder goes. The child ignores Ctrl+C from its first line (Ctrl+C reaches the whole
+process group): only the parent decides. An OSError in the child (a full disk) is raised again
+in the parent as that OSError, so the build gives its usual message; anything else as a
+RuntimeError naming it, with the child's traceback as a note (an internal error).
 """
 
 from __future__ import annotations
 
-import ctypes
+import json
 import os
 import pickle
-import signal
 import subprocess
 import sys
+import threading
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -42,14 +47,24 @@ from generator.render.annexes.ledger_rows import LedgerRow, county_rows
 from generator.text import ledger as T
 
 CHUNK = 2000  # rows per pickled chunk: what the child holds at a time
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
-ROWS_FILE, JOB_FILE, RESULT_FILE = "ledger.rows", "ledger.job", "ledger.result"
+ROWS_FILE = "ledger.rows"
 PACKAGE_ROOT = Path(__file__).resolve().parents[3]  # the folder holding generator/
-# The child's program: the package's folder first on its path, in place of the working folder
-CHILD = ("import sys; sys.path[0] = sys.argv[1]; "
-         "from generator.render.annexes.ledger_job import child; child(sys.argv[2])")
+# The child's program: Ctrl+C ignored before anything else; the package's folder first on its
+# path (in place of the working folder, which ``-c`` puts first)
+CHILD = ("import signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+         "sys.path[:1] = [sys.argv[1]] + ([] if sys.path[:1] == [''] else sys.path[:1]); "
+         "from generator.render.annexes.ledger_job import child; child()")
 # A sheet as the child is told of it: region, row count, offsets of its chunks in the file.
 Index = list[tuple[str, int, list[int]]]
+
+
+class _RowsUnpickler(pickle.Unpickler):
+    """Reads the rows file: tuples, lists, text, numbers, None and dates, nothing else."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) == ("datetime", "date"):
+            return date
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a ledger rows file")
 
 
 def write_rows(census: Census, as_of: date, path: Path) -> Index:
@@ -76,60 +91,48 @@ def read_rows(source: IO[bytes], offsets: list[int]) -> Iterator[LedgerRow]:
     """The rows of the chunks at ``offsets`` of an open rows file, in order."""
     for offset in offsets:
         source.seek(offset)
-        yield from map(LedgerRow._make, pickle.load(source))
+        yield from map(LedgerRow._make, _RowsUnpickler(source).load())
 
 
 def write_from_rows(path: Path, index: Index, issuer: str, out_dir: Path, as_of: date,
-                    stamp: datetime) -> Path:
+                    stamp: datetime, tmpdir: Path | None = None) -> Path:
     """The ledger written from a rows file and its index (what the child does)."""
     with open(path, "rb") as source:
         sheets = [Sheet(region, count, partial(read_rows, source, offsets))
                   for region, count, offsets in index]
-        return write_book(sheets, issuer, out_dir, as_of, stamp)
+        return write_book(sheets, issuer, out_dir, as_of, stamp, tmpdir)
 
 
-def child(job_file: str) -> None:
-    """The second process: writes the ledger its job file describes, then leaves how it went
-    in the job's result file."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides (see the module's doc)
-    with open(job_file, "rb") as job:
-        parent, rows, index, issuer, out_dir, as_of, stamp, result = pickle.load(job)
-    _die_with(parent)
+def child() -> None:
+    """The second process: reads its job from stdin, writes the ledger, prints the outcome."""
+    job = json.loads(sys.stdin.readline())
+    threading.Thread(target=_end_with_stdin, daemon=True).start()
     try:
-        book = write_from_rows(rows, index, issuer, out_dir, as_of, stamp)
-        outcome: tuple[Any, ...] = ("done", book, "")
+        book = write_from_rows(
+            Path(job["rows"]), [(r, c, o) for r, c, o in job["index"]], job["issuer"],
+            Path(job["out"]), date.fromisoformat(job["as_of"]),
+            datetime.fromisoformat(job["stamp"]), Path(job["tmp"]))
+        outcome: dict[str, Any] = {"book": str(book)}
     except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
-        outcome = ("failed", exc, traceback.format_exc())
-    try:
-        data = pickle.dumps(outcome)
-    except Exception:  # an exception that does not pickle: its text does
-        data = pickle.dumps(("failed", RuntimeError(f"{type(outcome[1]).__name__}: "
-                                                    f"{outcome[1]}"), outcome[2]))
-    partial_result = result.with_name(result.name + ".partial")
-    try:
-        partial_result.write_bytes(data)
-        os.replace(partial_result, result)  # whole or absent: never half a result
-    except OSError:  # the build's folder is gone: nobody is left to tell
-        sys.exit(1)
+        outcome = {"error": type(exc).__name__, "text": str(exc),
+                   "traceback": traceback.format_exc()}
+        if isinstance(exc, OSError) and exc.errno is not None:
+            outcome.update(errno=exc.errno, strerror=exc.strerror, filename=exc.filename)
+    sys.stdout.write(json.dumps(outcome, ensure_ascii=True) + "\n")
+    sys.stdout.flush()
 
 
-def _die_with(parent: int) -> None:
-    """On Linux, have the kernel end this process when the build's process ends, killed
-    outright included (prctl PR_SET_PDEATHSIG); a process orphaned already ends now. Elsewhere
-    a build killed outright leaves its ledger's process to finish writing into the build's
-    staging folder, which the next build clears."""
-    if sys.platform.startswith("linux"):
-        with suppress(OSError, AttributeError):
-            ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:
-        os._exit(1)
+def _end_with_stdin() -> None:
+    """The child's watch on its parent: stdin closes when the build ends, however it ends."""
+    sys.stdin.read()
+    os._exit(1)
 
 
 class LedgerJob:
     """The child writing the ledger; :meth:`wait` for its path."""
 
-    def __init__(self, process: subprocess.Popen[bytes], result: Path) -> None:
-        self._process, self._result = process, result
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self._process = process
         self._book: Path | None = None
 
     @property
@@ -144,47 +147,67 @@ class LedgerJob:
         """The ledger's path once the child has written it; its error raised again here."""
         if self._book is not None:
             return self._book
+        assert self._process.stdout is not None
+        said = self._process.stdout.read()  # until the child ends (or closes its stdout)
         code = self._process.wait()
         try:
-            outcome, value, told = pickle.loads(self._result.read_bytes())
-        except FileNotFoundError:  # killed (out of memory, a signal) before it could say
+            outcome = json.loads(said.splitlines()[-1])
+        except (IndexError, ValueError):  # killed (out of memory, a signal) before a word
             raise RuntimeError(f"the process writing the ledger ended with exit code {code} "
-                               "and no result") from None
-        if outcome != "done":
-            value.add_note(f"in the process writing the ledger:\n{told}")
-            raise value
-        self._book = book = Path(value)
+                               "and no outcome") from None
+        if "book" not in outcome:
+            raise _error(outcome)
+        self._book = book = Path(outcome["book"])
         return book
 
     def close(self) -> None:
-        """Stop the child if it is still running."""
-        if self.running:
-            self._process.terminate()
-            self._process.wait()
+        """Stop the child if it is still running, and let it go."""
+        process = self._process
+        if process.poll() is None:
+            process.terminate()
+        process.wait()
+        for stream in (process.stdin, process.stdout):
+            if stream is not None:
+                with suppress(OSError):
+                    stream.close()
+
+
+def _error(outcome: dict[str, Any]) -> BaseException:
+    """The child's failure as the parent raises it: an OSError as itself (its subclass too:
+    OSError(ENOENT, …) is a FileNotFoundError), anything else as a RuntimeError naming it."""
+    error: BaseException
+    if "errno" in outcome:
+        error = OSError(outcome["errno"], outcome["strerror"], outcome["filename"])
+    else:
+        error = RuntimeError(f"{outcome['error']}: {outcome['text']}")
+    error.add_note(f"in the process writing the ledger:\n{outcome['traceback']}")
+    return error
 
 
 @contextmanager
 def started(census: Census, out_dir: Path, as_of: date, stamp: datetime,
             scratch: Path) -> Iterator[LedgerJob]:
     """The ledger of ``census`` being written into ``out_dir`` by a second process, its rows
-    and its job handed over through files in ``scratch`` (a folder of the build's own, removed
-    with it); stopped on leaving the block unless waited for."""
-    rows, job, result = (scratch / name for name in (ROWS_FILE, JOB_FILE, RESULT_FILE))
+    and XlsxWriter's temporary files in ``scratch`` (a folder of the build's own, removed with
+    it); stopped on leaving the block unless waited for."""
+    rows = scratch / ROWS_FILE
     index = write_rows(census, as_of, rows)
-    with open(job, "wb") as out:
-        pickle.dump((os.getpid(), rows, index, census.city.issuer, out_dir, as_of, stamp,
-                     result), out)
-    # A process of its own, not multiprocessing's: nothing of the caller's main script runs
-    # again in it. The package is the one this process runs, whatever the working folder.
-    process = subprocess.Popen([sys.executable, "-c", CHILD, str(PACKAGE_ROOT), str(job)],
-                               stdin=subprocess.DEVNULL)
-    ledger = LedgerJob(process, result)
+    job = {"rows": str(rows), "index": index, "issuer": census.city.issuer, "out": str(out_dir),
+           "as_of": as_of.isoformat(), "stamp": stamp.isoformat(), "tmp": str(scratch)}
+    ledger: LedgerJob | None = None
     try:
+        # A process of its own, not multiprocessing's: nothing of the caller's main script
+        # runs again in it. The package is the one this process runs, whatever the folder.
+        process = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(PACKAGE_ROOT)], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, encoding="utf-8")
+        ledger = LedgerJob(process)
+        assert process.stdin is not None
+        process.stdin.write(json.dumps(job, ensure_ascii=True) + "\n")
+        process.stdin.flush()  # stdin stays open: its closing tells the child to stop
         yield ledger
     finally:
-        ledger.close()
-        for path in (rows, job, result):
-            with suppress(OSError):
-                path.unlink()
-
-
+        if ledger is not None:
+            ledger.close()
+        with suppress(OSError):
+            rows.unlink()

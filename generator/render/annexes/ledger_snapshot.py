@@ -20,7 +20,7 @@ The import still reads the older layout, a header row of those texts and a cell 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from generator.render.annexes.ledger_rows import EDITABLE, LedgerRow
@@ -41,19 +41,22 @@ def entry(row: LedgerRow) -> list[str | int | None]:
 def packs(entries: Iterable[list[Any]], limit: int = PACK_LIMIT) -> list[str]:
     """The entries as JSON lists of whole entries, each at most ``limit`` characters
     unless one entry alone is longer."""
-    out: list[str] = []
+    return list(iter_packs(entries, limit))
+
+
+def iter_packs(entries: Iterable[list[Any]], limit: int = PACK_LIMIT) -> Iterator[str]:
+    """:func:`packs`, one at a time: a pack is written before the next is made."""
     part: list[str] = []
     size = 1  # "[" + entries joined by "," + "]"
     for item in entries:
         text = json.dumps(item, ensure_ascii=False, separators=(",", ":"))
         if part and size + len(text) + 1 > limit:
-            out.append("[" + ",".join(part) + "]")
+            yield "[" + ",".join(part) + "]"
             part, size = [], 1
         part.append(text)
         size += len(text) + 1
     if part:
-        out.append("[" + ",".join(part) + "]")
-    return out
+        yield "[" + ",".join(part) + "]"
 
 
 def write_snapshot(book: Any, rows: Iterable[LedgerRow],
@@ -64,7 +67,7 @@ def write_snapshot(book: Any, rows: Iterable[LedgerRow],
     ws.write_string(0, 0, T.SNAPSHOT_PACKED)
     for c, key in enumerate(KEYS, 1):
         ws.write_string(0, c, T.HEADERS[key])
-    for r, pack in enumerate(packs(entry(row) for row in rows), 1):
+    for r, pack in enumerate(iter_packs(entry(row) for row in rows), 1):
         write_text(ws, r, 0, pack, text)
     ws.protect("")
     ws.hide()
