@@ -12,6 +12,7 @@ it, never an output.
 from __future__ import annotations
 
 import ctypes
+import gc
 import sys
 from collections.abc import Callable
 from functools import cache
@@ -30,8 +31,15 @@ def _malloc_trim() -> Callable[[int], int] | None:
     return trim
 
 
-def give_back() -> bool:
-    """Return the free pages of the C heap to the system; whether there was a way to."""
+def give_back(collect: bool = False) -> bool:
+    """Return the free pages of the C heap to the system; whether there was a way to. With
+    ``collect``, collect the cyclic garbage first: a stage that made documents (openpyxl's,
+    python-docx's and lxml's objects hold reference cycles) leaves tens of thousands of
+    unreachable objects that only a full collection frees, and the pages stage pauses the
+    collector: at ten times city scale they held 150 MiB through the pages, MkDocs and the
+    splice. A full collection walks the census too (0.7 s at ten times city scale)."""
+    if collect:
+        gc.collect()
     trim = _malloc_trim()
     if trim is None:
         return False

@@ -119,7 +119,7 @@ def build(settings: Settings, checked_hook: Callable[[Checked], None] | None = N
     # The records as read are typed into the census and reported: their text and data (half
     # the memory of a 10× build) are let go before the outputs, the largest part, are made.
     prepared.checked.loaded.sources.clear()
-    heap.give_back()  # the pages they held, and those of checking, back to the system
+    heap.give_back(collect=True)  # the pages they held, and those of checking, back to the system
     return Built(prepared, publish(settings, prepared.census, prepared.figures,
                                    prepared.checked.schemas))
 
@@ -161,6 +161,7 @@ def _ledger_started(settings: Settings, census: Census, figures: Figures, stage:
     as_of = figures.rectification.as_of  # decided once, when the records were typed
     with ledger_job.started(census, out, as_of, excel.fixed_time(census, when),
                             stage.folder) as job:
+        heap.give_back()  # the rows made for it, written and let go
 
         def finished() -> list[Path]:
             book = job.wait()
@@ -193,7 +194,7 @@ def write_downloads(census: Census, figures: Figures, out: Path, when: datetime)
                                                 excel.fixed_time(census, when))
     docx = out / render("build.report_file")
     report.write_docx(census, figures, docx, when=when)
-    heap.give_back()
+    heap.give_back(collect=True)  # the documents' cycles: the pages stage pauses the collector
     return [*files, *templates, docx]
 
 

@@ -43,7 +43,7 @@ from typing import IO, Any
 
 from generator.records.model import Census
 from generator.render.annexes.ledger import Sheet, write_book
-from generator.render.annexes.ledger_rows import LedgerRow, county_rows
+from generator.render.annexes.ledger_rows import LedgerRow, county_findings, finding_rows
 from generator.text import ledger as T
 
 CHUNK = 2000  # rows per pickled chunk: what the child holds at a time
@@ -68,22 +68,36 @@ class _RowsUnpickler(pickle.Unpickler):
 
 
 def write_rows(census: Census, as_of: date, path: Path) -> Index:
-    """The ledger's rows into ``path``, chunk by chunk; the sheets' index (全市 first, whose
-    chunks are all of them, in order; then each county's)."""
+    """The ledger's rows into ``path``, chunk by chunk, made as they are written (never all
+    at once: at ten times city scale they would be a hundred megabytes); the sheets' index
+    (全市 first, whose chunks are all of them, in order; then each county's)."""
+    days = census.city.rectification_days
     counties: Index = []
     every: list[int] = []
     total = 0
     with open(path, "wb") as out:
-        for name, rows in county_rows(census, as_of):
-            offsets = []
-            for start in range(0, len(rows), CHUNK):
-                offsets.append(out.tell())
-                pickle.dump([tuple(r) for r in rows[start:start + CHUNK]], out,
-                            protocol=pickle.HIGHEST_PROTOCOL)
+
+        def dump(chunk: list[tuple[Any, ...]], offsets: list[int]) -> None:
+            offsets.append(out.tell())
+            pickle.dump(chunk, out, protocol=pickle.HIGHEST_PROTOCOL)
+
+        for name, findings in county_findings(census):
+            offsets: list[int] = []
+            chunk: list[tuple[Any, ...]] = []
+            count = 0
+            for finding in findings:
+                for row in finding_rows(finding, days, as_of):
+                    chunk.append(tuple(row))
+                    if len(chunk) == CHUNK:
+                        dump(chunk, offsets)
+                        count, chunk = count + CHUNK, []
+            if chunk:
+                dump(chunk, offsets)
+                count += len(chunk)
             every += offsets
-            total += len(rows)
+            total += count
             if name is not None:
-                counties.append((name, len(rows), offsets))
+                counties.append((name, count, offsets))
     return [(T.CITY_SHEET, total, every), *counties]
 
 

@@ -59,7 +59,8 @@ class LedgerRow(NamedTuple):
     overdue: int | None
 
 
-def _rows(finding: Finding, days: int, as_of: date) -> list[LedgerRow]:
+def finding_rows(finding: Finding, days: int, as_of: date) -> list[LedgerRow]:
+    """The rows of one finding's errors (``days``, the city's default days to a deadline)."""
     out = []
     for number, error in enumerate(finding.errors, 1):
         out.append(LedgerRow(
@@ -71,16 +72,22 @@ def _rows(finding: Finding, days: int, as_of: date) -> list[LedgerRow]:
     return out
 
 
-def county_rows(census: Census, as_of: date) -> list[tuple[str | None, list[LedgerRow]]]:
-    """(county name, rows) for every county in order, even one without errors, rows in the
-    census's order; a finding of a county the census does not list comes last, its name None
+def county_findings(census: Census) -> list[tuple[str | None, list[Finding]]]:
+    """(county name, findings) for every county in order, even one without findings, in the
+    census's order; findings of a county the census does not list come last, their name None
     (validation refuses one: no sheet is made for it, the 全市 sheet still shows it)."""
-    days = census.city.rectification_days
     names: dict[str, str | None] = {c.slug: c.name for c in census.counties}
-    by_county: dict[str, list[LedgerRow]] = {slug: [] for slug in names}
+    by_county: dict[str, list[Finding]] = {slug: [] for slug in names}
     for finding in census.findings:
-        by_county.setdefault(finding.county, []).extend(_rows(finding, days, as_of))
-    return [(names.get(slug), rows) for slug, rows in by_county.items()]
+        by_county.setdefault(finding.county, []).append(finding)
+    return [(names.get(slug), findings) for slug, findings in by_county.items()]
+
+
+def county_rows(census: Census, as_of: date) -> list[tuple[str | None, list[LedgerRow]]]:
+    """(county name, rows) as :func:`county_findings` orders them."""
+    days = census.city.rectification_days
+    return [(name, [row for finding in findings for row in finding_rows(finding, days, as_of)])
+            for name, findings in county_findings(census)]
 
 
 def ledger_sheets(census: Census, as_of: date) -> list[tuple[str, list[LedgerRow]]]:
