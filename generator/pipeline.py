@@ -176,7 +176,9 @@ def _render_downloads(settings: Settings, census: Census, figures: Figures,
     """The annex workbooks and the report (.docx) into ``stage/dist`` (internal profile)."""
     if "dist" not in stage.outputs:
         return []
-    return write_downloads(census, figures, stage.folder / "dist", when)
+    files = write_downloads(census, figures, stage.folder / "dist", when)
+    heap.give_back(collect=True)  # the documents' cycles: the pages stage pauses the collector
+    return files
 
 
 def write_downloads(census: Census, figures: Figures, out: Path, when: datetime) -> list[Path]:
@@ -194,7 +196,7 @@ def write_downloads(census: Census, figures: Figures, out: Path, when: datetime)
                                                 excel.fixed_time(census, when))
     docx = out / render("build.report_file")
     report.write_docx(census, figures, docx, when=when)
-    heap.give_back(collect=True)  # the documents' cycles: the pages stage pauses the collector
+    heap.give_back()
     return [*files, *templates, docx]
 
 

@@ -127,6 +127,66 @@ def test_leaving_without_waiting_stops_the_child(shipped: Census, tmp_path: Path
     assert list(out.iterdir()) == []
 
 
+def test_the_real_child_ends_when_its_stdin_closes(shipped: Census, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child's own watch (child() starts it): with the writing made slow, closing its
+    stdin, as the build's end does however it ends, ends the child at once with exit 1."""
+    slow = ("import sys, time; sys.path.insert(0, sys.argv[1]); "
+            "from generator.render.annexes import ledger_job as job; "
+            "job.write_book = lambda *args: time.sleep(120)\n")
+    monkeypatch.setattr(ledger_job, "CHILD", slow + ledger_job.CHILD)
+    out = tmp_path / "dist"
+    out.mkdir()
+    with ledger_job.started(shipped, out, AS_OF, STAMP, tmp_path) as job:
+        time.sleep(1)  # past its start, writing
+        assert job.running
+        process = job._process
+        assert process.stdin is not None
+        process.stdin.close()
+        assert process.wait(timeout=20) == 1
+        with pytest.raises(RuntimeError, match="exit code 1"):
+            job.wait()
+
+
+def test_leaving_the_block_without_waiting_is_an_error(shipped: Census, tmp_path: Path) -> None:
+    """A caller that forgot to wait would get no ledger and no word: it gets an error."""
+    out = tmp_path / "dist"
+    out.mkdir()
+    with (pytest.raises(RuntimeError, match="without being waited for"),
+          ledger_job.started(shipped, out, AS_OF, STAMP, tmp_path)):
+        pass
+
+
+def test_a_child_that_cannot_start_is_named(shipped: Census, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A child that dies before it reads its job (a broken install): the ledger's process is
+    named, with its exit code, not a broken pipe taken for the disk's fault."""
+    monkeypatch.setattr(ledger_job, "CHILD", "raise SystemExit(3)")
+    real = subprocess.Popen
+
+    def late(*args: object, **kwargs: object) -> subprocess.Popen[str]:
+        process = real(*args, **kwargs)  # type: ignore[call-overload]
+        process.wait()  # the child is gone before the job is written
+        return process  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(subprocess, "Popen", late)
+    with (pytest.raises(RuntimeError, match="exit code 3"),
+          ledger_job.started(shipped, tmp_path, AS_OF, STAMP, tmp_path) as job):
+        job.wait()
+
+
+def test_an_oserror_comes_back_with_its_number_and_both_names() -> None:
+    error = ledger_job._error({"error": "FileExistsError", "text": "x", "traceback": "tb",
+                               "errno": 17, "strerror": "File exists", "filename": "a.partial",
+                               "filename2": "a.xlsx"})
+    assert isinstance(error, FileExistsError)
+    assert (error.filename, error.filename2) == ("a.partial", "a.xlsx")
+    bare = ledger_job._error({"error": "Error", "text": "copy failed", "traceback": "tb",
+                              "errno": None, "strerror": None, "filename": None,
+                              "filename2": None})
+    assert type(bare) is OSError and str(bare) == "copy failed"
+
+
 def test_a_rows_file_holding_anything_but_rows_is_refused(tmp_path: Path) -> None:
     """The rows file lies in the output folder's parent: a swapped one cannot run code."""
     import pickle

@@ -15,14 +15,16 @@ the process holding the census would copy its memory page by page as the child t
 Windows has no fork, and multiprocessing's spawn would run the caller's main script again.
 
 The job is told on the child's stdin (one line of JSON), and the outcome comes back on its
-stdout (one line of JSON): nothing the child reads or the parent believes is a file another
-user of a shared output folder could swap. The child watches its stdin: when it closes (the
+stdout (one line of JSON). The only file between them is the rows file: one swapped in a shared
+output folder could change the ledger's rows, never run code. The child watches its stdin: when it closes (the
 build ended, killed outright included, on every system) the child ends at once. Leaving the
 ``with`` block without having waited (an error, SIGTERM, Ctrl+C) terminates it before the
 staging folder goes. The child ignores Ctrl+C from its first line (Ctrl+C reaches the whole
 process group): only the parent decides. An OSError in the child (a full disk) is raised again
-in the parent as that OSError, so the build gives its usual message; anything else as a
-RuntimeError naming it, with the child's traceback as a note (an internal error).
+in the parent as an OSError with the same number and file names, so the build gives its usual
+message; anything else as a RuntimeError naming it, with the child's traceback as a note (an
+internal error). The block must wait for the ledger: leaving it without error and without
+having waited is a RuntimeError, not a missing ledger.
 """
 
 from __future__ import annotations
@@ -49,10 +51,12 @@ from generator.text import ledger as T
 CHUNK = 2000  # rows per pickled chunk: what the child holds at a time
 ROWS_FILE = "ledger.rows"
 PACKAGE_ROOT = Path(__file__).resolve().parents[3]  # the folder holding generator/
-# The child's program: Ctrl+C ignored before anything else; the package's folder first on its
-# path (in place of the working folder, which ``-c`` puts first)
+# The child's program: Ctrl+C ignored before anything else; the working folder (which ``-c``
+# puts first) off its path, and the package's folder first unless already on it (installed:
+# site-packages keeps its place after the standard library)
 CHILD = ("import signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
-         "sys.path[:1] = [sys.argv[1]] + ([] if sys.path[:1] == [''] else sys.path[:1]); "
+         "sys.path[:1] = [] if sys.path[:1] == [''] else sys.path[:1]; "
+         "sys.path[:0] = [] if sys.argv[1] in sys.path else [sys.argv[1]]; "
          "from generator.render.annexes.ledger_job import child; child()")
 # A sheet as the child is told of it: region, row count, offsets of its chunks in the file.
 Index = list[tuple[str, int, list[int]]]
@@ -130,10 +134,18 @@ def child() -> None:
     except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
         outcome = {"error": type(exc).__name__, "text": str(exc),
                    "traceback": traceback.format_exc()}
-        if isinstance(exc, OSError) and exc.errno is not None:
-            outcome.update(errno=exc.errno, strerror=exc.strerror, filename=exc.filename)
+        if isinstance(exc, OSError):
+            outcome.update(errno=exc.errno, strerror=exc.strerror,
+                           filename=_name(exc.filename), filename2=_name(exc.filename2))
     sys.stdout.write(json.dumps(outcome, ensure_ascii=True) + "\n")
     sys.stdout.flush()
+
+
+def _name(filename: object) -> str | None:
+    """An OSError's file name as JSON carries it."""
+    if filename is None:
+        return None
+    return os.fsdecode(filename) if isinstance(filename, (str, bytes)) else str(filename)
 
 
 def _end_with_stdin() -> None:
@@ -148,6 +160,7 @@ class LedgerJob:
     def __init__(self, process: subprocess.Popen[str]) -> None:
         self._process = process
         self._book: Path | None = None
+        self._failed: BaseException | None = None
 
     @property
     def pid(self) -> int:
@@ -158,40 +171,58 @@ class LedgerJob:
         return self._process.poll() is None
 
     def wait(self) -> Path:
-        """The ledger's path once the child has written it; its error raised again here."""
+        """The ledger's path once the child has written it; its error raised again here (and
+        again if asked again)."""
         if self._book is not None:
             return self._book
+        if self._failed is not None:
+            raise self._failed
         assert self._process.stdout is not None
         said = self._process.stdout.read()  # until the child ends (or closes its stdout)
         code = self._process.wait()
         try:
             outcome = json.loads(said.splitlines()[-1])
         except (IndexError, ValueError):  # killed (out of memory, a signal) before a word
-            raise RuntimeError(f"the process writing the ledger ended with exit code {code} "
-                               "and no outcome") from None
+            self._failed = RuntimeError(f"the process writing the ledger ended with exit code "
+                                        f"{code} and no outcome")
+            raise self._failed from None
         if "book" not in outcome:
-            raise _error(outcome)
+            self._failed = _error(outcome)
+            raise self._failed
         self._book = book = Path(outcome["book"])
         return book
 
+    @property
+    def waited(self) -> bool:
+        return self._book is not None or self._failed is not None
+
     def close(self) -> None:
-        """Stop the child if it is still running, and let it go."""
+        """Stop the child if it is still running, and let it go. Its stdin is closed first:
+        the child's own watch then ends it (on Windows, a venv's python is a launcher, and
+        terminating the launcher does not wait for the interpreter it started)."""
         process = self._process
-        if process.poll() is None:
+        if process.stdin is not None:
+            with suppress(OSError):
+                process.stdin.close()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
             process.terminate()
-        process.wait()
-        for stream in (process.stdin, process.stdout):
-            if stream is not None:
-                with suppress(OSError):
-                    stream.close()
+            process.wait()
+        if process.stdout is not None:
+            with suppress(OSError):
+                process.stdout.close()
 
 
 def _error(outcome: dict[str, Any]) -> BaseException:
     """The child's failure as the parent raises it: an OSError as itself (its subclass too:
     OSError(ENOENT, …) is a FileNotFoundError), anything else as a RuntimeError naming it."""
     error: BaseException
-    if "errno" in outcome:
-        error = OSError(outcome["errno"], outcome["strerror"], outcome["filename"])
+    if "errno" in outcome and outcome["errno"] is not None:
+        error = OSError(outcome["errno"], outcome["strerror"], outcome["filename"], None,
+                        outcome["filename2"])
+    elif "errno" in outcome:  # an OSError without a number: still the disk's, not a bug
+        error = OSError(outcome["text"])
     else:
         error = RuntimeError(f"{outcome['error']}: {outcome['text']}")
     error.add_note(f"in the process writing the ledger:\n{outcome['traceback']}")
@@ -214,12 +245,18 @@ def started(census: Census, out_dir: Path, as_of: date, stamp: datetime,
         # runs again in it. The package is the one this process runs, whatever the folder.
         process = subprocess.Popen(
             [sys.executable, "-c", CHILD, str(PACKAGE_ROOT)], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, encoding="utf-8")
+            stdout=subprocess.PIPE, encoding="utf-8", errors="replace")
         ledger = LedgerJob(process)
         assert process.stdin is not None
-        process.stdin.write(json.dumps(job, ensure_ascii=True) + "\n")
-        process.stdin.flush()  # stdin stays open: its closing tells the child to stop
+        try:
+            process.stdin.write(json.dumps(job, ensure_ascii=True) + "\n")
+            process.stdin.flush()  # stdin stays open: its closing tells the child to stop
+        except OSError:  # the child died before reading it (it could not start)
+            raise RuntimeError("the process writing the ledger ended with exit code "
+                               f"{process.wait()} before reading its job") from None
         yield ledger
+        if not ledger.waited:  # a bug: the ledger would be missing and nothing would say so
+            raise RuntimeError("the ledger's process was left without being waited for")
     finally:
         if ledger is not None:
             ledger.close()
