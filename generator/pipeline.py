@@ -131,7 +131,7 @@ def publish(settings: Settings, census: Census, figures: Figures, schemas: Schem
 
     with staging(settings) as stage:
         when = stamp(settings, census.city.period_end)  # one date for every output
-        with _ledger_started(settings, census, figures, stage, when) as ledger:
+        with _ledger_started(census, figures, stage, when) as ledger:
             files = _render_downloads(settings, census, figures, stage, when)  # annexes, report
             files += _render_site(settings, census, figures, schemas, stage, files, ledger,
                                   when)  # render: site; the ledger waited for by 下载
@@ -145,7 +145,7 @@ def publish(settings: Settings, census: Census, figures: Figures, schemas: Schem
 
 
 @contextmanager
-def _ledger_started(settings: Settings, census: Census, figures: Figures, stage: Stage,
+def _ledger_started(census: Census, figures: Figures, stage: Stage,
                     when: datetime) -> Iterator[Callable[[], list[Path]]]:
     """The rectification ledger being written into ``stage/dist`` by a second process
     (render/annexes/ledger_job.py) while the block runs (internal profile); gives what waits
@@ -176,15 +176,16 @@ def _render_downloads(settings: Settings, census: Census, figures: Figures,
     """The annex workbooks and the report (.docx) into ``stage/dist`` (internal profile)."""
     if "dist" not in stage.outputs:
         return []
-    files = write_downloads(census, figures, stage.folder / "dist", when)
-    heap.give_back(collect=True)  # the documents' cycles: the pages stage pauses the collector
-    return files
+    # collect: the documents' cycles, before the pages stage pauses the collector
+    return write_downloads(census, figures, stage.folder / "dist", when, collect=True)
 
 
-def write_downloads(census: Census, figures: Figures, out: Path, when: datetime) -> list[Path]:
+def write_downloads(census: Census, figures: Figures, out: Path, when: datetime,
+                    collect: bool = False) -> list[Path]:
     """The downloads but the ledger, into the folder ``out``: the annex workbooks, their
     fill-in templates and the report (.docx); their paths, in the 下载 page's order. (The
-    ledger comes last: a build has it written by a second process, serve in line.)"""
+    ledger comes last: a build has it written by a second process, serve in line.)
+    ``collect``: a full garbage collection at the end (heap.give_back)."""
     from generator.render.annexes import excel
     from generator.render.annexes import templates as excel_templates
     from generator.render.report import report
@@ -196,7 +197,7 @@ def write_downloads(census: Census, figures: Figures, out: Path, when: datetime)
                                                 excel.fixed_time(census, when))
     docx = out / render("build.report_file")
     report.write_docx(census, figures, docx, when=when)
-    heap.give_back()
+    heap.give_back(collect=collect)
     return [*files, *templates, docx]
 
 

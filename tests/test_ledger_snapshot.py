@@ -189,7 +189,7 @@ def test_packs_hold_every_entry_once_within_the_limit(
 
     from generator.render.annexes.ledger_snapshot import packs
 
-    got = packs([list(e) for e in entries], limit)
+    got = list(packs([list(e) for e in entries], limit))
     assert [tuple(e) for p in got for e in json.loads(p)] == entries
     for p in got:
         assert len(p) <= limit or len(json.loads(p)) == 1

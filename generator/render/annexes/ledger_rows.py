@@ -83,15 +83,10 @@ def county_findings(census: Census) -> list[tuple[str | None, list[Finding]]]:
     return [(names.get(slug), findings) for slug, findings in by_county.items()]
 
 
-def county_rows(census: Census, as_of: date) -> list[tuple[str | None, list[LedgerRow]]]:
-    """(county name, rows) as :func:`county_findings` orders them."""
-    days = census.city.rectification_days
-    return [(name, [row for finding in findings for row in finding_rows(finding, days, as_of)])
-            for name, findings in county_findings(census)]
-
-
 def ledger_sheets(census: Census, as_of: date) -> list[tuple[str, list[LedgerRow]]]:
     """(sheet name, rows) for 全市 and every county, rows in the census's order."""
-    parts = county_rows(census, as_of)
+    days = census.city.rectification_days
+    parts = [(name, [row for finding in findings for row in finding_rows(finding, days, as_of)])
+             for name, findings in county_findings(census)]
     every = [row for _, rows in parts for row in rows]
     return [(T.CITY_SHEET, every), *((name, rows) for name, rows in parts if name is not None)]

@@ -38,14 +38,10 @@ def entry(row: LedgerRow) -> list[str | int | None]:
             row.date.isoformat() if row.date else None, row.note]
 
 
-def packs(entries: Iterable[list[Any]], limit: int = PACK_LIMIT) -> list[str]:
+def packs(entries: Iterable[list[Any]], limit: int = PACK_LIMIT) -> Iterator[str]:
     """The entries as JSON lists of whole entries, each at most ``limit`` characters
-    unless one entry alone is longer."""
-    return list(iter_packs(entries, limit))
-
-
-def iter_packs(entries: Iterable[list[Any]], limit: int = PACK_LIMIT) -> Iterator[str]:
-    """:func:`packs`, one at a time: a pack is written before the next is made."""
+    unless one entry alone is longer; one at a time (a pack is written before the next is
+    made)."""
     part: list[str] = []
     size = 1  # "[" + entries joined by "," + "]"
     for item in entries:
@@ -67,7 +63,7 @@ def write_snapshot(book: Any, rows: Iterable[LedgerRow],
     ws.write_string(0, 0, T.SNAPSHOT_PACKED)
     for c, key in enumerate(KEYS, 1):
         ws.write_string(0, c, T.HEADERS[key])
-    for r, pack in enumerate(iter_packs(entry(row) for row in rows), 1):
+    for r, pack in enumerate(packs(entry(row) for row in rows), 1):
         write_text(ws, r, 0, pack, text)
     ws.protect("")
     ws.hide()
