@@ -8,6 +8,7 @@ from __future__ import annotations
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import MINIMAL, REPO, check_golden, prepared_clean
@@ -178,3 +179,32 @@ def test_a_date_written_as_its_serial_is_the_cell_write_datetime_makes(days: lis
             book.close()
             books.append(_sheet_xml(path))
         assert books[0] == books[1]
+
+
+def test_a_full_disk_while_zipping_is_an_oserror_and_prints_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """XlsxWriter meets ENOSPC while it zips: the OSError itself comes out (the build's disk
+    message, not an internal error), and the zip file XlsxWriter left open is closed, so no
+    "Exception ignored" traceback reaches the user's terminal when it is let go."""
+    import errno
+    import gc
+    import os
+    import sys
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def flush_fails(self: zipfile.ZipFile, fp: Any) -> None:  # what a full disk does there too
+        fp.close()
+        full()
+
+    unraisable: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    monkeypatch.setattr(zipfile.ZipFile, "write", full)
+    monkeypatch.setattr(zipfile.ZipFile, "_fpclose", flush_fails)
+    with pytest.raises(OSError) as raised:
+        write(MINIMAL, tmp_path)
+    assert raised.value.errno == errno.ENOSPC
+    del raised
+    gc.collect()
+    assert unraisable == []

@@ -17,12 +17,15 @@ file, so the same records give the same bytes.
 from __future__ import annotations
 
 import os
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
 from operator import attrgetter
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 import xlsxwriter
@@ -247,10 +250,24 @@ def write_book(sheets: Sequence[Sheet], issuer: str, out_dir: Path, as_of: date,
 def _close(book: Any) -> None:
     """XlsxWriter's close, with the OSError it wraps in FileCreateError when the file cannot
     be made (a full disk, a folder gone) unwrapped: the build then says what became of the
-    disk, as for any other file it writes."""
+    disk, as for any other file it writes. XlsxWriter leaves the zip file it was writing open
+    when that fails; it is closed here, quietly, or its ``__del__`` would print a traceback
+    (the same full disk) on the user's terminal when it is let go."""
     try:
         book.close()
     except FileCreateError as exc:
-        if exc.args and isinstance(exc.args[0], OSError):
-            raise exc.args[0] from None
+        wrapped = exc.args[0] if exc.args else None
+        _close_open_zips(getattr(wrapped, "__traceback__", None))  # from _store_workbook on
+        if isinstance(wrapped, OSError):
+            raise wrapped.with_traceback(None) from None
         raise
+
+
+def _close_open_zips(tb: TracebackType | None) -> None:
+    """Close every zip file the frames of ``tb`` hold, ignoring what closing them meets."""
+    while tb is not None:
+        for value in tb.tb_frame.f_locals.values():
+            if isinstance(value, zipfile.ZipFile):
+                with suppress(OSError):
+                    value.close()
+        tb = tb.tb_next
