@@ -195,6 +195,28 @@ def test_search_text_keeps_its_words_without_needless_word_breaks(text: str) -> 
     assert not tidy.startswith("\u200b") and not tidy.endswith("\u200b")
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from("普查对象燃料消耗量 ，。（）-、|aB1\u3000\u200b\n\t\x85\x1c    "),
+               max_size=40),
+       st.sampled_from([SEPARATOR, r"[\s\u200b]+", r"[ \u200b、]+"]))
+def test_a_text_indexed_space_by_space_is_the_text_indexed_whole(text: str,
+                                                                 separator: str) -> None:
+    """The merge indexes an entry's text space by space (each cell once, memoised); that must
+    give what indexing the whole text gives, for every separator it does so with."""
+    assert site_search._by_spaces(separator)
+    whole = site_search._tidier(separator)(site_search._segmenter()(text))
+    assert site_search._indexed(text, separator) == whole
+
+
+@pytest.mark.parametrize("separator", [r"[\s\-]+", r"[\u200b、]+", r"\s+|[\u200b]", "[", None])
+def test_a_separator_the_pieces_might_not_agree_with_indexes_whole_texts(
+        separator: str | None) -> None:
+    assert not site_search._by_spaces(separator)
+    text = "普查对象 燃料消耗量\u200b 未填报"
+    assert site_search._indexed(text, separator) == site_search._tidier(separator)(
+        site_search._segmenter()(text))
+
+
 def test_the_built_index_has_no_needless_word_breaks(tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from generator.publish.staging import build

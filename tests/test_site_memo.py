@@ -25,7 +25,7 @@ def test_forget_empties_every_memo() -> None:
     assert all(m.cache_info().currsize for m in (tables._object_rows, search._words))
     memo.forget()
     named = (tables._object_rows, tables._row_html, tables._row_json, tables._text_part,
-             search._words, search._indexed)
+             search._words, search._indexed_piece)
     assert all(m.cache_info().currsize == 0 for m in (*memo._MEMOS, *named))
 
 
