@@ -46,25 +46,34 @@ def fit_heights(spec: SheetSpec) -> None:
     """Row heights for wrapped text, set explicitly: Excel, WPS and LibreOffice do not agree on
     autofitting rows written by openpyxl (LibreOffice does not autofit them at all), and none
     autofits merged cells. Rows with a height already set keep it."""
-    spans = {(r1, c1): (r2, c2) for r1, c1, r2, c2 in spec.merges}
+    spans: dict[int, dict[int, tuple[int, int]]] = {}  # first row → first column → far corner
+    for r1, c1, r2, c2 in spec.merges:
+        spans.setdefault(r1, {})[c1] = (r2, c2)
+    widths, fixed = spec.widths, spec.heights
     need: dict[int, float] = {}
     tall: list[tuple[int, int, float]] = []
     lines: dict[tuple[str, float], int] = {}  # a table repeats its values: count lines once
-    for at, cell in spec.cells.items():
-        row, column = at
-        per_line = LINE_HEIGHT.get(cell.role)
-        if per_line is None or row in spec.heights:
+    for row, cells in spec.cells.by_row.items():  # row by row, as the cells iterate
+        if row in fixed:
             continue
-        last_row, last_column = spans.get(at, at)
-        text = "" if cell.value is None else str(cell.value)
-        key = (text, sum(spec.widths[column - 1:last_column]))
-        if key not in lines:
-            lines[key] = _lines(*key)
-        height = lines[key] * per_line + 4
-        if last_row == row:
-            need[row] = max(need.get(row, 0.0), height)
-        else:
-            tall.append((row, last_row, height))
+        merged = spans.get(row, {})
+        for column, cell in cells.items():
+            per_line = LINE_HEIGHT.get(cell.role)
+            if per_line is None:
+                continue
+            value = cell.value
+            text = value if isinstance(value, str) else "" if value is None else str(value)
+            span = merged.get(column)
+            width = widths[column - 1] if span is None else sum(widths[column - 1:span[1]])
+            key = (text, width)
+            count = lines.get(key)
+            if count is None:
+                count = lines[key] = _lines(text, width)
+            height = count * per_line + 4
+            if span is None or span[0] == row:
+                need[row] = max(need.get(row, 0.0), height)
+            else:
+                tall.append((row, span[0], height))
     for first, last, height in tall:  # a merged cell spreads what it lacks over its rows
         rows = range(first, last + 1)
         have = sum(need.get(r, 20.0) for r in rows)
