@@ -62,12 +62,12 @@ def _keep_cells(ws: Worksheet, spec: SheetSpec) -> None:
     comments and their drawing from the cells) and two opposite corners of all the others,
     from which openpyxl works out <dimension ref="…">. They have no value and no style, so
     openpyxl writes nothing for them into the <sheetData> that sheetxml writes instead."""
-    noted = {(r, c): cell for r, cells in spec.cells.by_row.items()  # one pass, row by row
+    noted = {(r, c): cell.comment for r, cells in spec.cells.by_row.items()  # row by row
              for c, cell in cells.items() if cell.comment}
     lost = X.covered_cells(spec, set(noted))  # a covered cell loses its comment
-    for at, cell in noted.items():
+    for at, text in noted.items():
         if at not in lost:
-            note = Comment(X.ooxml_escape(cell.comment), A.COMMENT_AUTHOR)
+            note = Comment(X.ooxml_escape(text), A.COMMENT_AUTHOR)
             note.width, note.height = 260, 90
             ws.cell(row=at[0], column=at[1]).comment = note
     rows, columns = X.grid_rows(spec), X.grid_columns(spec)
