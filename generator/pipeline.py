@@ -8,7 +8,8 @@
 - :func:`build` — prepare, then :func:`publish`: render the annexes and the report (internal
   profile), the site's pages, the site through MkDocs, into a staging folder; for the public
   profile, the leak scan; then the swap (build.py). The ledger (整改台账.xlsx) is written by
-  a second process meanwhile (render/annexes/ledger_job.py), waited for by the 下载 page.
+  a second process meanwhile (render/annexes/ledger_job.py), waited for once MkDocs has
+  built the site (the 下载 page lists it with a placeholder for its size until then).
   What a build is told comes in one :class:`~generator.settings.Settings`.
 - :func:`refresh` — what ``serve`` does on a change: the same stages, incrementally (only the
   changed files re-read, the cross-record rules re-run in memory, only the pages whose text
@@ -134,7 +135,7 @@ def publish(settings: Settings, census: Census, figures: Figures, schemas: Schem
         with _ledger_started(census, figures, stage, when) as ledger:
             files = _render_downloads(settings, census, figures, stage, when)  # annexes, report
             files += _render_site(settings, census, figures, schemas, stage, files, ledger,
-                                  when)  # render: site; the ledger waited for by 下载
+                                  when)  # render: site; the ledger waited for after MkDocs
         if settings.public:  # the last line: no confidential value in any file, or no swap
             from generator.publish import leakscan
             leakscan.refuse_leaks(stage.folder / "site", census, schemas,
@@ -144,17 +145,27 @@ def publish(settings: Settings, census: Census, figures: Figures, schemas: Schem
         return stage.result(files)
 
 
+@dataclass(frozen=True)
+class Late:
+    """Downloads being made by another process while the site is rendered: their file names,
+    known at once, and what waits for them (their paths, once made)."""
+
+    names: tuple[str, ...]
+    wait: Callable[[], list[Path]]
+
+
 @contextmanager
 def _ledger_started(census: Census, figures: Figures, stage: Stage,
-                    when: datetime) -> Iterator[Callable[[], list[Path]]]:
+                    when: datetime) -> Iterator[Late]:
     """The rectification ledger being written into ``stage/dist`` by a second process
-    (render/annexes/ledger_job.py) while the block runs (internal profile); gives what waits
-    for it: the ledger's path, once written, and ``dist`` then marked complete."""
+    (render/annexes/ledger_job.py) while the block runs (internal profile); gives its name
+    and what waits for it: the ledger's path, once written, and ``dist`` then marked
+    complete."""
     from generator.publish.staging import write_mark
     from generator.render.annexes import excel, ledger_job
 
     if "dist" not in stage.outputs:
-        yield list
+        yield Late((), list)
         return
     out = stage.folder / "dist"
     out.mkdir()
@@ -168,7 +179,7 @@ def _ledger_started(census: Census, figures: Figures, stage: Stage,
             write_mark(out, "dist", "internal")
             return [book]
 
-        yield finished
+        yield Late((job.name,), finished)
 
 
 def _render_downloads(settings: Settings, census: Census, figures: Figures,
@@ -202,11 +213,11 @@ def write_downloads(census: Census, figures: Figures, out: Path, when: datetime,
 
 
 def _render_site(settings: Settings, census: Census, figures: Figures, schemas: Schemas,
-                 stage: Stage, files: list[Path], later: Callable[[], list[Path]],
+                 stage: Stage, files: list[Path], late: Late,
                  when: datetime) -> list[Path]:
     """The site's pages into ``stage/docs``, built by MkDocs into ``stage/site``, the large
-    tables spliced in, the folder marked. ``files`` are the downloads made; ``later`` gives
-    those still being made, when the 下载 page, the last, needs them; they are returned."""
+    tables spliced in, the folder marked. ``files`` are the downloads made; ``late``, those
+    still being made: waited for once MkDocs has built the site, put into it, and returned."""
     from generator.publish.mkdocs_run import run_mkdocs
     from generator.publish.staging import write_mark
     from generator.render.report import report
@@ -216,27 +227,23 @@ def _render_site(settings: Settings, census: Census, figures: Figures, schemas: 
     paths, docs, site = settings.paths, stage.folder / "docs", stage.folder / "site"
     report_md = report.report_markdown(census, figures, public=settings.public,
                                        templates=paths.templates, schemas=schemas)
-    late: list[Path] = []
-
-    def waited() -> list[Path]:  # what the 下载 page waits for, kept to return
-        late.extend(later())
-        return late
-
     tables = stage.folder / "tables"  # the large tables, out of memory until the splice
     tables.mkdir()
     with memo.once():  # each row made once: serve's memos would only hold them
         deferred = site_pages.write_pages(census, figures, schemas, docs, files, report_md,
                                           public=settings.public, templates=paths.templates,
                                           benchmarks=paths.benchmarks, tables=tables,
-                                          later=waited)
+                                          late=late.names)
     memo.forget()  # serve's memos of rows and words: no next render in a build
     heap.give_back()
     run_mkdocs(docs, site, site_pages.nav(census), when,
                paths.mkdocs_yml, footer=footer(figures))
     heap.give_back()
+    made = late.wait()
+    site_pages.late_downloads(site, deferred, late.names, made)
     site_deferred.splice(site, deferred)
     write_mark(site, "site", settings.profile)
-    return late
+    return made
 
 
 def footer(figures: Figures) -> str:

@@ -98,3 +98,38 @@ def test_give_back_with_collect_frees_cyclic_garbage_while_the_collector_is_paus
     finally:
         if was:
             gc.enable()
+
+
+def test_the_ledger_made_beside_mkdocs_is_in_the_site_with_its_size(tmp_path: Path) -> None:
+    """A build lists the ledger on the 下载 page before its process has written it (an empty
+    file and a size placeholder, so that MkDocs need not wait): the built site must hold the
+    ledger itself, and the page every download's real size, the ledger's included."""
+    import re
+    from urllib.parse import unquote
+
+    from generator import cli
+    from tests.conftest import MINIMAL
+
+    site, dist = tmp_path / "site", tmp_path / "dist"
+    assert cli.main(["build", str(MINIMAL), "--site", str(site), "--dist", str(dist)]) == 0
+    page = (site / "downloads.html").read_text(encoding="utf-8")
+    assert "download-size" not in page
+    rows = re.findall(r'href="downloads/([^"]+)".*?<td[^>]*>(\d+) KB</td>', page, re.S)
+    listed = {unquote(name): int(kb) for name, kb in rows}
+    made = {p.name: p for p in dist.iterdir() if not p.name.startswith(".")}
+    assert set(listed) == set(made) and "整改台账.xlsx" in listed
+    for name, path in made.items():
+        assert (site / "downloads" / name).read_bytes() == path.read_bytes(), name
+        assert listed[name] == max(1, round(path.stat().st_size / 1024)), name
+
+
+def test_a_late_download_not_announced_is_a_bug_not_a_silent_gap(tmp_path: Path) -> None:
+    from generator.render.site.pages import late_downloads
+
+    made = tmp_path / "b.xlsx"
+    made.write_bytes(b"x")
+    (tmp_path / "site" / "downloads").mkdir(parents=True)
+    with pytest.raises(RuntimeError, match="announced"):
+        late_downloads(tmp_path / "site", Deferred(), ("a.xlsx",), [made])
+    with pytest.raises(RuntimeError, match="announced"):
+        late_downloads(tmp_path / "site", Deferred(), (), [made])

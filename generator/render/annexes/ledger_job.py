@@ -2,9 +2,9 @@
 
 Writing the ledger is a million XlsxWriter cell calls at city scale, a third of a whole build
 when done in line. A build starts it as soon as the records are typed (:func:`started`) and
-waits for it (:meth:`LedgerJob.wait`) only when the site's 下载 page is written, the last of
-the pages: the annexes, the report and the other pages are made on one core while the ledger
-is written on the other. The bytes are those :func:`ledger.write_ledger` writes in one process.
+waits for it (:meth:`LedgerJob.wait`) only once MkDocs has built the site (the 下载 page
+lists it by :attr:`LedgerJob.name` meanwhile): the annexes, the report, the pages and the
+site are made on one core while the ledger is written on the other. The bytes are those :func:`ledger.write_ledger` writes in one process.
 
 The rows go to the child through a file in the staging folder: pickled chunks of plain tuples
 (text, numbers, dates: read back by an unpickler that allows nothing else), a county's rows in
@@ -165,6 +165,11 @@ class LedgerJob:
     @property
     def pid(self) -> int:
         return self._process.pid
+
+    @property
+    def name(self) -> str:
+        """The name of the file it writes (in the job's ``out_dir``), known before it is."""
+        return T.FILE
 
     @property
     def running(self) -> bool:

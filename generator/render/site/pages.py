@@ -19,7 +19,7 @@ import html
 import json
 import shutil
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,7 @@ SEARCH_LIMIT = 400
 # search plugin parsed and cut into words. Under it, a table is searched as page text.
 DEFER_LIMIT = 50
 ROW_HEIGHT = 64  # px: an overdue list's row at 1280 px, measured in Chromium (two lines)
+DOWNLOADS_PAGE = "downloads.html"  # the built 下载 page (use_directory_urls: false)
 
 
 def _area_row(area: Area, link: str | None) -> dict[str, Any]:
@@ -203,8 +204,7 @@ def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
                 downloads: list[Path], report_md: str, public: bool = False,
                 defer: bool = True, templates: Path = markup.TEMPLATES,
                 benchmarks: Path | None = None, env: jinja2.Environment | None = None,
-                tables: Path | None = None,
-                later: Callable[[], list[Path]] | None = None) -> Deferred:
+                tables: Path | None = None, late: Sequence[str] = ()) -> Deferred:
     """Write every page and asset of the site into ``docs`` (an empty folder); returns the
     large tables that :func:`splice` must put into the built pages (none with ``defer``
     False: every table inline, for ``mkdocs serve``). The public profile (``public``) renders
@@ -214,9 +214,10 @@ def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
     shows (default BENCHMARK_RESULTS); ``env``, a Jinja2 environment of ``templates`` made
     before (the preview keeps one: its compiled templates are reused); ``tables``, an empty
     folder that holds the large tables until the splice (else they are kept in memory);
-    ``later``, what gives the downloads still being made when this is called (a build's
-    ledger, written by another process): asked last, for the 下载 page, after every other
-    page is written."""
+    ``late``, the names of downloads still being made (a build's ledger, written by another
+    process): the 下载 page lists them, each with a placeholder for its size and an empty
+    file in its place, so that MkDocs builds the site without waiting for them;
+    :func:`late_downloads` then puts them into the built site."""
     if public:
         census, figures = public_view(census, figures, schemas)
     env = env or markup.environment(templates)
@@ -232,10 +233,30 @@ def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
     pages["performance.md"] = markup.render(env, "performance.md.j2", results=results)
     _write(docs, pages)
     shutil.copytree(templates / "assets", docs / "assets")
-    if later is not None:
-        files += _copy_downloads(later(), docs / "downloads")
+    for name in late:  # an empty file: MkDocs checks the page's links against the files
+        (docs / "downloads" / name).touch(exist_ok=False)
+        files.append(Download(name, _title(name), _size_mark(name)))
     _write(docs, {"downloads.md": markup.render(env, "downloads.md.j2", files=files)})
     return deferred
+
+
+def late_downloads(site: Path, deferred: Deferred, late: Sequence[str],
+                   made: Sequence[Path]) -> None:
+    """The downloads that were still being made when the pages were written (write_pages'
+    ``late``; ``made``, their files now) copied into the built ``site``, over the empty
+    files MkDocs copied, and their sizes kept in ``deferred`` for splice() to put into the
+    下载 page. A file missing or not announced is a bug, not input."""
+    if sorted(late) != sorted(path.name for path in made):
+        raise RuntimeError(f"downloads announced {sorted(late)}, made {[str(p) for p in made]}")
+    for path in made:
+        shutil.copyfile(path, site / "downloads" / path.name)
+        deferred.put(DOWNLOADS_PAGE, _size_mark(path.name), _size_kb(path))
+
+
+def _size_mark(name: str) -> str:
+    """The placeholder of a late download's size on the 下载 page (splice() replaces it). A
+    file name of ours: no "--" or ">" that would end the comment early."""
+    return f"<!-- download-size:{name} -->"
 
 
 def _write(docs: Path, pages: dict[str, str]) -> None:
@@ -281,9 +302,17 @@ def _copy_downloads(downloads: list[Path], target: Path) -> list[Download]:
     files = []
     for path in downloads:
         shutil.copyfile(path, target / path.name)
-        files.append(Download(path.name, path.stem.replace("_", " "),
-                              f"{max(1, round(path.stat().st_size / 1024))}"))
+        files.append(Download(path.name, _title(path.name), _size_kb(path)))
     return files
+
+
+def _title(name: str) -> str:
+    """A download as the pages name it: its file name without suffix, "_" as spaces."""
+    return Path(name).stem.replace("_", " ")
+
+
+def _size_kb(path: Path) -> str:
+    return f"{max(1, round(path.stat().st_size / 1024))}"
 
 
 def _benchmark_results(path: Path) -> str:
