@@ -59,13 +59,15 @@ class Checked:
 
 
 def check(records: Path | TreeSource, strict: bool = False,
-          extra: Mapping[Place, bytes] | None = None, *, schemas_dir: Path = SCHEMA_DIR) -> Checked:
+          extra: Mapping[Place, bytes] | None = None, *, schemas_dir: Path = SCHEMA_DIR,
+          workers: int = 1) -> Checked:
     """Load and validate a records tree (a folder, or any tree source: a git revision, a
     mapping in memory), with the files ``extra`` adds in memory (place below the root →
-    content); every problem of the run, sorted."""
+    content); every problem of the run, sorted. ``workers``: processes that may parse a
+    large tree's files (records/load_parallel.py)."""
     schemas = load_schemas(schemas_dir)
     with collector_paused():
-        loaded = load(records, extra)  # load
+        loaded = load(records, extra, workers=workers)  # load
         return Checked(loaded, schemas, validate(loaded, schemas, strict=strict))  # validate
 
 
@@ -79,9 +81,10 @@ class Prepared:
 
 
 def prepare(records: Path, strict: bool = False, *, schemas_dir: Path = SCHEMA_DIR,
-            as_of: AsOf | None = None) -> Prepared:
+            as_of: AsOf | None = None, workers: int = 1) -> Prepared:
     """check, then model and aggregate when the records have no error."""
-    return typed(check(records, strict=strict, schemas_dir=schemas_dir), as_of)
+    return typed(check(records, strict=strict, schemas_dir=schemas_dir, workers=workers),
+                 as_of)
 
 
 def typed(checked: Checked, as_of: AsOf | None = None) -> Prepared:
@@ -112,7 +115,7 @@ def build(settings: Settings, checked_hook: Callable[[Checked], None] | None = N
     outputs cannot be made."""
     paths = settings.paths
     prepared = prepare(paths.records, settings.strict, schemas_dir=paths.schemas,
-                       as_of=lambda end: as_of_date(settings, end))
+                       as_of=lambda end: as_of_date(settings, end), workers=settings.workers)
     if checked_hook is not None:
         checked_hook(prepared.checked)
     if prepared.census is None or prepared.figures is None:

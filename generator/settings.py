@@ -85,6 +85,7 @@ class Settings:
     as_of: date | None = None  # None: the last commit touching the records (see as_of_date)
     today: int | None = None  # SOURCE_DATE_EPOCH, seconds; None: the as-of date
     preview_downloads: bool = False  # serve: also the workbooks and report
+    workers: int = 1  # processes that may read the records (the CLI: the cores it may use)
 
     @property
     def public(self) -> bool:
@@ -99,7 +100,7 @@ class Settings:
 def for_records(records: Path, *, profile: str = "internal", site: Path | None = None,
                 dist: Path | None = Path("dist"), strict: bool = False,
                 as_of: date | None = None, today: int | None = None,
-                preview_downloads: bool = False) -> Settings:
+                preview_downloads: bool = False, workers: int = 1) -> Settings:
     """Settings with the default paths: ``site`` (or ``site-public``) and ``dist`` in the
     working folder; mkdocs.yml, schemas/ and site_templates/ of the records' repository
     (project_root; ProjectError when there is none)."""
@@ -110,7 +111,14 @@ def for_records(records: Path, *, profile: str = "internal", site: Path | None =
     paths = Paths(records, site or Path("site-public" if public else "site"),
                   None if public else dist, root / "mkdocs.yml", root / "schemas",
                   root / "site_templates", root / "benchmarks" / "results.md")
-    return Settings(paths, profile, strict, as_of, today, preview_downloads)
+    return Settings(paths, profile, strict, as_of, today, preview_downloads, workers)
+
+
+def usable_cores() -> int:
+    """The processor cores this process may run on (its affinity where the system has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
 
 
 def parse_source_date(given: str | None) -> int | None:

@@ -18,6 +18,7 @@ import json
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -207,11 +208,14 @@ def source_of(root: Path | TreeSource, extra: Mapping[Place, bytes] | None = Non
 
 
 def load(root: Path | TreeSource, extra: Mapping[Place, bytes] | None = None,
-         kinds: Collection[str] | None = None) -> Loaded:
+         kinds: Collection[str] | None = None, workers: int = 1) -> Loaded:
     """Read every record of a tree: a folder (with the files ``extra`` gives, place below
     the root → content, as if they were there) or any :class:`TreeSource`. With ``kinds``,
     only the records of those kinds are read (the tree is still listed and checked whole).
+    ``workers``: processes that may parse the files (load_parallel; a large tree only).
     Problems are collected, never raised."""
+    from generator.records.load_parallel import Job, parsed
+
     source = source_of(root, extra)
     show = _shower(source.root)
     tree = source.scan(show)
@@ -219,13 +223,14 @@ def load(root: Path | TreeSource, extra: Mapping[Place, bytes] | None = None,
     counties, named = county_problems(tree, show)
     problems = tree.problems + problems + named + id_case_problems(entries, show)
     sources: list[Source] = []
+    on_disk = type(source) is FolderSource  # its files read by path (in a helper too)
+    jobs: list[Job] = [
+        (entry.path if on_disk else partial(source.read, entry, file), file,
+         (kind, county, record_id))
+        for entry, kind, county, record_id in entries if kinds is None or kind in kinds
+        for file in (show(entry.place),)]
     with collector_paused():
-        for entry, kind, county, record_id in entries:
-            if kinds is not None and kind not in kinds:
-                continue
-            file = show(entry.place)
-            source_, found = parse_source(source.read(entry, file), file,
-                                          (kind, county, record_id))
+        for source_, found in parsed(jobs, workers):
             problems.extend(found)
             if source_.data is not None:
                 sources.append(source_)

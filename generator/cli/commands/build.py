@@ -15,7 +15,14 @@ from pathlib import Path
 
 from generator.cli.commands.validate import add_checking_arguments
 from generator.errors import REPORTERS
-from generator.settings import Settings, SettingsError, for_records, parse_as_of, today_from
+from generator.settings import (
+    Settings,
+    SettingsError,
+    for_records,
+    parse_as_of,
+    today_from,
+    usable_cores,
+)
 from generator.text import cli as C
 from generator.text import render
 
@@ -58,7 +65,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         problems.append(BuildUsageError(exc.code, **exc.fields))  # type: ignore[arg-type]
     settings = for_records(Path(args.records), profile=args.profile,
                            site=Path(args.site) if args.site else None, dist=Path(args.dist),
-                           strict=args.strict, as_of=args.as_of, today=today)
+                           strict=args.strict, as_of=args.as_of, today=today,
+                           workers=usable_cores())
     try:
         check_outputs(settings.paths.records, settings.outputs(), settings.profile)
     except BuildUsageError as exc:

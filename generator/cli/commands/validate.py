@@ -39,11 +39,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     from generator.exits import require_records
     from generator.pipeline import check
-    from generator.settings import for_records
+    from generator.settings import for_records, usable_cores
 
-    settings = for_records(Path(args.records), strict=args.strict)
+    settings = for_records(Path(args.records), strict=args.strict, workers=usable_cores())
     require_records(settings.paths.records)  # else exit 3: not a records folder, unreadable
     checked = check(settings.paths.records, strict=settings.strict,
-                    schemas_dir=settings.paths.schemas)
+                    schemas_dir=settings.paths.schemas, workers=settings.workers)
     sys.stdout.write(REPORTERS[args.format](checked.problems, checked.loaded.n_files))
     return EXIT_OK if checked.ok else EXIT_PROBLEMS

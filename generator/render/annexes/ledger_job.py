@@ -10,9 +10,8 @@ The rows go to the child through a file in the staging folder: pickled chunks of
 (text, numbers, dates: read back by an unpickler that allows nothing else), a county's rows in
 chunks of its own, read back a chunk at a time for each sheet; XlsxWriter's temporary files go
 to the staging folder too. The child holds a few thousand rows and the snapshot's text, never
-the census. It is a new interpreter (``python -c``, :data:`CHILD`) on every system: a fork of
-the process holding the census would copy its memory page by page as the child touched it,
-Windows has no fork, and multiprocessing's spawn would run the caller's main script again.
+the census. It is a new interpreter (``python -c``, :data:`CHILD`; see generator/second.py)
+on every system.
 
 The job is told on the child's stdin (one line of JSON), and the outcome comes back on its
 stdout (one line of JSON). The only file between them is the rows file: one swapped in a shared
@@ -43,6 +42,7 @@ from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
+from generator import second
 from generator.records.model import Census
 from generator.render.annexes.ledger import Sheet, write_book
 from generator.render.annexes.ledger_rows import LedgerRow, county_findings, finding_rows
@@ -50,14 +50,8 @@ from generator.text import ledger as T
 
 CHUNK = 2000  # rows per pickled chunk: what the child holds at a time
 ROWS_FILE = "ledger.rows"
-PACKAGE_ROOT = Path(__file__).resolve().parents[3]  # the folder holding generator/
-# The child's program: Ctrl+C ignored before anything else; the working folder (which ``-c``
-# puts first) off its path, and the package's folder first unless already on it (installed:
-# site-packages keeps its place after the standard library)
-CHILD = ("import signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
-         "sys.path[:1] = [] if sys.path[:1] == [''] else sys.path[:1]; "
-         "sys.path[:0] = [] if sys.argv[1] in sys.path else [sys.argv[1]]; "
-         "from generator.render.annexes.ledger_job import child; child()")
+# The child's program (generator/second.py: Ctrl+C ignored, the package on its path)
+CHILD = second.program("generator.render.annexes.ledger_job", "child")
 # A sheet as the child is told of it: region, row count, offsets of its chunks in the file.
 Index = list[tuple[str, int, list[int]]]
 
@@ -249,7 +243,7 @@ def started(census: Census, out_dir: Path, as_of: date, stamp: datetime,
         # A process of its own, not multiprocessing's: nothing of the caller's main script
         # runs again in it. The package is the one this process runs, whatever the folder.
         process = subprocess.Popen(
-            [sys.executable, "-c", CHILD, str(PACKAGE_ROOT)], stdin=subprocess.PIPE,
+            second.command(CHILD), stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, encoding="utf-8", errors="replace")
         ledger = LedgerJob(process)
         assert process.stdin is not None
