@@ -245,6 +245,7 @@ def _render_site(settings: Settings, census: Census, figures: Figures, schemas: 
     made = late.wait()
     site_pages.late_downloads(site, deferred, late.names, made)
     site_deferred.splice(site, deferred)
+    site_pages.downloads_complete(site)
     write_mark(site, "site", settings.profile)
     return made
 

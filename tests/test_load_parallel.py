@@ -194,3 +194,26 @@ def test_validate_reads_a_large_tree_with_a_helper_as_a_user_runs_it(tmp_path: P
         ((p, str(Path(p.file).resolve().relative_to(tmp_path)) if Path(p.file).is_absolute()
           else p.file) for p in one.problems)]
     assert any(p.code.startswith("yaml.") for p in one.problems)
+
+
+def test_a_helper_that_never_reads_is_killed_not_waited_for(split_always: None,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    """Files sent as bytes, more than a pipe holds, to a helper that never reads them: the
+    sender blocks; stopping part-way must kill the helper, not wait for it to end."""
+    started: list[subprocess.Popen[bytes]] = []
+    real = subprocess.Popen
+
+    def popen(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+        started.append(real(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(load_parallel.subprocess, "Popen", popen)
+    monkeypatch.setattr(load_parallel, "CHILD", "import time; time.sleep(60)")
+    jobs: list[load_parallel.Job] = [
+        (lambda: b"a: " + b"x" * 100_000, f"f{i}.yaml", ("finding", "hualong", f"f{i}"))
+        for i in range(20)]
+    reading = load_parallel.parsed(jobs, workers=2)
+    next(reading)
+    reading.close()
+    assert len(started) == 1 and started[0].poll() not in (None, 0)  # killed, not finished

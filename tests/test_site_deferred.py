@@ -133,3 +133,28 @@ def test_a_late_download_not_announced_is_a_bug_not_a_silent_gap(tmp_path: Path)
         late_downloads(tmp_path / "site", Deferred(), ("a.xlsx",), [made])
     with pytest.raises(RuntimeError, match="announced"):
         late_downloads(tmp_path / "site", Deferred(), (), [made])
+
+
+def test_a_late_download_named_like_another_is_a_bug(tmp_path: Path) -> None:
+    from generator.pipeline import prepare
+    from generator.render.site.pages import write_pages
+    from tests.conftest import MINIMAL
+
+    prepared = prepare(MINIMAL)
+    assert prepared.census is not None and prepared.figures is not None
+    made = tmp_path / "整改台账.xlsx"
+    made.write_bytes(b"x")
+    with pytest.raises(RuntimeError, match="named twice"):
+        write_pages(prepared.census, prepared.figures, prepared.checked.schemas,
+                    tmp_path / "docs", [made], "# 报告\n", late=("整改台账.xlsx",))
+
+
+def test_a_placeholder_left_on_the_downloads_page_stops_the_build(tmp_path: Path) -> None:
+    from generator.render.site.pages import _size_mark, downloads_complete
+
+    (tmp_path / "downloads.html").write_text("<td>12 KB</td>", encoding="utf-8")
+    downloads_complete(tmp_path)  # every size in
+    (tmp_path / "downloads.html").write_text(f"<td>{_size_mark('a.xlsx')} KB</td>",
+                                             encoding="utf-8")
+    with pytest.raises(RuntimeError, match="never put into the site"):
+        downloads_complete(tmp_path)

@@ -208,7 +208,11 @@ def test_a_text_indexed_space_by_space_is_the_text_indexed_whole(text: str,
     assert site_search._indexed(text, separator) == whole
 
 
-@pytest.mark.parametrize("separator", [r"[\s\-]+", r"[\u200b、]+", r"\s+|[\u200b]", "[", None])
+@pytest.mark.parametrize("separator", [
+    r"[\s\-]+", r"[\u200b、]+", r"\s+|[\u200b]", "[", None,
+    r"[^\S\u200b]+",  # a space, but not U+200B: a negated class naming it
+    r"[\\u200b ]+",  # "\u200b" in the text, but an escaped backslash: no U+200B
+])
 def test_a_separator_the_pieces_might_not_agree_with_indexes_whole_texts(
         separator: str | None) -> None:
     assert not site_search._by_spaces(separator)

@@ -33,7 +33,7 @@ from typing import Any
 from generator import second
 from generator.errors import RecordError
 from generator.records.load import Source, collector_paused, parse_source
-from generator.records.load_tree import read_file
+from generator.records.load_tree import FolderSource
 from generator.records.tree import Placed
 
 MIN_FILES = 2000  # below this, starting a second interpreter costs more than it saves
@@ -42,7 +42,7 @@ MIN_FILES = 2000  # below this, starting a second interpreter costs more than it
 MINE = 0.58
 CHILD = second.program("generator.records.load_parallel", "child")
 
-# A file to parse: where its bytes come from (its path on disk, read with load_tree.read_file;
+# A file to parse: where its bytes come from (its path in a FolderSource, read as it reads it;
 # or a function giving them, or why they cannot be read), its name as shown, its place.
 Job = tuple[Path | Callable[[], bytes | RecordError], str, Placed]
 Sent = tuple[Path | bytes, str, Placed]  # a job as the helper gets it: a path or the bytes
@@ -53,7 +53,7 @@ _PROBLEM_FIELDS = tuple(f.name for f in dataclasses.fields(RecordError))
 def _content(where: Path | bytes | Callable[[], bytes | RecordError],
              file: str) -> bytes | RecordError:
     if isinstance(where, Path):
-        return read_file(where, file)
+        return FolderSource.read_path(where, file)
     return where if isinstance(where, bytes) else where()
 
 
@@ -66,8 +66,9 @@ def parsed(jobs: Sequence[Job], workers: int = 1) -> Iterator[Parsed]:
             yield parse_source(_content(where, file), file, placed)
         return
     half = round(len(jobs) * MINE)
-    helper = _Helper()
+    helper: _Helper | None = None
     try:
+        helper = _Helper()
         theirs: list[tuple[Path | bytes | RecordError, str, Placed]] = [
             (where if isinstance(where, Path) else where(), file, placed)
             for where, file, placed in jobs[half:]]
@@ -83,7 +84,8 @@ def parsed(jobs: Sequence[Job], workers: int = 1) -> Iterator[Parsed]:
             else:  # the helper failed: its half parsed here
                 yield parse_source(_content(got, file), file, placed)
     finally:
-        helper.close()
+        if helper is not None:
+            helper.close()
 
 
 class _Helper:
@@ -96,8 +98,8 @@ class _Helper:
             self._process: subprocess.Popen[bytes] | None = subprocess.Popen(
                 second.command(CHILD), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL)
-        except OSError:  # no second interpreter to be had: this process reads it all
-            self._process = None
+        except (OSError, TypeError):  # no second interpreter to be had (sys.executable may be
+            self._process = None      # None when embedded): this process reads it all
 
     def give(self, jobs: list[Sent]) -> None:
         """Send ``jobs`` from a thread of its own: the pipe takes them only as fast as the
@@ -110,7 +112,8 @@ class _Helper:
         assert stdin is not None
 
         def send() -> None:
-            with suppress(OSError):  # the helper gone: results() says so, and we parse
+            # the helper gone (results() says so, and we parse), or its pipe closed by close()
+            with suppress(OSError, ValueError):
                 stdin.write(data)
                 stdin.close()
 
@@ -134,17 +137,21 @@ class _Helper:
                                for p in problems]) for source, problems in made])
 
     def close(self) -> None:
-        """The helper stopped if it still runs (this process failed, or was interrupted)."""
+        """The helper stopped if it still runs (this process failed, or was interrupted):
+        killed first, so that nothing waits on a pipe it no longer reads; then its pipes
+        closed once the sender is done with them."""
         process = self._process
         if process is None:
             return
-        for pipe in (process.stdin, process.stdout):
-            if pipe is not None:
-                with suppress(OSError):
-                    pipe.close()
         if process.poll() is None:
             process.kill()
         process.wait()
+        if self._sender is not None:
+            self._sender.join()  # its write fails at once: the reader is gone
+        for pipe in (process.stdin, process.stdout):
+            if pipe is not None:
+                with suppress(OSError, ValueError):
+                    pipe.close()
 
 
 def child() -> None:

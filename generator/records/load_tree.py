@@ -176,5 +176,11 @@ class FolderSource:
             return Tree(problems=[_unread(show(()), "yaml.read", reason=messages.render("load.not_folder"))])
         return walk(self.root, show)
 
+    @staticmethod
+    def read_path(path: Path, file: str) -> bytes | RecordError:
+        """How a file of the folder is read, by its path: also what records/load_parallel's
+        helper process does with the files it is given, so that both read alike."""
+        return read_file(path, file)
+
     def read(self, entry: Entry, file: str) -> bytes | RecordError:
-        return read_file(entry.path, file)
+        return self.read_path(entry.path, file)

@@ -50,6 +50,7 @@ def fit_heights(spec: SheetSpec) -> None:
     for r1, c1, r2, c2 in spec.merges:
         spans.setdefault(r1, {})[c1] = (r2, c2)
     widths, fixed = spec.widths, spec.heights
+    width_of = dict(enumerate(widths, 1))  # a column beyond the widths: 0, as the slice gave
     need: dict[int, float] = {}
     tall: list[tuple[int, int, float]] = []
     lines: dict[tuple[str, float], int] = {}  # a table repeats its values: count lines once
@@ -64,7 +65,8 @@ def fit_heights(spec: SheetSpec) -> None:
             value = cell.value
             text = value if isinstance(value, str) else "" if value is None else str(value)
             span = merged.get(column)
-            width = widths[column - 1] if span is None else sum(widths[column - 1:span[1]])
+            width = width_of.get(column, 0) if span is None else sum(
+                widths[column - 1:span[1]])
             key = (text, width)
             count = lines.get(key)
             if count is None:

@@ -233,8 +233,11 @@ def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
     pages["performance.md"] = markup.render(env, "performance.md.j2", results=results)
     _write(docs, pages)
     shutil.copytree(templates / "assets", docs / "assets")
+    named = [f.name for f in files] + list(late)
+    if len(set(named)) != len(named):  # a bug: two downloads under one name
+        raise RuntimeError(f"downloads named twice: {sorted(named)}")
     for name in late:  # an empty file: MkDocs checks the page's links against the files
-        (docs / "downloads" / name).touch(exist_ok=False)
+        (docs / "downloads" / name).touch()
         files.append(Download(name, _title(name), _size_mark(name)))
     _write(docs, {"downloads.md": markup.render(env, "downloads.md.j2", files=files)})
     return deferred
@@ -251,6 +254,15 @@ def late_downloads(site: Path, deferred: Deferred, late: Sequence[str],
     for path in made:
         shutil.copyfile(path, site / "downloads" / path.name)
         deferred.put(DOWNLOADS_PAGE, _size_mark(path.name), _size_kb(path))
+
+
+def downloads_complete(site: Path) -> None:
+    """RuntimeError if the built 下载 page still holds a late download's placeholder: a
+    caller that announced a download (write_pages' ``late``) and never put it in
+    (:func:`late_downloads`, then the splice) would publish an empty file."""
+    page = site / DOWNLOADS_PAGE
+    if page.is_file() and _size_mark("").removesuffix(" -->") in page.read_text("utf-8"):
+        raise RuntimeError(f"{page}: a download announced but never put into the site")
 
 
 def _size_mark(name: str) -> str:

@@ -105,8 +105,8 @@ def _by_spaces(separator: str | None) -> bool:
         return False
     if not re.fullmatch(r"\[[^\]]*\]\+", separator):  # not one class, repeated: whole texts
         return False
-    try:
-        return re.fullmatch(separator, " ") is not None
+    try:  # the pieces drop a U+200B beside a space: the whole text must drop it too
+        return all(re.fullmatch(separator, run) for run in (" ", "\u200b", " \u200b "))
     except re.error:
         return False
 
