@@ -140,11 +140,9 @@ def test_no_second_interpreter_to_be_had_loses_nothing(tmp_path: Path, split_alw
     assert _seen(load(records, workers=2)) == alone
 
 
-def test_the_helper_goes_when_reading_stops_part_way(tmp_path: Path, split_always: None,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    """Ctrl+C or an error while this process parses its own files: the helper is killed on
-    the way out, not left running."""
-    records = _every_case_tree(tmp_path)
+@pytest.fixture
+def sleeping_helper(monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen[bytes]]:
+    """The helpers started, each a program that sleeps a minute and reads nothing."""
     started: list[subprocess.Popen[bytes]] = []
     real = subprocess.Popen
 
@@ -153,13 +151,22 @@ def test_the_helper_goes_when_reading_stops_part_way(tmp_path: Path, split_alway
         return started[-1]
 
     monkeypatch.setattr(load_parallel.subprocess, "Popen", popen)
-    slow = "import time; time.sleep(60)"
-    monkeypatch.setattr(load_parallel, "CHILD", slow)
+    monkeypatch.setattr(load_parallel, "CHILD", "import time; time.sleep(60)")
+    return started
+
+
+def test_the_helper_goes_when_reading_stops_part_way(
+        tmp_path: Path, split_always: None,
+        sleeping_helper: list[subprocess.Popen[bytes]]) -> None:
+    """Ctrl+C or an error while this process parses its own files: the helper is killed on
+    the way out, not left running."""
+    records = _every_case_tree(tmp_path)
     jobs: list[load_parallel.Job] = [(p, p.name, ("finding", "hualong", p.stem))
                                      for p in sorted(records.rglob("hl-*.yaml"))]
     reading = load_parallel.parsed(jobs, workers=2)
     next(reading)
     reading.close()  # as an exception raised in the loop that reads them would
+    started = sleeping_helper
     assert len(started) == 1 and started[0].poll() not in (None, 0)  # killed, not finished
 
 
@@ -172,7 +179,8 @@ def test_check_gives_the_same_problems_with_a_helper(tmp_path: Path,
     assert two.loaded.n_files == one.loaded.n_files
 
 
-def test_validate_reads_a_large_tree_with_a_helper_as_a_user_runs_it(tmp_path: Path) -> None:
+def test_validate_reads_a_large_tree_with_a_helper_as_a_user_runs_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Through the real entry point, on a tree over MIN_FILES files (bad ones among them):
     the helper really runs (its own interpreter, the package found from the checkout), and
     what validate prints is what one process gives."""
@@ -185,35 +193,25 @@ def test_validate_reads_a_large_tree_with_a_helper_as_a_user_runs_it(tmp_path: P
         name = f"hl-2019{3 + i % 3:02d}{1 + i % 28:02d}-{i:03x}"
         text = template.replace(first.stem, name) if i % 97 else "id: [\n"
         (findings / f"{name}.yaml").write_text(text, encoding="utf-8")
-    done = run_cli("validate", str(records), "--format", "json", cwd=tmp_path)
+    done = run_cli("validate", "records", "--format", "json", cwd=tmp_path)
     assert done.returncode == 1 and "Traceback" not in done.stderr
-    one = pipeline.check(records)
+    monkeypatch.chdir(tmp_path)  # files shown as the command showed them
+    one = pipeline.check(Path("records"))
     printed = json.loads(done.stdout)["problems"]
     assert [(p["file"], p["line"], p["code"]) for p in printed] == [
-        (display, p.line, p.code) for p, display in
-        ((p, str(Path(p.file).resolve().relative_to(tmp_path)) if Path(p.file).is_absolute()
-          else p.file) for p in one.problems)]
+        (p.file, p.line, p.code) for p in one.problems]
     assert any(p.code.startswith("yaml.") for p in one.problems)
 
 
-def test_a_helper_that_never_reads_is_killed_not_waited_for(split_always: None,
-                                                            monkeypatch: pytest.MonkeyPatch
-                                                            ) -> None:
+def test_a_helper_that_never_reads_is_killed_not_waited_for(
+        split_always: None, sleeping_helper: list[subprocess.Popen[bytes]]) -> None:
     """Files sent as bytes, more than a pipe holds, to a helper that never reads them: the
     sender blocks; stopping part-way must kill the helper, not wait for it to end."""
-    started: list[subprocess.Popen[bytes]] = []
-    real = subprocess.Popen
-
-    def popen(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
-        started.append(real(*args, **kwargs))
-        return started[-1]
-
-    monkeypatch.setattr(load_parallel.subprocess, "Popen", popen)
-    monkeypatch.setattr(load_parallel, "CHILD", "import time; time.sleep(60)")
     jobs: list[load_parallel.Job] = [
         (lambda: b"a: " + b"x" * 100_000, f"f{i}.yaml", ("finding", "hualong", f"f{i}"))
         for i in range(20)]
     reading = load_parallel.parsed(jobs, workers=2)
     next(reading)
     reading.close()
+    started = sleeping_helper
     assert len(started) == 1 and started[0].poll() not in (None, 0)  # killed, not finished
