@@ -65,15 +65,15 @@ def parsed(jobs: Sequence[Job], workers: int = 1) -> Iterator[Parsed]:
         for where, file, placed in jobs:
             yield parse_source(_content(where, file), file, placed)
         return
-    half = round(len(jobs) * MINE)
+    split = round(len(jobs) * MINE)
     helper: _Helper | None = None
     try:
         helper = _Helper()
         theirs: list[tuple[Path | bytes | RecordError, str, Placed]] = [
             (where if isinstance(where, Path) else where(), file, placed)
-            for where, file, placed in jobs[half:]]
+            for where, file, placed in jobs[split:]]
         helper.give([(w, f, p) for w, f, p in theirs if not isinstance(w, RecordError)])
-        for where, file, placed in jobs[:half]:
+        for where, file, placed in jobs[:split]:
             yield parse_source(_content(where, file), file, placed)
         done = helper.results()
         for got, file, placed in theirs:
@@ -81,7 +81,7 @@ def parsed(jobs: Sequence[Job], workers: int = 1) -> Iterator[Parsed]:
                 yield parse_source(got, file, placed)
             elif done is not None:
                 yield next(done)
-            else:  # the helper failed: its half parsed here
+            else:  # the helper failed: its files parsed here
                 yield parse_source(_content(got, file), file, placed)
     finally:
         if helper is not None:
@@ -129,12 +129,12 @@ class _Helper:
             self._sender.join()
         try:
             made = pickle.load(process.stdout)
-        except Exception:  # noqa: BLE001 - it died or said nothing readable: we parse its half
+        except Exception:  # noqa: BLE001 - it died or said nothing readable: we parse its files
             return None
         if process.wait() != 0 or not isinstance(made, list) or len(made) != self._count:
             return None
-        return iter([(source, [RecordError(**dict(zip(_PROBLEM_FIELDS, p, strict=True)))
-                               for p in problems]) for source, problems in made])
+        return ((source, [RecordError(**dict(zip(_PROBLEM_FIELDS, p, strict=True)))
+                          for p in problems]) for source, problems in made)
 
     def close(self) -> None:
         """The helper stopped if it still runs (this process failed, or was interrupted):

@@ -4,7 +4,8 @@ Writing the ledger is a million XlsxWriter cell calls at city scale, a third of 
 when done in line. A build starts it as soon as the records are typed (:func:`started`) and
 waits for it (:meth:`LedgerJob.wait`) only once MkDocs has built the site (the 下载 page
 lists it by :attr:`LedgerJob.name` meanwhile): the annexes, the report, the pages and the
-site are made on one core while the ledger is written on the other. The bytes are those :func:`ledger.write_ledger` writes in one process.
+site are made on one core while the ledger is written on the other. The bytes are those
+:func:`ledger.write_ledger` writes in one process.
 
 The rows go to the child through a file in the staging folder: pickled chunks of plain tuples
 (text, numbers, dates: read back by an unpickler that allows nothing else), a county's rows in
@@ -14,9 +15,10 @@ the census. It is a new interpreter (``python -c``, :data:`CHILD`; see generator
 on every system.
 
 The job is told on the child's stdin (one line of JSON), and the outcome comes back on its
-stdout (one line of JSON). The only file between them is the rows file: one swapped in a shared
-output folder could change the ledger's rows, never run code. The child watches its stdin: when it closes (the
-build ended, killed outright included, on every system) the child ends at once. Leaving the
+stdout (one line of JSON). The only file between them is the rows file: one swapped in a
+shared output folder could change the ledger's rows, never run code. The child watches its
+stdin: when it closes (the build ended, killed outright included, on every system) the child
+ends at once. Leaving the
 ``with`` block without having waited (an error, SIGTERM, Ctrl+C) terminates it before the
 staging folder goes. The child ignores Ctrl+C from its first line (Ctrl+C reaches the whole
 process group): only the parent decides. An OSError in the child (a full disk) is raised again

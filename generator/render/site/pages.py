@@ -53,6 +53,7 @@ SEARCH_LIMIT = 400
 DEFER_LIMIT = 50
 ROW_HEIGHT = 64  # px: an overdue list's row at 1280 px, measured in Chromium (two lines)
 DOWNLOADS_PAGE = "downloads.html"  # the built 下载 page (use_directory_urls: false)
+_SIZE_MARK = "download-size:"  # a late download's size placeholder on it (_size_mark)
 
 
 def _area_row(area: Area, link: str | None) -> dict[str, Any]:
@@ -261,14 +262,14 @@ def downloads_complete(site: Path) -> None:
     caller that announced a download (write_pages' ``late``) and never put it in
     (:func:`late_downloads`, then the splice) would publish an empty file."""
     page = site / DOWNLOADS_PAGE
-    if page.is_file() and _size_mark("").removesuffix(" -->") in page.read_text("utf-8"):
+    if page.is_file() and _SIZE_MARK in page.read_text("utf-8"):
         raise RuntimeError(f"{page}: a download announced but never put into the site")
 
 
 def _size_mark(name: str) -> str:
     """The placeholder of a late download's size on the 下载 page (splice() replaces it). A
     file name of ours: no "--" or ">" that would end the comment early."""
-    return f"<!-- download-size:{name} -->"
+    return f"<!-- {_SIZE_MARK}{name} -->"
 
 
 def _write(docs: Path, pages: dict[str, str]) -> None:

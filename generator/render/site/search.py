@@ -80,7 +80,7 @@ def _tidy_run(match: re.Match[str]) -> str:
     if not _PYTHON_ONLY_SPACE.search(run):
         return run.replace("\u200b", "") or "\u200b"
     pieces = _PYTHON_ONLY_SPACE.split(run)
-    kept = _PYTHON_ONLY_SPACE.findall(match.group(0))
+    kept = _PYTHON_ONLY_SPACE.findall(run)
     tidy = [(p.replace("\u200b", "") or "\u200b") if p else "" for p in pieces]
     return "".join(t + k for t, k in zip(tidy, [*kept, ""], strict=True))
 
@@ -100,7 +100,8 @@ def _indexed(text: str, separator: str | None) -> str:
 @functools.lru_cache(maxsize=8)
 def _by_spaces(separator: str | None) -> bool:
     """Whether :func:`_indexed` may index a text space by space: the tidier runs
-    (:func:`_tidier`) and a space alone is a separator."""
+    (:func:`_tidier`), and the separator is one character class, repeated, that takes a
+    space, a U+200B and the two together."""
     if not separator or "\\u200b" not in separator:
         return False
     if not re.fullmatch(r"\[[^\]]*\]\+", separator):  # not one class, repeated: whole texts
