@@ -328,3 +328,21 @@ def test_exported_workbook_opens_as_text_cells(tmp_path: Path) -> None:
     books = write_annexes(prepared.census, prepared.figures, tmp_path)
     ws = load_workbook(tmp_path / FILES["annex2"])["华龙区"]
     assert ws["E6"].value == "03" and books
+
+
+@pytest.mark.parametrize("odd", ["\x85", "…\x85二", "多行\n\x85原因", "\u2028", "甲\u2029乙"],
+                         ids=["nel", "nel-mojibake", "nel-after-newline", "ls", "ps"])
+def test_text_with_yamls_other_line_breaks_is_written_as_itself(tmp_path: Path, odd: str) -> None:
+    """NEL, LS and PS are line breaks to YAML: a cell holding one (text from a Windows-1252
+    source read as Latin-1 has a NEL for every "…") is written so that it reads back as it
+    was, not refused as an internal error (at either end it is trimmed, as spaces are)."""
+    target = empty_copy(MINIMAL, tmp_path / "records")
+    book = rough_annex2(tmp_path / "a2.xlsx", [
+        [1, f"公司{odd}甲", "工业源", "G101-1", "03", "类别", f"错{odd}乙", f"备{odd}注"]])
+    args = ["--county", "hualong", "--records", str(target), "--reviewer", "乙成员",
+            "--reviewed-on", "2019-03-11"]
+    result = cli("import", str(book), *args)
+    assert result.returncode == 0 and "写入 1 个文件" in result.stdout, result.stdout + result.stderr
+    finding = census_of(target).findings[0]
+    assert (finding.object_name, finding.errors[0].reason, finding.remark) == (
+        f"公司{odd}甲", f"错{odd}乙", f"备{odd}注")

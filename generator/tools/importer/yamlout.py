@@ -44,8 +44,18 @@ def _represent_quoted(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", str(value), style='"')
 
 
+# What YAML reads as a line break besides "\n": PyYAML writes NEL raw into a plain or block
+# scalar, where it comes back as a space or a "\n" (text pasted from a Windows-1252 source
+# read as Latin-1 holds one for every "…"). Text with any of them is written double-quoted,
+# where PyYAML escapes them ("\N", "\L", "\P").
+OTHER_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
 def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None  # a cell's line breaks stay line breaks
+    if any(c in value for c in OTHER_BREAKS):
+        style: str | None = '"'
+    else:
+        style = "|" if "\n" in value else None  # a cell's line breaks stay line breaks
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
