@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # layout uses text_width: imported there at run time, here only for types
-    from generator.render.annexes.layout import SheetSpec
+    from generator.render.annexes.layout import Cell, SheetSpec
 
 LINE_HEIGHT = {"body": 15.0, "header": 15.0, "note": 14.0, "region": 16.0}  # points per line:
 # 宋体 11pt needs 14.25 (Excel's own default row); LibreOffice's fallback CJK faces a little more
@@ -42,6 +42,21 @@ def _lines(text: str, width: float) -> int:
                for part in text.split("\n"))
 
 
+def _needs(cell: Cell, width: float, lines: dict[tuple[str, float], int]) -> float | None:
+    """The height a cell's text needs at that width (None: its role has no line height);
+    ``lines`` remembers the line count of each text and width."""
+    per_line = LINE_HEIGHT.get(cell.role)
+    if per_line is None:
+        return None
+    value = cell.value
+    text = value if isinstance(value, str) else "" if value is None else str(value)
+    key = (text, width)
+    count = lines.get(key)
+    if count is None:
+        count = lines[key] = _lines(text, width)
+    return count * per_line + 4
+
+
 def fit_heights(spec: SheetSpec) -> None:
     """Row heights for wrapped text, set explicitly: Excel, WPS and LibreOffice do not agree on
     autofitting rows written by openpyxl (LibreOffice does not autofit them at all), and none
@@ -54,28 +69,32 @@ def fit_heights(spec: SheetSpec) -> None:
     need: dict[int, float] = {}
     tall: list[tuple[int, int, float]] = []
     lines: dict[tuple[str, float], int] = {}  # a table repeats its values: count lines once
+    # what a cell outside any merged range needs, by the cell and its column's width: a
+    # table shares one Cell among the places showing the same value (spec.cells keeps them
+    # all alive, so ids stay theirs); None for a cell whose role has no line height
+    alone: dict[tuple[int, float], float | None] = {}
     for row, cells in spec.cells.by_row.items():  # row by row, as the cells iterate
         if row in fixed:
             continue
-        merged = spans.get(row, {})
+        merged = spans.get(row)
+        most: float | None = None
         for column, cell in cells.items():
-            per_line = LINE_HEIGHT.get(cell.role)
-            if per_line is None:
-                continue
-            value = cell.value
-            text = value if isinstance(value, str) else "" if value is None else str(value)
-            span = merged.get(column)
-            width = width_of.get(column, 0) if span is None else sum(
-                widths[column - 1:span[1]])
-            key = (text, width)
-            count = lines.get(key)
-            if count is None:
-                count = lines[key] = _lines(text, width)
-            height = count * per_line + 4
-            if span is None or span[0] == row:
-                need[row] = max(need.get(row, 0.0), height)
+            span = None if merged is None else merged.get(column)
+            if span is None:
+                key = (id(cell), width_of.get(column, 0))
+                if key in alone:
+                    height = alone[key]
+                else:
+                    height = alone[key] = _needs(cell, key[1], lines)
             else:
-                tall.append((row, span[0], height))
+                height = _needs(cell, sum(widths[column - 1:span[1]]), lines)
+                if height is not None and span[0] != row:
+                    tall.append((row, span[0], height))
+                    continue
+            if height is not None and (most is None or height > most):
+                most = height
+        if most is not None:
+            need[row] = most
     for first, last, height in tall:  # a merged cell spreads what it lacks over its rows
         rows = range(first, last + 1)
         have = sum(need.get(r, 20.0) for r in rows)

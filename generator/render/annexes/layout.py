@@ -167,6 +167,16 @@ class CellGrid(MutableMapping[tuple[int, int], Cell]):
     def __len__(self) -> int:
         return self._count
 
+    def put_row(self, r: int, cells: dict[int, Cell]) -> None:
+        """Every cell of a new row at once (``cells`` by column, in the order they are put;
+        the grid keeps the dict): what putting them one by one gives, without a call each."""
+        if r in self.by_row:
+            for c, cell in cells.items():
+                self[(r, c)] = cell
+            return
+        self.by_row[r] = cells
+        self._count += len(cells)
+
     def row(self, r: int) -> Mapping[int, Cell]:
         """The cells of row ``r`` by column (empty when it has none)."""
         return self.by_row.get(r, _NO_CELLS)

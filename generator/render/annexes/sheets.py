@@ -116,21 +116,28 @@ def annex2_header(spec: SheetSpec, columns: Sequence[Column], headers: Sequence[
 
 def _annex2_object(spec: SheetSpec, body: _Bodies, first: int, n: int, county: str,
                    finding: Finding) -> int:
-    """One census object: a row per error, its own cells merged down them; returns next row."""
+    """One census object: a row per error, its own cells merged down them; returns next row.
+    (Each row's cells put at once: a city-wide 附件2 has some 300,000 of them.)"""
     last = first + len(finding.errors) - 1
     if last > first:
         spec.keep.append((first, last))
     objects: dict[str, L.Value] = {
         "seq": n, "county": county, "object_name": finding.object_name,
         "source_type": finding.source_type, "remark": finding.remark}
+    fields = [(i, column.field, column.field in objects)
+              for i, column in enumerate(body.columns, 1)]
     for row, error in enumerate(finding.errors, first):
-        for i, column in enumerate(body.columns, 1):
-            if column.field not in objects:
-                spec.put(row, i, body(i, getattr(error, column.field)))
-            elif row == first:
-                spec.merge(first, i, last, i, body(i, objects[column.field]))
+        cells: dict[int, Cell] = {}
+        for i, name, of_object in fields:
+            if not of_object:
+                cells[i] = body(i, getattr(error, name))
+            elif row == first:  # as spec.merge: the value top left, a 1×1 range not merged
+                cells[i] = body(i, objects[name])
+                if last > first:
+                    spec.merges.append((first, i, last, i))
             else:
-                spec.put(row, i, body(i, None))
+                cells[i] = body(i, None)
+        spec.cells.put_row(row, cells)
     return last + 1
 
 
