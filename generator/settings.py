@@ -13,6 +13,7 @@ last commit touching the records, else the end of the guidance period).
 
 from __future__ import annotations
 
+import math
 import os
 import subprocess
 from collections.abc import Mapping
@@ -115,10 +116,69 @@ def for_records(records: Path, *, profile: str = "internal", site: Path | None =
 
 
 def usable_cores() -> int:
-    """The processor cores this process may run on (its affinity where the system has one)."""
+    """The processor cores this process may run on: its affinity where the system has one,
+    no more than a cgroup's CPU quota allows (a container given one CPU of many)."""
     if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return os.cpu_count() or 1
+        cores = max(1, len(os.sched_getaffinity(0)))
+    else:
+        cores = os.cpu_count() or 1
+    try:
+        quota = cgroup_cpus(Path("/proc/self/cgroup").read_text(encoding="ascii"),
+                            Path("/sys/fs/cgroup"))
+    except (OSError, ValueError):  # not Linux, or no cgroups
+        quota = None
+    return cores if quota is None else max(1, min(cores, math.ceil(quota)))
+
+
+def cgroup_cpus(membership: str, root: Path) -> float | None:
+    """The CPUs a cgroup quota gives this process, the smallest of its cgroup's and those
+    above it, from ``membership`` (/proc/self/cgroup) and the cgroup file system at
+    ``root``: cgroup v2's ``cpu.max``, v1's ``cpu.cfs_quota_us`` over ``cpu.cfs_period_us``.
+    None without a quota. (A container's own cgroup is mounted at ``root``: the path it is
+    listed under may not exist there, and the walk up reaches it.)"""
+    found: list[float] = []
+    for line in membership.splitlines():
+        parts = line.split(":", 2)
+        if len(parts) != 3:
+            continue
+        _, controllers, path = parts
+        if controllers == "":
+            base, read = root, _v2_quota
+        elif "cpu" in controllers.split(","):
+            base, read = root / "cpu", _v1_quota
+        else:
+            continue
+        folder = base / path.strip("/")
+        while True:
+            cpus = read(folder)
+            if cpus is not None:
+                found.append(cpus)
+            if folder == base or base not in folder.parents:
+                break
+            folder = folder.parent
+    return min(found, default=None)
+
+
+def _v2_quota(folder: Path) -> float | None:
+    try:
+        quota, period = (folder / "cpu.max").read_text(encoding="ascii").split()[:2]
+        return None if quota == "max" else _ratio(int(quota), int(period))
+    except (OSError, ValueError):
+        return None
+
+
+def _v1_quota(folder: Path) -> float | None:
+    try:
+        quota = int((folder / "cpu.cfs_quota_us").read_text(encoding="ascii"))
+        period = int((folder / "cpu.cfs_period_us").read_text(encoding="ascii"))
+    except (OSError, ValueError):
+        return None
+    return _ratio(quota, period)
+
+
+def _ratio(quota: int, period: int) -> float | None:
+    """CPUs of a quota; None for none (v1 writes -1) or a value that makes no sense."""
+    return quota / period if quota > 0 and period > 0 else None
 
 
 def parse_source_date(given: str | None) -> int | None:

@@ -18,6 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator import settings as settings_module
 from tests.conftest import MINIMAL, REPO, run_cli
 
 PACKAGE = REPO / "generator"
@@ -129,3 +130,40 @@ def test_a_build_leaves_the_loggers_the_environment_and_gc_as_it_found_them(
     after = {n: (logging.getLogger(n).level, logging.getLogger(n).propagate,
                  list(logging.getLogger(n).handlers)) for n in names}
     assert after == before and dict(os.environ) == environ and gc.isenabled()
+
+
+def _cgroup_files(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="ascii")
+    return root
+
+
+@pytest.mark.parametrize(("membership", "files", "cpus"), [
+    ("0::/\n", {}, None),  # no quota files at all
+    ("0::/app\n", {"app/cpu.max": "max 100000\n"}, None),  # v2, no limit
+    ("0::/app\n", {"app/cpu.max": "150000 100000\n"}, 1.5),
+    ("0::/a/b\n", {"a/cpu.max": "100000 100000\n", "a/b/cpu.max": "300000 100000\n"}, 1.0),
+    # a container's own cgroup is mounted at the root: the listed path is not there
+    ("0::/docker/x\n", {"cpu.max": "200000 100000\n"}, 2.0),
+    ("4:cpu,cpuacct:/docker/x\n", {"cpu/cpu.cfs_quota_us": "50000\n",
+                                   "cpu/cpu.cfs_period_us": "100000\n"}, 0.5),
+    ("4:cpu,cpuacct:/\n", {"cpu/cpu.cfs_quota_us": "-1\n",
+                           "cpu/cpu.cfs_period_us": "100000\n"}, None),
+    ("0::/app\n", {"app/cpu.max": "garbage\n"}, None),  # unreadable: as no quota
+    ("not a cgroup line\n4:memory:/m\n", {"cpu.max": "100000 100000\n"}, None),
+    # v1 and v2 both listed (hybrid): the smaller wins
+    ("4:cpu:/\n0::/\n", {"cpu/cpu.cfs_quota_us": "300000\n", "cpu/cpu.cfs_period_us": "100000\n",
+                         "cpu.max": "100000 100000\n"}, 1.0),
+], ids=["none", "v2-max", "v2-1.5", "v2-parent-smaller", "v2-container", "v1-half", "v1-none",
+        "v2-garbage", "other-lines", "hybrid"])
+def test_cgroup_quota_is_read(tmp_path: Path, membership: str, files: dict[str, str],
+                              cpus: float | None) -> None:
+    assert settings_module.cgroup_cpus(membership, _cgroup_files(tmp_path, files)) == cpus
+
+
+def test_usable_cores_respects_a_quota(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(settings_module, "cgroup_cpus", lambda membership, root: 0.5)
+    assert settings_module.usable_cores() == 1
+    monkeypatch.setattr(settings_module, "cgroup_cpus", lambda membership, root: None)
+    assert settings_module.usable_cores() >= 1
