@@ -3,6 +3,7 @@ workbooks as people fill them in Excel and WPS, located errors, and idempotence.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -346,3 +347,29 @@ def test_text_with_yamls_other_line_breaks_is_written_as_itself(tmp_path: Path, 
     finding = census_of(target).findings[0]
     assert (finding.object_name, finding.errors[0].reason, finding.remark) == (
         f"公司{odd}甲", f"错{odd}乙", f"备{odd}注")
+
+
+WRONG_SHAPES = {  # an existing record holding a list or a mapping where the schema wants text
+    "list": lambda t: re.sub(r"(?m)^object_name: (.*)$", r"object_name: [\1, 又一个]", t),
+    "mapping": lambda t: re.sub(r"(?m)^object_name: (.*)$", r"object_name: {name: \1}", t),
+    "reason_list": lambda t: t.replace("    reason: ", "    reason:\n      - ", 1),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(WRONG_SHAPES))
+def test_a_wrongly_shaped_record_in_the_tree_is_reported_not_a_crash(tmp_path: Path,
+                                                                      shape: str) -> None:
+    """The import compares each row with the county's records: one of them holding a list
+    where text belongs is the tree's own error, said at its line, never an internal one."""
+    target = tmp_path / "records"
+    shutil.copytree(REPO / "records", target)
+    record = sorted((target / "hualong" / "findings").glob("*.yaml"))[0]
+    record.write_text(WRONG_SHAPES[shape](record.read_text(encoding="utf-8")), encoding="utf-8")
+    before = tree_snapshot(target)
+    book = rough_annex2(tmp_path / "a2.xlsx", [[1, "新公司", "工业源", "G101-1", "03", "类别", "错", None]])
+    result = cli("import", str(book), "--county", "hualong", "--records", str(target),
+                 "--reviewer", "乙成员", "--reviewed-on", "2019-03-11")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "内部错误" not in result.stderr
+    assert f"{record.name}:" in result.stdout and "[schema.type]" in result.stdout
+    assert tree_snapshot(target) == before

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, need_tool, run_cli
+from conftest import REPO, cli, need_tool, run_cli
 from openpyxl import load_workbook
 from test_ledger import write
 
@@ -277,3 +277,39 @@ def test_city_copies_of_county_rows_are_counted_not_compared_again(
     assert outcome.unchanged == outcome.rows and not outcome.planned
     assert [n for s, n in seen if s == "全市"] == [FIRST + row]  # the one that differs
     assert len(seen) == len(city) + 1
+
+
+BROKEN = {  # ways a record already in the tree can be wrong, each its own problem code
+    "date": (lambda t: t.replace('reviewed_on: "2019-03-26"', 'reviewed_on: "2019-3-26"'),
+             "schema.format"),
+    "no_date": (lambda t: t.replace('reviewed_on: "2019-03-26"\n', ""), "schema.required"),
+    "errors_text": (lambda t: t[:t.index("errors:")] + "errors: 3\n", "schema.type"),
+    "node_text": (lambda t: t.replace('rectification: {status: 已整改, date: "2019-03-26"}',
+                                      "rectification: 已整改", 1), "schema.type"),
+    "yaml": (lambda t: t + "oops: [\n", "yaml.syntax"),
+}
+
+
+@pytest.mark.parametrize("broken", sorted(BROKEN))
+def test_a_broken_record_is_reported_not_a_crash(tree: Path, tmp_path: Path,
+                                                  broken: str) -> None:
+    """A record of another county that is itself wrong (the 全市 sheet names every error):
+    its rows are refused with the record's own problem, never compared, and the CLI ends
+    with exit 1, not an internal error; the county's good edit is still planned."""
+    book = export(tree, tmp_path)
+    record = tree / "fanxian" / "findings" / "fx-20190326-d8q.yaml"
+    mend, code = BROKEN[broken]
+    record.write_text(mend(record.read_text(encoding="utf-8")), encoding="utf-8")
+    back = clerk(book, [("台前县", 0, "status", "整改中")], tmp_path / "back.xlsx")
+    before = snapshot(tree)
+    result = cli("import", str(back), "--records", str(tree))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "内部错误" not in result.stderr and "Traceback" not in result.stderr
+    assert "fx-20190326-d8q" in result.stdout and "本身有错误" in result.stdout
+    assert f"[{code}]" in result.stdout, result.stdout
+    assert snapshot(tree) == before
+    outcome = run(back, tree)
+    refused = [p for p in outcome.problems if p.code == "ledger.invalid_record"]
+    assert refused and all(p.field.startswith(("范县!B", "全市!B")) for p in refused)
+    assert [c.source.id for item in outcome.planned for c in item.changes][:1] == [
+        "tq-20190329-9mb"]

@@ -40,6 +40,7 @@ MESSAGES: dict[str, str] = {
     "detail.content": "工作簿内部的内容格式有误",
     # the rectification ledger (整改台账.xlsx): problems located at sheet!cell（列名）
     "ledger.unknown_record": "记录编号“{record}”不存在：这一行没有导入（台账可能来自别的记录库，或记录已改名），请用最新的整改台账",
+    "ledger.invalid_record": "记录“{record}”（{record_file}）本身有错误，这一行没有比较：请先改正这条记录（它的错误也列在这里）",
     "ledger.no_error": "记录 {record} 没有第 {n} 处错误（共 {total} 处）：这一行没有导入，台账导出后记录改过，请用最新的整改台账",
     "ledger.stale": (
         "记录 {record} 的第 {n} 处错误现在是 {form} 表 {indicator} 指标，与这一行的 {row_form} 表 {row_indicator} 指标不一致"

@@ -185,12 +185,23 @@ def row_key(kind: str, values: dict[str, str | None]) -> Key:
     return tuple(values.get(k) for k in KEY_FIELDS[kind])
 
 
+_NO_ROW = object()  # a record's value no row can match
+
+
+def _key_part(value: Any) -> Any:
+    """A record's value as a row key holds it: text as text; anything else (a list where the
+    schema wants text: the record is wrong, and checking the tree says where) matches no row
+    and stays hashable."""
+    return value if value is None or isinstance(value, str) else _NO_ROW
+
+
 def record_keys(kind: str, data: dict[str, Any]) -> list[Key]:
     """The row keys of a record already on disk."""
     if kind == "g106":
-        return [tuple(data.get(k) for k in KEY_FIELDS["g106"])]
+        return [tuple(_key_part(data.get(k)) for k in KEY_FIELDS["g106"])]
     errors = data.get("errors")
     if not isinstance(errors, list):
         return []
-    return [(data.get("object_name"),) + tuple(e.get(k) for k in KEY_FIELDS["finding"][1:])
+    return [(_key_part(data.get("object_name")),)
+            + tuple(_key_part(e.get(k)) for k in KEY_FIELDS["finding"][1:])
             for e in errors if isinstance(e, dict)]

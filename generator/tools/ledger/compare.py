@@ -53,8 +53,10 @@ class Compared:
 class _Rows:
     """The comparison of one ledger against the records: state for the row loop."""
 
-    def __init__(self, ledger: Ledger, findings: dict[str, Source], days: int) -> None:
+    def __init__(self, ledger: Ledger, findings: dict[str, Source], days: int,
+                 invalid: dict[str, str]) -> None:
         self.ledger, self.findings, self.days = ledger, findings, days
+        self.invalid = invalid
         self.out = Compared()
         self.unsnapped = 0  # rows whose error the snapshot does not have
 
@@ -68,6 +70,10 @@ class _Rows:
         """The record and error position the row names, if they still match."""
         record = record_id(row)
         source = self.findings.get(record)
+        if source is None and record in self.invalid:
+            self.fail(sheet, row, "record", "ledger.invalid_record", record=record,
+                      record_file=self.invalid[record])
+            return None
         if source is None:
             self.fail(sheet, row, "record", "ledger.unknown_record", record=record)
             return None
@@ -256,11 +262,13 @@ def _copy(row: Row, twins: dict[tuple[str, Any], tuple[Sheet, Row, Key]],
 
 
 def compare(ledger: Ledger, findings: dict[str, Source], days: int,
-            county_names: dict[str, str]) -> Compared:
+            county_names: dict[str, str], invalid: dict[str, str] | None = None) -> Compared:
     """Every row of the ledger against the records (see the module docstring). A row on
     its error's own county sheet is read first; the same error on 全市 then counts only
-    where the county's sheet does not have it (the county fills its own sheet)."""
-    rows = _Rows(ledger, findings, days)
+    where the county's sheet does not have it (the county fills its own sheet).
+    ``findings`` are the records as the schema has them; ``invalid``, the ids of those that
+    are not (or do not read), by file: a row naming one is refused, never compared."""
+    rows = _Rows(ledger, findings, days, invalid or {})
     sheets = [s for s in ledger.sheets if _usable(ledger, s, rows.out)]
     own: dict[Key, tuple[Sheet, int, dict[str, str]]] = {}
     twins: dict[tuple[str, Any], tuple[Sheet, Row, Key]] = {}  # own rows, by the ids typed

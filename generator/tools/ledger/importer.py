@@ -82,6 +82,34 @@ def _days(loaded: Loaded) -> int:
     return days if isinstance(days, int) else DEFAULT_RECTIFICATION_DAYS
 
 
+def _findings(loaded: Loaded) -> tuple[dict[str, Source], dict[str, str], list[RecordError]]:
+    """The findings the ledger's rows are compared with: those the schema accepts, by id;
+    the ids of the others (and of finding files that do not even read), by their file; and
+    the tree's own problems with those (a row naming such a record says to mend it first:
+    comparing it could only guess)."""
+    from generator.records.schemas import load_schemas
+    from generator.records.validate import schema_problems
+
+    schemas = load_schemas()
+    findings: dict[str, Source] = {}
+    invalid: dict[str, str] = {}
+    own = [p for p in loaded.problems if p.severity == "error"]  # files that do not read
+    unread = {p.file for p in own}
+    for place in (entry.place for entry in loaded.tree.files):
+        file = loaded.show(place)
+        if len(place) == 3 and place[1] == "findings" and file in unread:
+            invalid[Path(place[2]).stem] = file
+    for source in loaded.sources:  # each a mapping: the loader's problems say why not
+        if source.kind != "finding":
+            continue
+        if schemas.is_valid("finding", source.data):
+            findings[source.id] = source
+        else:
+            invalid[source.id] = source.file
+            own += schema_problems(source, schemas)
+    return findings, invalid, own
+
+
 def _plan(changes: list[Change], loaded: Loaded, records: Path) -> list[Planned]:
     """One planned file per record with changes; its new text from the text on disk."""
     places = _places(loaded)
@@ -168,16 +196,16 @@ def _replace(item: Planned) -> RecordError | None:
 def import_ledger(ledger: Ledger, options: LedgerOptions) -> LedgerOutcome:
     """Compare, plan, validate and (unless dry_run; with errors only under force) write."""
     loaded = load(options.records)
-    findings: dict[str, Source] = {s.id: s for s in loaded.sources
-                                   if s.kind == "finding" and isinstance(s.data, dict)}
+    findings, invalid, own = _findings(loaded)
     from generator.render.annexes.layout import sheet_name
     from generator.render.annexes.ledger import utf16_cut
 
     names = {s.id: sheet_name(utf16_cut(str(s.data.get("name"))), set()) for s in loaded.sources
              if s.kind == "county" and isinstance(s.data, dict)}  # as the ledger names them
-    compared = compare(ledger, findings, _days(loaded), names)
+    compared = compare(ledger, findings, _days(loaded), names, invalid)
     out = LedgerOutcome(rows=sum(len(s.rows) for s in ledger.sheets),
-                        unchanged=compared.unchanged, problems=ledger.problems + compared.problems)
+                        unchanged=compared.unchanged,
+                        problems=ledger.problems + compared.problems + own)
     changes = list(compared.changes.values())
     out.planned = _plan(changes, loaded, options.records)
     if out.planned:
