@@ -373,3 +373,20 @@ def test_a_wrongly_shaped_record_in_the_tree_is_reported_not_a_crash(tmp_path: P
     assert "内部错误" not in result.stderr
     assert f"{record.name}:" in result.stdout and "[schema.type]" in result.stdout
     assert tree_snapshot(target) == before
+
+
+@pytest.mark.parametrize(("column", "value"), [(1, "#REF!"), (6, "#N/A"), (3, "#VALUE!"),
+                                               (4, "#DIV/0!"), (7, "#NAME?")])
+def test_a_formulas_error_value_is_refused_at_its_cell(tmp_path: Path, column: int,
+                                                       value: str) -> None:
+    """#N/A and its kind are what a formula shows when it has no result (a lookup that found
+    nothing), never text to record: refused at the cell, nothing written."""
+    target = empty_copy(MINIMAL, tmp_path / "records")
+    row: list[Any] = [1, "公司", "工业源", "G101-1", "03", "类别", "错", None]
+    row[column] = value  # openpyxl stores these values as error cells, as Excel does
+    book = rough_annex2(tmp_path / "a2.xlsx", [row])
+    outcome = import_workbook(book, options(target))
+    typed = [p for p in outcome.problems if p.code == "import.cell_type"]
+    assert len(typed) == 1 and typed[0].line == 6 and typed[0].column == column + 1
+    assert "公式算出的错误值" in typed[0].message
+    assert not outcome.written and not list(target.rglob("findings/*.yaml"))

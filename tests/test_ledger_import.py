@@ -313,3 +313,17 @@ def test_a_broken_record_is_reported_not_a_crash(tree: Path, tmp_path: Path,
     assert refused and all(p.field.startswith(("范县!B", "全市!B")) for p in refused)
     assert [c.source.id for item in outcome.planned for c in item.changes][:1] == [
         "tq-20190329-9mb"]
+
+
+@pytest.mark.parametrize(("key", "value"), [("note", "#N/A"), ("owner", "#REF!"),
+                                            ("due", "#VALUE!"), ("status", "#N/A")])
+def test_a_formulas_error_value_is_refused_at_its_cell(tree: Path, tmp_path: Path, key: str,
+                                                       value: str) -> None:
+    """A lookup in the returned ledger that found nothing (#N/A) is not a note to record."""
+    book = export(tree, tmp_path)
+    before = snapshot(tree)
+    outcome = run(clerk(book, [("华龙区", 0, key, value)], tmp_path / "back.xlsx"), tree)
+    typed = [p for p in outcome.problems if p.code == "import.cell_type"]
+    assert len(typed) == 1 and typed[0].line == FIRST and typed[0].column == COL[key]
+    assert "公式算出的错误值" in typed[0].message and not outcome.written
+    assert snapshot(tree) == before

@@ -49,6 +49,12 @@ REQUIRED = {kind: tuple(c.field for c in _columns(kind)
             for kind in ("g106", "finding")}
 
 
+class FormulaError(str):
+    """A cell holding a formula's error value (``#N/A``, ``#REF!``, ``#VALUE!``, …), as the
+    workbook readers give it: what the cell shows, but not text anyone typed (most often a
+    lookup that found nothing)."""
+
+
 @dataclass
 class RawRow:
     number: int
@@ -78,14 +84,21 @@ def problem(file: str, code: str, line: int | None = None, column: int | None = 
                        column=column, field=where)
 
 
+def _value(cell: Any, unescape: Any) -> Any:
+    """A cell's value; a formula's error value (``#N/A``) marked as such, not text."""
+    value = cell.value
+    if not isinstance(value, str):
+        return value
+    return FormulaError(value) if cell.data_type == "e" else unescape(value)
+
+
 def _grid(ws: Any) -> tuple[Grid, set[int]]:
     """Cell values with merged ranges filled in, and the rows merged across 3+ columns."""
     from openpyxl.utils.escape import unescape
 
     # a string as Excel shows it: openpyxl leaves OOXML's _xHHHH_ escapes (a literal
     # "_x0041_" is stored as "_x005F_x0041_") undecoded
-    grid: Grid = [[unescape(v) if isinstance(v, str) else v for v in row]
-                  for row in ws.iter_rows(values_only=True)]
+    grid: Grid = [[_value(cell, unescape) for cell in row] for row in ws.iter_rows()]
     wide: set[int] = set()
     for rng in ws.merged_cells.ranges:
         if rng.min_row > len(grid):

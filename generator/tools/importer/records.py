@@ -20,7 +20,7 @@ from generator.errors import RecordError
 from generator.records.schemas import Schemas, walk_properties
 from generator.text import imports as M
 from generator.text import vocabulary
-from generator.tools.importer.read import RawRow, Table, problem
+from generator.tools.importer.read import FormulaError, RawRow, Table, problem
 
 CODES = {"form", "indicator_code", "industry_code", "product_code", "seq", "source_type",
          "county"}
@@ -88,6 +88,8 @@ def cell_text(value: Any, name: str, width: int | None) -> str | None:
     """The cell as record text; raises TypeError naming the kind of a cell that is not text."""
     if value is None:
         return None
+    if isinstance(value, FormulaError):
+        raise TypeError("error")
     if isinstance(value, bool):
         raise TypeError("bool")
     if isinstance(value, (datetime, date, time)):
@@ -113,7 +115,7 @@ def row_values(table: Table, raw: RawRow, widths: dict[str, int],
             values[name] = cell_text(value, name, widths.get(name))
         except TypeError as exc:
             column, label = where(table, raw.number, name)
-            hint = M.DATE_HINT if str(exc) == "datetime" else ""
+            hint = M.TYPE_HINTS.get(str(exc), "")
             problems.append(problem(table.path, "import.cell_type", raw.number, column, label,
                                     kind=M.TYPE_NAMES[str(exc)], hint=hint))
             values[name] = None

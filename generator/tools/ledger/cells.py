@@ -14,6 +14,7 @@ from typing import Any
 
 from generator.text import ledger as T
 from generator.tools.importer import records as R
+from generator.tools.importer.read import FormulaError
 from generator.tools.ledger.read import Row
 
 DATE = re.compile(T.DATE_PATTERN)
@@ -51,6 +52,8 @@ def date_text(value: Any) -> str | None:
 def editable(value: Any, key: str) -> str | None:
     """An editable cell (or its exported value) as record text; ValueError for a date that
     does not read, TypeError for a cell of the wrong type."""
+    if isinstance(value, FormulaError):
+        raise TypeError("error")
     if key in ("due", "date"):
         return date_text(value)
     text = cell_text(value, key)

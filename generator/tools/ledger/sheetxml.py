@@ -34,6 +34,8 @@ from xml.etree.ElementTree import Element, iterparse
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
+from generator.tools.importer.read import FormulaError
+
 ESCAPED = re.compile("_x([0-9A-Fa-f]{4})_")
 Cells = dict[int, Any]
 
@@ -198,8 +200,10 @@ def _value(cell: Element, book: Book, tags: Tags) -> Any:
         return None
     if kind == "s":
         return book.strings[int(raw)]
-    if kind in ("str", "e"):
+    if kind == "str":
         return unescape(raw)
+    if kind == "e":  # a formula's error value: shown, but not text anyone typed
+        return FormulaError(unescape(raw))
     if kind == "b":
         return raw.strip() in ("1", "true")
     if kind == "d":
