@@ -390,3 +390,43 @@ def test_a_formulas_error_value_is_refused_at_its_cell(tmp_path: Path, column: i
     assert len(typed) == 1 and typed[0].line == 6 and typed[0].column == column + 1
     assert "公式算出的错误值" in typed[0].message
     assert not outcome.written and not list(target.rglob("findings/*.yaml"))
+
+
+GOOD = [1, "甲公司", "工业源", "G101-1", "03", "类别", "错一", None]
+LATER = [2, "乙公司", "工业源", "G102-1", "04", "名称", "错二", None]
+NOTE = "注：污染源类型：工业源、农业源、集中式、生活源、移动源"
+
+
+@pytest.mark.parametrize(("rows", "merges", "end", "first"), [
+    ([GOOD, ["二、农业源"], LATER], ["A7:H7"], 7, 8),  # a sub-heading merged across the table
+    ([["一、工业源"], GOOD, LATER], ["A6:H6"], 6, 7),  # ... above every row
+    ([GOOD, [NOTE], [None, "填表人：张三"], LATER], ["A7:H7"], 7, 9),  # under the 注 line
+    ([GOOD, ["注"], LATER], [], 7, 8),  # a 注 alone in the 序号 column
+], ids=["sub-heading", "sub-heading-first", "below-the-note", "note-in-seq"])
+def test_rows_below_the_tables_end_are_refused_aloud(tmp_path: Path, rows: list[list[Any]],
+                                                     merges: list[str], end: int,
+                                                     first: int) -> None:
+    """Where the table ends, rows below it that still hold data are an error at the first
+    of them, saying where it ended: never silently left out. Nothing is written."""
+    target = empty_copy(MINIMAL, tmp_path / "records")
+    outcome = import_workbook(rough_annex2(tmp_path / "a2.xlsx", rows, merges=merges),
+                              options(target))
+    after = [p for p in outcome.problems if p.code == "import.rows_after_end"]
+    assert len(after) == 1 and after[0].line == first and after[0].severity == "error"
+    assert f"表格到第 {end} 行" in after[0].message
+    assert not outcome.written and not list(target.rglob("findings/*.yaml"))
+
+
+@pytest.mark.parametrize(("rows", "merges"), [
+    ([GOOD, [2, "乙公司", "工业源", "G102-1", "04", "名称", "错二", "错二"]], ["G7:H7"]),
+    ([GOOD, ["2：", *LATER[1:]]], []),  # a 序号 that reads like a note, with data beside it
+    ([GOOD, ["注1", *LATER[1:]]], []),
+    ([GOOD, LATER, [NOTE], [None, "填表人：张三", None, "审核人：李四"]], ["A8:H8"]),
+], ids=["data-row-partly-merged", "seq-with-colon", "seq-zhu", "signature-below-note"])
+def test_data_rows_that_look_odd_are_still_data(tmp_path: Path, rows: list[list[Any]],
+                                                merges: list[str]) -> None:
+    target = empty_copy(MINIMAL, tmp_path / "records")
+    outcome = import_workbook(rough_annex2(tmp_path / "a2.xlsx", rows, merges=merges),
+                              options(target))
+    assert outcome.ok, [str(p) for p in outcome.problems]
+    assert len(outcome.written) == 2

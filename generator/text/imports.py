@@ -30,6 +30,11 @@ MESSAGES: dict[str, str] = {
     "import.exists": "{file} 在导入过程中被别人创建了，没有覆盖：请重新导入，已有的记录会被跳过",
     "import.unwritable": "无法写入 {file}：{reason}",
     "import.not_annex": "没有找到附件1（无法填报 G106-1 问题表）或附件2（集中审核普查表情况明细表）的表头：请用本系统导出的表格填写，不要改动表头",
+    "import.rows_after_end": (
+        "表格到第 {end} 行（{what}）就结束了，下面还有 {n} 行数据（第 {first} 行起）没有读取："
+        "请删去第 {end} 行，或把这些数据移到它上面"),
+    "import.blank_run": "连续 {n} 行以上的空行",
+    "import.ended_at": "“{text}”",
     "import.no_sheet": "工作簿里没有“{county}”的工作表，也没有带“县（区）”列的全市表：请按县（区）名称命名工作表",
     "import.column_missing": "表头里找不到“{header}”列",
     "import.cell_type": "单元格是{kind}，这里应填文字{hint}",

@@ -26,7 +26,15 @@ from generator.text.records import LIST_SEP
 from generator.tools.importer import plan as P
 from generator.tools.importer import records as R
 from generator.tools.importer.plan import Planned
-from generator.tools.importer.read import REQUIRED, RawRow, Table, norm, problem, read_workbook
+from generator.tools.importer.read import (
+    MAX_BLANK_RUN,
+    REQUIRED,
+    RawRow,
+    Table,
+    norm,
+    problem,
+    read_workbook,
+)
 
 OPTION_FIELDS = {"reviewed_on": "--reviewed-on", "reviewer": "--reviewer",
                  "rectification": "--status", "review": "--result"}
@@ -95,6 +103,19 @@ def _select(tables: list[Table], name: str) -> tuple[Table, bool] | None:
     if len(tables) == 1 and tables[0].region is None:
         return tables[0], True
     return None
+
+
+def _rows_after_end(table: Table) -> list[RecordError]:
+    """Data below where the table ended (a row merged across it, a 注 line, a long run of
+    blank rows): an error at its first row, never a silent loss."""
+    if table.ended is None or not table.beyond:
+        return []
+    end, text = table.ended
+    what = (M.render("import.ended_at", text=text) if text
+            else M.render("import.blank_run", n=MAX_BLANK_RUN))
+    first = table.beyond[0]
+    return [problem(table.path, "import.rows_after_end", first, None, f"{table.sheet}!{first}",
+                    end=end, what=what, n=len(table.beyond), first=first)]
 
 
 def _require(kind: str, options: Options) -> R.Defaults:
@@ -237,7 +258,7 @@ def import_workbook(workbook: Path, options: Options) -> Outcome:
     out.notes.append(M.render("note.sheet", sheet=table.sheet, kind=M.KIND_NAMES[table.kind],
                               rows=span))
     out.notes += [M.render("note.ignored_column", sheet=table.sheet, header=h) for h in table.ignored]
-    out.problems += _missing_columns(table)
+    out.problems += _missing_columns(table) + _rows_after_end(table)
     if out.problems:
         return out
     rows = _new_rows(table, _rows(table, own_sheet, name, out, options.schemas), loaded.sources, options.county,

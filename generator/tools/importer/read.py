@@ -4,8 +4,10 @@ Takes a workbook path, gives one :class:`Table` per sheet that carries an annex 
 located problem. The kind of a sheet is recognised from its header cells, never from the
 file name; headers are compared after NFKC and with whitespace removed, so 全角 brackets and
 stray spaces do not matter. Merged cells are read as their top-left value (附件2 merges an
-object's cells down its rows), blank rows are skipped, and the table ends at the 注： line or
-any row merged across the table. The annex headers come from render/annexes/layout.py, the
+object's cells down its rows), blank rows are skipped, and the table ends at a row merged
+across it from its first column (the 注 line, a sub-heading), at a 注 in the 序号 column with
+no data beside it, or after a long run of blank rows. Rows below that end that still hold
+data are kept in :attr:`Table.beyond`: the import refuses them aloud, never drops them. The annex headers come from render/annexes/layout.py, the
 same definitions the writer uses.
 """
 
@@ -73,6 +75,10 @@ class Table:
     headers: dict[str, str] = field(default_factory=dict)
     rows: list[RawRow] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    # where the table ended (row, what it shows) when rows below it still hold data, and
+    # those rows: never imported, never silently
+    ended: tuple[int, str] | None = None
+    beyond: list[int] = field(default_factory=list)
 
     def header(self, name: str) -> str:
         return self.headers.get(name, name)
@@ -92,14 +98,15 @@ def _value(cell: Any, unescape: Any) -> Any:
     return FormulaError(value) if cell.data_type == "e" else unescape(value)
 
 
-def _grid(ws: Any) -> tuple[Grid, set[int]]:
-    """Cell values with merged ranges filled in, and the rows merged across 3+ columns."""
+def _grid(ws: Any) -> tuple[Grid, dict[int, int]]:
+    """Cell values with merged ranges filled in, and the rows merged across 3+ columns (by
+    row: the first column such a range starts at)."""
     from openpyxl.utils.escape import unescape
 
     # a string as Excel shows it: openpyxl leaves OOXML's _xHHHH_ escapes (a literal
     # "_x0041_" is stored as "_x005F_x0041_") undecoded
     grid: Grid = [[_value(cell, unescape) for cell in row] for row in ws.iter_rows()]
-    wide: set[int] = set()
+    wide: dict[int, int] = {}
     for rng in ws.merged_cells.ranges:
         if rng.min_row > len(grid):
             continue
@@ -110,7 +117,7 @@ def _grid(ws: Any) -> tuple[Grid, set[int]]:
             for c in range(rng.min_col, rng.max_col + 1):
                 row[c - 1] = value
             if rng.max_col - rng.min_col >= 2:
-                wide.add(r)
+                wide[r] = min(wide.get(r, rng.min_col), rng.min_col)
     return grid, wide
 
 
@@ -168,26 +175,64 @@ def _header_end(grid: Grid, first: int, kind: str) -> int:
     return last
 
 
-def _is_trailer(values: dict[str, Any], wide: bool) -> bool:
+def _is_trailer(values: dict[str, Any], across: bool, required: list[str]) -> bool:
+    """A row that ends the table: merged across it from its first column (a 注 line, a
+    sub-heading), or with a 序号 that is a note (注…, "2：") and no data beside it."""
     seq = norm(values.get("seq"))
-    return wide or seq.startswith(TRAILER_STARTS) or ":" in seq
+    return across or ((seq.startswith(TRAILER_STARTS) or ":" in seq)
+                      and not _data_like(values, required))
+
+
+def _data_like(values: dict[str, Any], required: list[str]) -> bool:
+    """Whether a row holds data: DATA_LIKE of the required columns filled (a signature line
+    under the 注 has fewer)."""
+    return sum(not _empty(values.get(f)) for f in required) >= DATA_LIKE
 
 
 def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _rows(table: Table, grid: Grid, wide: set[int]) -> None:
+DATA_LIKE = 3  # required columns filled that make a row below the table's end data
+SHOWN = 24  # characters of the row the table ended at, in the message
+
+
+def _values(table: Table, row: list[Any]) -> dict[str, Any]:
+    return {f: row[c - 1] if c <= len(row) else None for f, c in table.columns.items()}
+
+
+def _required(table: Table) -> list[str]:
+    return [f for f in REQUIRED[table.kind] if f in table.columns]
+
+
+def _beyond(table: Table, grid: Grid, end: int, across: set[int]) -> None:
+    """The rows below the table's end (row ``end``) that look like data (DATA_LIKE required
+    columns filled: a signature line under the 注 does not; a row merged ``across`` the
+    table, such as 填表说明, neither), with where the table ended."""
+    required = _required(table)
+    table.beyond = [r for r in range(end + 1, len(grid) + 1) if r not in across
+                    and _data_like(_values(table, grid[r - 1]), required)]
+    if table.beyond:
+        shown = next((str(v).strip() for v in grid[end - 1] if not _empty(v)), "")
+        table.ended = (end, shown if len(shown) <= SHOWN else shown[:SHOWN] + "…")
+
+
+def _rows(table: Table, grid: Grid, wide: dict[int, int]) -> None:
     previous: RawRow | None = None
     blank_run = 0
+    first = min(table.columns.values(), default=1)
+    across = {r for r, c in wide.items() if c <= first}  # merged from the table's first column
+    required = _required(table)
     for r in range(table.header_rows[1] + 1, len(grid) + 1):
         row = grid[r - 1]
-        values = {f: row[c - 1] if c <= len(row) else None for f, c in table.columns.items()}
-        if _is_trailer(values, r in wide):
+        values = _values(table, row)
+        if _is_trailer(values, r in across, required):
+            _beyond(table, grid, r, across)
             break
         if all(_empty(v) for f, v in values.items() if f not in ("seq", "county")):
             blank_run += 1
             if blank_run > MAX_BLANK_RUN:
+                _beyond(table, grid, r, across)
                 break
             continue
         blank_run = 0
