@@ -430,3 +430,53 @@ def test_data_rows_that_look_odd_are_still_data(tmp_path: Path, rows: list[list[
                               options(target))
     assert outcome.ok, [str(p) for p in outcome.problems]
     assert len(outcome.written) == 2
+
+
+def _merged_books(path: Path, parts: list[tuple[Path, str]]) -> Path:
+    """One workbook holding the first sheet of each workbook in ``parts``, renamed."""
+    out = Workbook()
+    out.remove(out.active)
+    for source, title in parts:
+        ws = out.create_sheet(title)
+        for row in load_workbook(source).active.iter_rows(values_only=True):
+            ws.append(list(row))
+    out.save(path)
+    return path
+
+
+G106_ROW = ["1", "测试煤矿有限公司", "无对应工艺", "烟煤和无烟煤开采洗选", "0610", "原煤", "61001",
+            "吨", "原煤", "吨", "洗选", "300000", "万吨/年", "颗粒物", "千克/吨", "无", "311"]
+
+
+def test_every_table_of_the_county_is_imported(tmp_path: Path) -> None:
+    """附件1 and 附件2 in one workbook, and 附件2 over two sheets: all of it, not the first."""
+    target = empty_copy(MINIMAL, tmp_path / "records")
+    a1 = rough_annex1(tmp_path / "a1.xlsx", [G106_ROW])
+    a2 = rough_annex2(tmp_path / "a2.xlsx", [GOOD], sheet="x")
+    more = rough_annex2(tmp_path / "more.xlsx", [LATER], sheet="y")
+    for book in (a2, more):  # 指导区域 names the county
+        wb = load_workbook(book)
+        wb.active["A3"] = "指导区域：华龙区"
+        wb.save(book)
+    both = _merged_books(tmp_path / "both.xlsx", [(a1, "附件1"), (a2, "附件2"), (more, "续")])
+    outcome = import_workbook(both, options(target))
+    assert outcome.ok, [str(p) for p in outcome.problems]
+    census = census_of(target)
+    assert (len(census.g106), sorted(f.object_name for f in census.findings)) == (
+        1, ["乙公司", "甲公司"])
+    assert sum(n.startswith("读取工作表") for n in outcome.notes) == 3
+
+
+def test_the_sheets_left_are_named(tmp_path: Path) -> None:
+    """An exported 附件2: the county's own sheet is read; the 全市 sheet (the same rows) and
+    the other counties' sheets are named in a note each, never passed over silently."""
+    prepared = prepare(REPO / "records")
+    assert prepared.census and prepared.figures
+    write_annexes(prepared.census, prepared.figures, tmp_path)
+    target = empty_copy(REPO / "records", tmp_path / "records")
+    outcome = import_workbook(tmp_path / FILES["annex2"], options(target, dry_run=True))
+    read = [n for n in outcome.notes if n.startswith("读取工作表")]
+    assert read == [n for n in read if "华龙区" in n] and len(read) == 1
+    assert any(n.startswith("没有读取全市表 “全市”") for n in outcome.notes), outcome.notes
+    assert any(n.startswith("没有读取其他县（区）的工作表") and "清丰县" in n
+               for n in outcome.notes), outcome.notes

@@ -91,18 +91,26 @@ def _county(options: Options) -> tuple[str, Loaded]:
     return county.data["name"], loaded
 
 
-def _select(tables: list[Table], name: str) -> tuple[Table, bool] | None:
-    """The county's own sheet (by sheet name or 指导区域), else a 全市 sheet, else the only one."""
+def _select(tables: list[Table], name: str) -> tuple[list[tuple[Table, bool]], list[str]]:
+    """The tables to import, each with whether it is the county's own, and a note for each
+    table left: every table of the county's own (by sheet name or 指导区域: 附件1 and 附件2
+    in one workbook, or one annex over several sheets); without one, the 全市 sheets (rows of
+    other counties are skipped); without those, the only table when it names no county."""
     target = norm(name)
-    for table in tables:
-        if target in (norm(table.sheet), norm(table.region)):
-            return table, True
-    for table in tables:
-        if "county" in table.columns:
-            return table, False
-    if len(tables) == 1 and tables[0].region is None:
-        return tables[0], True
-    return None
+    own = [t for t in tables if target in (norm(t.sheet), norm(t.region))]
+    chosen = [(t, True) for t in own]
+    if not chosen:
+        chosen = [(t, False) for t in tables if "county" in t.columns]
+    if not chosen and len(tables) == 1 and tables[0].region is None:
+        chosen = [(tables[0], True)]
+    taken = {id(t) for t, _ in chosen}
+    left: dict[str, list[str]] = {}  # why → the sheets left for that reason
+    for table in (t for t in tables if id(t) not in taken and chosen):
+        why = ("note.left_city" if "county" in table.columns and own
+               else "note.left_region" if table.region else "note.left_unnamed")
+        left.setdefault(why, []).append(M.render("note.left_sheet", sheet=table.sheet))
+    return chosen, [M.render(why, sheets=LIST_SEP.join(sheets), county=name)
+                    for why, sheets in left.items()]
 
 
 def _rows_after_end(table: Table) -> list[RecordError]:
@@ -238,6 +246,27 @@ def _readable(workbook: Path) -> None:
         raise Refused("env.unreadable", file=shown(workbook), reason=os_reason(exc)) from None
 
 
+def _drafts(table: Table, own_sheet: bool, name: str, loaded: Loaded, options: Options,
+            out: Outcome) -> list[R.Draft] | None:
+    """One table's new rows as draft records; None when the table itself is wrong (a
+    column missing, data below its end: said in ``out``)."""
+    defaults = _require(table.kind, options)
+    numbers = [r.number for r in table.rows] or [table.header_rows[1] + 1]
+    span = f"{numbers[0]}–{numbers[-1]}" if len(numbers) > 1 else str(numbers[0])
+    out.notes.append(M.render("note.sheet", sheet=table.sheet, kind=M.KIND_NAMES[table.kind],
+                              rows=span))
+    out.notes += [M.render("note.ignored_column", sheet=table.sheet, header=h)
+                  for h in table.ignored]
+    wrong = _missing_columns(table) + _rows_after_end(table)
+    out.problems += wrong
+    if wrong:
+        return None
+    rows = _new_rows(table, _rows(table, own_sheet, name, out, options.schemas),
+                     loaded.sources, options.county, out)
+    return (R.findings(table, rows, defaults, out.problems) if table.kind == "finding"
+            else R.g106_problems(table, rows, defaults))
+
+
 def import_workbook(workbook: Path, options: Options) -> Outcome:
     """Read, plan, validate and (unless dry_run, or with errors unless force) write. Raises
     UsageError (exit 2) and :class:`generator.exits.Refused` (exit 3); every other problem is
@@ -246,25 +275,17 @@ def import_workbook(workbook: Path, options: Options) -> Outcome:
     name, loaded = _county(options)
     out = Outcome()
     tables, out.problems = read_workbook(workbook)
-    chosen = _select(tables, name) if tables else None
-    if chosen is None:
+    chosen, left = _select(tables, name) if tables else ([], [])
+    if not chosen:
         if tables:
             out.problems.append(problem(display_path(workbook), "import.no_sheet", county=name))
         return out
-    table, own_sheet = chosen
-    defaults = _require(table.kind, options)
-    numbers = [r.number for r in table.rows] or [table.header_rows[1] + 1]
-    span = f"{numbers[0]}–{numbers[-1]}" if len(numbers) > 1 else str(numbers[0])
-    out.notes.append(M.render("note.sheet", sheet=table.sheet, kind=M.KIND_NAMES[table.kind],
-                              rows=span))
-    out.notes += [M.render("note.ignored_column", sheet=table.sheet, header=h) for h in table.ignored]
-    out.problems += _missing_columns(table) + _rows_after_end(table)
-    if out.problems:
+    made = [_drafts(table, own_sheet, name, loaded, options, out)
+            for table, own_sheet in chosen]
+    out.notes += left
+    if any(drafts is None for drafts in made):
         return out
-    rows = _new_rows(table, _rows(table, own_sheet, name, out, options.schemas), loaded.sources, options.county,
-                     out)
-    drafts = (R.findings(table, rows, defaults, out.problems) if table.kind == "finding"
-              else R.g106_problems(table, rows, defaults))
+    drafts = [draft for some in made if some is not None for draft in some]
     out.planned = P.plan(drafts, options.county, options.reviewed_on, options.records, loaded)
     if out.planned:
         out.problems += _check(out.planned, options)
