@@ -195,7 +195,7 @@ def test_unmerged_object_cells_carry_down(tmp_path: Path) -> None:
 
 
 def test_city_sheet_keeps_only_this_county(tmp_path: Path) -> None:
-    target = empty_copy(MINIMAL, tmp_path / "records")
+    target = empty_copy(REPO / "records", tmp_path / "records")  # 清丰县 is a county there
     book = rough_annex2(tmp_path / "a2.xlsx", [
         [1, "华龙区", "测试包装有限公司", "工业源", "G101-1", "03", "行业类别", "错一", None],
         [2, "清丰县", "别县的公司", "工业源", "G101-1", "03", "行业类别", "错二", None],
@@ -480,3 +480,21 @@ def test_the_sheets_left_are_named(tmp_path: Path) -> None:
     assert any(n.startswith("没有读取全市表 “全市”") for n in outcome.notes), outcome.notes
     assert any(n.startswith("没有读取其他县（区）的工作表") and "清丰县" in n
                for n in outcome.notes), outcome.notes
+
+
+@pytest.mark.parametrize("typed", ["华龙", "濮阳市华龙区", "华龙县", "华龙区县"])
+def test_a_county_name_of_no_county_is_an_error_not_another_county(tmp_path: Path,
+                                                                   typed: str) -> None:
+    """On a 全市 sheet, rows of other counties are skipped; a name that is no county of the
+    tree at all (a misspelt 华龙) is an error at its cell, never counted as someone else's."""
+    target = empty_copy(REPO / "records", tmp_path / "records")
+    book = rough_annex2(tmp_path / "a2.xlsx", [
+        [1, "华龙区", "甲公司", "工业源", "G101-1", "03", "行业类别", "错一", None],
+        [2, typed, "乙公司", "工业源", "G101-1", "03", "行业类别", "错二", None],
+        [3, "清丰县", "别县的公司", "工业源", "G101-1", "03", "行业类别", "错三", None],
+    ], sheet="全市", county_column=True)
+    outcome = import_workbook(book, options(target))
+    wrong = [p for p in outcome.problems if p.code == "import.unknown_county"]
+    assert [(p.line, p.column) for p in wrong] == [(7, 2)] and not outcome.written
+    assert typed in wrong[0].message and "华龙区" in wrong[0].message
+    assert any("清丰县 1 行" in n for n in outcome.notes)

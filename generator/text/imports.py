@@ -38,6 +38,7 @@ MESSAGES: dict[str, str] = {
     "import.no_sheet": "工作簿里没有“{county}”的工作表，也没有带“县（区）”列的全市表：请按县（区）名称命名工作表",
     "import.column_missing": "表头里找不到“{header}”列",
     "import.cell_type": "单元格是{kind}，这里应填文字{hint}",
+    "import.unknown_county": "“{county}”不是记录库里任何一个县（区）的名称：请写全称，如“{county_name}”，这一行没有导入",
     "import.county_blank": "全市表中此行的“县（区）”未填",
     "import.object_conflict": "同一普查对象（序号 {seq}）各行的“{header}”不一致：{first} 与 {other}",
     "import.duplicate_row": "与第 {row} 行重复，已忽略",

@@ -146,9 +146,11 @@ def _missing_columns(table: Table) -> list[RecordError]:
             for name in REQUIRED[table.kind] if name not in table.columns]
 
 
-def _rows(table: Table, own_sheet: bool, name: str, out: Outcome, schemas: Path = SCHEMA_DIR
-          ) -> list[tuple[RawRow, dict[str, str | None]]]:
-    """Normalised rows of this county (other counties' rows of a 全市 sheet are skipped)."""
+def _rows(table: Table, own_sheet: bool, name: str, out: Outcome, schemas: Path = SCHEMA_DIR,
+          counties: frozenset[str] = frozenset()) -> list[tuple[RawRow, dict[str, str | None]]]:
+    """Normalised rows of this county (other counties' rows of a 全市 sheet are skipped; a
+    县（区） that names none of ``counties``, the tree's, is an error at its cell: a
+    misspelt 华龙 must not pass for another county)."""
     widths = R.digit_widths(load_schemas(schemas), table.kind)
     kept: list[tuple[RawRow, dict[str, str | None]]] = []
     others: dict[str, int] = {}
@@ -159,15 +161,20 @@ def _rows(table: Table, own_sheet: bool, name: str, out: Outcome, schemas: Path 
             column, label = R.where(table, raw.number, "county")
             out.problems.append(problem(table.path, "import.county_blank", raw.number, column,
                                         label))
+        elif county is not None and counties and norm(county) not in counties:
+            column, label = R.where(table, raw.number, "county")
+            out.problems.append(problem(table.path, "import.unknown_county", raw.number, column,
+                                        label, county=county, county_name=name))
+            continue
         elif county is not None and norm(county) != norm(name):
             others[county] = others.get(county, 0) + 1
             continue
         kept.append((raw, values))
     if others:
-        counties = LIST_SEP.join(M.render("note.county_rows", county=k, n=v)
-                                 for k, v in others.items())
+        listed = LIST_SEP.join(M.render("note.county_rows", county=k, n=v)
+                               for k, v in others.items())
         out.notes.append(M.render("note.other_county", n=sum(others.values()),
-                                  counties=counties))
+                                  counties=listed))
     return kept
 
 
@@ -261,7 +268,9 @@ def _drafts(table: Table, own_sheet: bool, name: str, loaded: Loaded, options: O
     out.problems += wrong
     if wrong:
         return None
-    rows = _new_rows(table, _rows(table, own_sheet, name, out, options.schemas),
+    counties = frozenset(norm(s.data.get("name")) for s in loaded.sources
+                         if s.kind == "county" and isinstance(s.data.get("name"), str))
+    rows = _new_rows(table, _rows(table, own_sheet, name, out, options.schemas, counties),
                      loaded.sources, options.county, out)
     return (R.findings(table, rows, defaults, out.problems) if table.kind == "finding"
             else R.g106_problems(table, rows, defaults))
