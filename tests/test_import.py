@@ -498,3 +498,35 @@ def test_a_county_name_of_no_county_is_an_error_not_another_county(tmp_path: Pat
     assert [(p.line, p.column) for p in wrong] == [(7, 2)] and not outcome.written
     assert typed in wrong[0].message and "华龙区" in wrong[0].message
     assert any("清丰县 1 行" in n for n in outcome.notes)
+
+
+@pytest.mark.parametrize("link", ["outside", "broken", "county"])
+def test_force_never_writes_outside_the_records_folder(tmp_path: Path, link: str) -> None:
+    """--force writes the rows without an error despite the tree's own errors; a county's
+    findings folder (or the county folder) that is a link leading outside the records folder
+    is one of those errors, and nothing may be written through it."""
+    target = empty_copy(MINIMAL, tmp_path / "records")
+    outside = tmp_path / "outside"
+    if link == "county":
+        shutil.move(target / "hualong", outside)
+        (target / "hualong").symlink_to(outside, target_is_directory=True)
+    else:
+        if link == "outside":
+            outside.mkdir()
+        (target / "hualong" / "findings").symlink_to(outside, target_is_directory=True)
+    book = rough_annex2(tmp_path / "a2.xlsx", [GOOD])
+    result = cli("import", str(book), "--county", "hualong", "--records", str(target),
+                 "--reviewer", "乙成员", "--reviewed-on", "2019-03-11", "--force")
+    assert result.returncode != 0 and "内部错误" not in result.stderr, result.stdout
+    assert not [p for p in outside.rglob("*.yaml") if p.name != "county.yaml"], result.stdout
+    if link != "county":  # a county folder leading outside is no county: a usage error
+        assert "[import.outside]" in result.stdout, result.stdout
+
+
+def test_a_records_folder_that_is_a_link_is_written_through(tmp_path: Path) -> None:
+    real = empty_copy(MINIMAL, tmp_path / "real")
+    (tmp_path / "records").symlink_to(real, target_is_directory=True)
+    book = rough_annex2(tmp_path / "a2.xlsx", [GOOD])
+    outcome = import_workbook(book, options(tmp_path / "records"))
+    assert outcome.ok and len(outcome.written) == 1
+    assert len(list(real.rglob("findings/*.yaml"))) == 1

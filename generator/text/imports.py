@@ -29,6 +29,7 @@ MESSAGES: dict[str, str] = {
     "import.damaged": "工作簿已损坏，无法读取（{detail}）：请在 Excel 或 WPS 中打开，确认内容后重新另存为 .xlsx",
     "import.exists": "{file} 在导入过程中被别人创建了，没有覆盖：请重新导入，已有的记录会被跳过",
     "import.unwritable": "无法写入 {file}：{reason}",
+    "import.outside": "没有写入 {file}：它的文件夹经链接指向记录文件夹以外（{target}）",
     "import.not_annex": "没有找到附件1（无法填报 G106-1 问题表）或附件2（集中审核普查表情况明细表）的表头：请用本系统导出的表格填写，不要改动表头",
     "import.rows_after_end": (
         "表格到第 {end} 行（{what}）就结束了，下面还有 {n} 行数据（第 {first} 行起）没有读取："

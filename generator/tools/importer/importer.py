@@ -300,7 +300,7 @@ def import_workbook(workbook: Path, options: Options) -> Outcome:
         out.problems += _check(out.planned, options)
     out.problems = sort_problems(out.problems)
     if not options.dry_run and (out.ok or options.force):
-        written, refused = P.write(out.planned, out.problems)
+        written, refused = P.write(out.planned, out.problems, options.records)
         out.written += written
         out.problems += refused
     return out

@@ -7,6 +7,7 @@ that have no error, never overwriting one (importer.py validates them in between
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,11 +63,23 @@ def plan(drafts: list[R.Draft], county: str, reviewed_on: str | None, records: P
     return planned
 
 
-def write(planned: list[Planned], problems: list[RecordError]
+def _inside(path: Path, root: Path) -> Path | None:
+    """None when the folder ``path`` is to be written into stays inside ``root`` whatever
+    links its existing folders are; else where it really leads."""
+    existing = path.parent  # the deepest folder there is, or a link (even a broken one)
+    while not os.path.lexists(existing) and existing != existing.parent:
+        existing = existing.parent
+    real, top = existing.resolve(), root.resolve()
+    return None if real == top or top in real.parents else real
+
+
+def write(planned: list[Planned], problems: list[RecordError], records: Path
           ) -> tuple[list[Path], list[RecordError]]:
-    """Create each planned file without an error in ``problems``, never overwriting; gives
-    the files written and the new problems: a file someone created meanwhile and a folder that
-    refuses are problems at that file, and the others are still written."""
+    """Create each planned file without an error in ``problems``, never overwriting and never
+    outside ``records`` (a county's folder may be a link: the check of the tree refuses one
+    that leads outside, but --force writes despite errors); gives the files written and the
+    new problems: a file someone created meanwhile, a folder that refuses or leads outside
+    are problems at that file, and the others are still written."""
     from generator.exits import Refused, create_exclusive
 
     bad = {(p.file, p.line) for p in problems if p.severity == "error"}
@@ -76,6 +89,12 @@ def write(planned: list[Planned], problems: list[RecordError]
         if any((item.draft.table.path, row) in bad for row in item.draft.rows):
             continue
         file = display_path(item.path)
+        outside = _inside(item.path, records)
+        if outside is not None:
+            shown = item.path.as_posix()  # as planned: display_path would follow the link
+            refused.append(RecordError(file=shown, code="import.outside", message=M.render(
+                "import.outside", file=shown, target=display_path(outside))))
+            continue
         try:
             created = create_exclusive(item.path, item.text)
         except Refused as exc:
