@@ -530,3 +530,42 @@ def test_a_records_folder_that_is_a_link_is_written_through(tmp_path: Path) -> N
     outcome = import_workbook(book, options(tmp_path / "records"))
     assert outcome.ok and len(outcome.written) == 1
     assert len(list(real.rglob("findings/*.yaml"))) == 1
+
+
+def _with_merge(book: Path, ref: str) -> Path:
+    """The workbook with one more merged range, written into the sheet's XML (openpyxl would
+    make every cell of a whole-column range to save it)."""
+    import zipfile
+
+    out = book.with_name("merged-" + book.name)
+    with zipfile.ZipFile(book) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dest:
+        for entry in source.infolist():
+            data = source.read(entry.filename)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                text = re.sub(r'<mergeCells count="(\d+)">', lambda m: (
+                    f'<mergeCells count="{int(m.group(1)) + 1}"><mergeCell ref="{ref}"/>'), text)
+                data = text.encode()
+            dest.writestr(entry, data)
+    return out
+
+
+@pytest.mark.parametrize("ref", ["I1:I1048576", "H6:H40000", "A9:XFD100", "C6:D1048576"])
+def test_a_merge_reaching_far_is_refused_at_once(tmp_path: Path, ref: str) -> None:
+    """A column (or row) selected whole and merged makes openpyxl build every cell it
+    reaches (35 s and 2 GB for a three-row workbook): refused before that, naming the range
+    and its sheet."""
+    target = empty_copy(MINIMAL, tmp_path / "records")
+    book = _with_merge(rough_annex2(tmp_path / "a2.xlsx", [GOOD, LATER], merges=["A6:A6"]), ref)
+    outcome = import_workbook(book, options(target))
+    (refused,) = outcome.problems
+    assert refused.code == "import.merged_too_far" and ref in refused.message
+    assert "Sheet1" in refused.message and not outcome.written
+
+
+def test_merges_inside_the_table_still_import(tmp_path: Path) -> None:
+    target = empty_copy(MINIMAL, tmp_path / "records")
+    book = _with_merge(rough_annex2(tmp_path / "a2.xlsx", [GOOD, LATER], merges=["A6:A6"]),
+                       "H6:H7")
+    outcome = import_workbook(book, options(target))
+    assert outcome.ok and len(outcome.written) == 2, [str(p) for p in outcome.problems]

@@ -124,7 +124,8 @@ def _parse(archive: zipfile.ZipFile, part: str) -> Element:
         return parse(handle).getroot()
 
 
-def _sheets(archive: zipfile.ZipFile) -> tuple[list[tuple[str, str]], datetime]:
+def sheet_parts(archive: zipfile.ZipFile) -> tuple[list[tuple[str, str]], datetime]:
+    """(sheet name, part path) of every sheet in workbook order, and the date epoch."""
     rels = _parse(archive, "xl/_rels/workbook.xml.rels")
     targets = {r.get("Id"): r.get("Target", "") for r in rels}
     book = _parse(archive, "xl/workbook.xml")
@@ -175,7 +176,7 @@ def open_book(data: bytes) -> Book:
     the reading needs is missing or damaged."""
     archive = zipfile.ZipFile(io.BytesIO(data))
     parts = set(archive.namelist())
-    sheets, epoch = _sheets(archive)
+    sheets, epoch = sheet_parts(archive)
     return Book(archive, sheets, _strings(archive, parts), *_styles(archive, parts), epoch)
 
 
