@@ -327,3 +327,31 @@ def test_a_formulas_error_value_is_refused_at_its_cell(tree: Path, tmp_path: Pat
     assert len(typed) == 1 and typed[0].line == FIRST and typed[0].column == COL[key]
     assert "公式算出的错误值" in typed[0].message and not outcome.written
     assert snapshot(tree) == before
+
+
+def test_merged_cells_read_as_the_clerk_sees_them(tree: Path, tmp_path: Path) -> None:
+    """A note merged down three rows is each row's note (Excel shows it so; the covered
+    cells were read as blank, which deleted their notes); a range merged across columns over
+    a read cell is an error at its top-left cell."""
+    book = export(tree, tmp_path)
+    wb = load_workbook(book)
+    ws = wb["华龙区"]
+    first = FIRST
+    ws.cell(first, COL["note"]).value = "统一整改完毕"
+    ws.merge_cells(start_row=first, start_column=COL["note"], end_row=first + 2,
+                   end_column=COL["note"])
+    wb.save(tmp_path / "down.xlsx")
+    outcome = run(tmp_path / "down.xlsx", tree, dry_run=True)
+    notes = {(c.sheet.name, c.row): c.new.get("note") for item in outcome.planned
+             for c in item.changes}
+    assert [notes.get(("华龙区", first + i)) for i in range(3)] == ["统一整改完毕"] * 3, (
+        [str(p) for p in outcome.problems])
+
+    wb = load_workbook(book)
+    wb["华龙区"].merge_cells(start_row=first, start_column=COL["owner"], end_row=first,
+                            end_column=COL["status"])
+    wb.save(tmp_path / "across.xlsx")
+    outcome = run(tmp_path / "across.xlsx", tree, dry_run=True)
+    merged = [p for p in outcome.problems if p.code == "ledger.merged"]
+    assert [(p.line, p.column) for p in merged] == [(first, COL["owner"])]
+    assert not outcome.ok

@@ -56,6 +56,7 @@ MESSAGES: dict[str, str] = {
         "记录 {record} 的第 {n} 处错误现在是 {form} 表 {indicator} 指标，与这一行的 {row_form} 表 {row_indicator} 指标不一致"
         "（台账导出后记录改过）：这一行没有导入，请用最新的整改台账"),
     "ledger.bad_number": "错误序号应为正整数，这里是“{value}”",
+    "ledger.merged": "单元格 {ref} 合并了几列：请取消合并，每个单元格分别填写",
     "ledger.blank": "“{header}”不能为空",
     "ledger.bad_date": "“{value}”不是日期：请写成 YYYY-MM-DD，如 2019-03-25",
     "ledger.conflict": "与 {other} 填的不一致（是同一处错误）：这一行没有导入，请只在一个工作表里改",

@@ -112,6 +112,37 @@ def _sheet(name: str, found: Rows, file: str, out: Ledger) -> None:
             continue
         blank = 0
         sheet.rows.append(Row(name, number, row))
+    if sheet is not None:
+        _merged(sheet, found.merges, file, out)
+
+
+def _merged(sheet: Sheet, merges: list[str], file: str, out: Ledger) -> None:
+    """What the clerk sees in merged cells: a range down one of the read columns (整改说明
+    merged over an object's three errors) gives each row the top cell's value, as the annex
+    reader does; any other range over a read cell of a ledger row (across columns) is an
+    error at its top-left cell, never read as blank cells."""
+    from openpyxl.utils.cell import range_boundaries
+
+    by_row = {r.number: r for r in sheet.rows}
+    keys = {c: k for k, c in sheet.columns.items() if k in READ}
+    for ref in merges:
+        try:
+            c1, r1, c2, r2 = range_boundaries(ref)
+        except (TypeError, ValueError):
+            continue  # not a range: Excel would not open such a file either
+        if c1 is None or r1 is None or c2 is None or r2 is None:
+            continue
+        touched = [c for c in range(c1, c2 + 1) if c in keys]
+        rows = [by_row[n] for n in range(max(r1, sheet.header_row + 1), r2 + 1) if n in by_row]
+        if not touched or not rows:
+            continue
+        if c1 == c2 and r1 in by_row:
+            value = by_row[r1].values.get(keys[c1])
+            for row in rows:
+                row.values[keys[c1]] = value
+            continue
+        out.problems.append(problem(file, "ledger.merged", r1, c1,
+                                    sheet.cell(keys[touched[0]], r1), ref=ref))
 
 
 def _read(book: Book, file: str) -> Ledger:

@@ -237,11 +237,13 @@ class Rows:
     from 1, {column from 1: value}), up to a run of EMPTY_RUN rows without one; ValueError
     or a ParseError on a damaged part (a cell reference beyond XFD too). Setting
     :attr:`wanted` while iterating reads only those columns from the next row on (the
-    ledger's columns, once its header row is found: a third of the cells are not needed)."""
+    ledger's columns, once its header row is found: a third of the cells are not needed).
+    :attr:`merges` holds the sheet's merged ranges once every row has been read."""
 
     def __init__(self, book: Book, part: str) -> None:
         self.book, self.part = book, part
         self.wanted: Container[int] | None = None
+        self.merges: list[str] = []  # the merged ranges ("N5:N7"), once the rows are read
 
     def __iter__(self) -> Iterator[tuple[int, Cells]]:
         number = empty = 0
@@ -249,6 +251,8 @@ class Rows:
         with self.book.archive.open(self.part) as handle:
             for _, node in iterparse(handle):
                 if node.tag != row:
+                    if row is not None and local(node.tag) == "mergeCell":
+                        self.merges.append(node.get("ref", ""))  # after <sheetData>
                     if row is not None or local(node.tag) != "row":
                         continue
                     row = node.tag
