@@ -569,3 +569,22 @@ def test_merges_inside_the_table_still_import(tmp_path: Path) -> None:
                        "H6:H7")
     outcome = import_workbook(book, options(target))
     assert outcome.ok and len(outcome.written) == 2, [str(p) for p in outcome.problems]
+
+
+@pytest.mark.parametrize("escape", ["_xD800_", "甲_xDFFF_乙", "_xDBFF__x0041_"])
+def test_a_lone_surrogate_escape_is_refused_at_its_cell(tmp_path: Path, escape: str) -> None:
+    """OOXML's _xHHHH_ can name half of a UTF-16 pair, which no YAML file can hold: an
+    error at the cell, not an internal error when the record is written."""
+    import zipfile
+
+    target = empty_copy(MINIMAL, tmp_path / "records")
+    book = rough_annex2(tmp_path / "a2.xlsx", [[1, "公司", "工业源", "G101-1", "03", "类别",
+                                                 "MARK", None]])
+    odd = tmp_path / "odd.xlsx"
+    with zipfile.ZipFile(book) as source, zipfile.ZipFile(odd, "w") as dest:
+        for entry in source.infolist():
+            data = source.read(entry.filename).replace(b"MARK", escape.encode())
+            dest.writestr(entry, data)
+    outcome = import_workbook(odd, options(target))
+    bad = [p for p in outcome.problems if p.code == "import.bad_character"]
+    assert [(p.line, p.column) for p in bad] == [(6, 7)] and not outcome.written

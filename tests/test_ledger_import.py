@@ -355,3 +355,17 @@ def test_merged_cells_read_as_the_clerk_sees_them(tree: Path, tmp_path: Path) ->
     merged = [p for p in outcome.problems if p.code == "ledger.merged"]
     assert [(p.line, p.column) for p in merged] == [(first, COL["owner"])]
     assert not outcome.ok
+
+
+def test_a_lone_surrogate_escape_in_a_note_is_refused_at_its_cell(tree: Path,
+                                                                  tmp_path: Path) -> None:
+    import zipfile
+
+    book = clerk(export(tree, tmp_path), [("华龙区", 0, "note", "MARK")], tmp_path / "b.xlsx")
+    odd = tmp_path / "odd.xlsx"
+    with zipfile.ZipFile(book) as source, zipfile.ZipFile(odd, "w") as dest:
+        for entry in source.infolist():
+            dest.writestr(entry, source.read(entry.filename).replace(b"MARK", b"_xD800_"))
+    outcome = run(odd, tree)
+    bad = [p for p in outcome.problems if p.code == "import.bad_character"]
+    assert [(p.line, p.column) for p in bad] == [(FIRST, COL["note"])] and not outcome.written

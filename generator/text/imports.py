@@ -43,6 +43,7 @@ MESSAGES: dict[str, str] = {
     "import.column_missing": "表头里找不到“{header}”列",
     "import.cell_type": "单元格是{kind}，这里应填文字{hint}",
     "import.unknown_county": "“{county}”不是记录库里任何一个县（区）的名称：请写全称，如“{county_name}”，这一行没有导入",
+    "import.bad_character": "文字里有无法保存的字符（来自 _xD800_ 之类的代码）：请删去后重新输入",
     "import.county_blank": "全市表中此行的“县（区）”未填",
     "import.object_conflict": "同一普查对象（序号 {seq}）各行的“{header}”不一致：{first} 与 {other}",
     "import.duplicate_row": "与第 {row} 行重复，已忽略",
@@ -122,7 +123,9 @@ MESSAGES: dict[str, str] = {
 
 KIND_NAMES = {"finding": "附件2 集中审核普查表情况明细表", "g106": "附件1 无法填报 G106-1 问题表"}
 TYPE_NAMES = {"datetime": "日期或时间", "bool": "逻辑值（TRUE/FALSE）", "formula": "公式",
-              "error": "公式算出的错误值"}
+              "error": "公式算出的错误值", "surrogate": ""}
+# a cell that is not of a kind import.cell_type names: its own problem code
+CELL_CODES = {"surrogate": "import.bad_character"}
 DATE_HINT = "。Excel 把输入当成了日期：请先把单元格设为“文本”格式再输入"
 # what to do about a cell of that kind (TYPE_NAMES' keys)
 TYPE_HINTS = {"datetime": DATE_HINT,

@@ -84,12 +84,17 @@ def _number(value: int | float, width: int | None) -> str:
     return text.zfill(width) if width and text.isdigit() else text
 
 
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def cell_text(value: Any, name: str, width: int | None) -> str | None:
     """The cell as record text; raises TypeError naming the kind of a cell that is not text."""
     if value is None:
         return None
     if isinstance(value, FormulaError):
         raise TypeError("error")
+    if isinstance(value, str) and SURROGATE.search(value):
+        raise TypeError("surrogate")  # a _xD800_ escape: no file can hold it as text
     if isinstance(value, bool):
         raise TypeError("bool")
     if isinstance(value, (datetime, date, time)):
@@ -116,7 +121,8 @@ def row_values(table: Table, raw: RawRow, widths: dict[str, int],
         except TypeError as exc:
             column, label = where(table, raw.number, name)
             hint = M.TYPE_HINTS.get(str(exc), "")
-            problems.append(problem(table.path, "import.cell_type", raw.number, column, label,
+            code = M.CELL_CODES.get(str(exc), "import.cell_type")
+            problems.append(problem(table.path, code, raw.number, column, label,
                                     kind=M.TYPE_NAMES[str(exc)], hint=hint))
             values[name] = None
     return values

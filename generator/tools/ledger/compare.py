@@ -23,7 +23,7 @@ from generator.records.domain import RECTIFICATION
 from generator.records.load import Source
 from generator.render.annexes.ledger_rows import EDITABLE
 from generator.text import ledger as T
-from generator.text.imports import TYPE_HINTS, TYPE_NAMES
+from generator.text.imports import CELL_CODES, TYPE_HINTS, TYPE_NAMES
 from generator.tools.importer.read import problem
 from generator.tools.ledger.cells import cell_text, editable, error_number, record_id
 from generator.tools.ledger.read import Ledger, Row, Sheet
@@ -105,8 +105,9 @@ class _Rows:
         except ValueError:
             self.fail(sheet, row, key, "ledger.bad_date", value=value)
         except TypeError as exc:
-            self.fail(sheet, row, key, "import.cell_type", kind=TYPE_NAMES[str(exc)],
-                      hint=TYPE_HINTS.get(str(exc), "") if str(exc) == "error" else "")
+            self.fail(sheet, row, key, CELL_CODES.get(str(exc), "import.cell_type"),
+                      kind=TYPE_NAMES[str(exc)],
+                      hint=TYPE_HINTS.get(str(exc), "") if str(exc) != "datetime" else "")
         return False, None
 
     def raw(self, record: str, index: int) -> dict[str, Any] | None:
