@@ -369,3 +369,30 @@ def test_a_lone_surrogate_escape_in_a_note_is_refused_at_its_cell(tree: Path,
     outcome = run(odd, tree)
     bad = [p for p in outcome.problems if p.code == "import.bad_character"]
     assert [(p.line, p.column) for p in bad] == [(FIRST, COL["note"])] and not outcome.written
+
+
+def test_a_file_that_cannot_be_replaced_is_said_in_chinese(tree: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    """A folder that refuses the new file: its reason in Chinese, exit 3, and a closing line
+    that says files were left as they were (not that --force was given)."""
+    import errno
+    import os
+
+    from generator.tools.ledger import importer as ledger_importer
+
+    book = export(tree, tmp_path)
+    back = clerk(book, [("华龙区", 0, "note", "说明甲"), ("台前县", 0, "note", "说明乙")],
+                 tmp_path / "back.xlsx")
+    real = os.replace
+
+    def refuse(source: str, target: Path) -> None:
+        if "hualong" in str(target):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(target))
+        real(source, target)
+
+    monkeypatch.setattr(ledger_importer.os, "replace", refuse)
+    result = cli("import", str(back), "--records", str(tree))
+    assert result.returncode == 3, result.stdout
+    assert "Permission denied" not in result.stdout and "--force" not in result.stdout
+    assert "有 1 个文件没有更新（见上），更新了 1 个" in result.stdout, result.stdout

@@ -20,6 +20,8 @@ from generator.text import render
 from generator.tools.ledger.importer import LedgerOptions, LedgerOutcome, import_ledger
 from generator.tools.ledger.read import Ledger, read_ledger
 
+UNWRITTEN = ("import.unwritable", "ledger.changed")  # a planned file left as it was
+
 
 def ledger_or_county(workbook: Path, county: str | None) -> Ledger | None:
     """The ledger in ``workbook``; None for an annex workbook, which needs ``--county``
@@ -33,12 +35,15 @@ def ledger_or_county(workbook: Path, county: str | None) -> Ledger | None:
     return ledger
 
 
-def _closing(outcome: LedgerOutcome, dry_run: bool) -> str:
+def _closing(outcome: LedgerOutcome, dry_run: bool, force: bool) -> str:
     errors, _ = count(outcome.problems)
     changed = sum(len(item.changes) for item in outcome.planned)
+    refused = sum(p.code in UNWRITTEN for p in outcome.problems)
+    if refused:  # files that could not be written: say so, whatever else there is
+        return render("ledger.note.unwritable", bad=refused, n=len(outcome.written))
     if errors and not outcome.written:
         return render("ledger.note.blocked")
-    if errors:
+    if errors and force:
         return render("ledger.note.forced", n=len(outcome.written), bad=outcome.skipped_rows)
     if not outcome.planned:
         return render("ledger.note.nothing", unchanged=outcome.unchanged)
@@ -59,7 +64,7 @@ def run_ledger(args: argparse.Namespace, ledger: Ledger) -> int:
     sys.stdout.write("".join(f"{line}\n" for line in lines))
     if outcome.problems:
         sys.stdout.write(report_text(outcome.problems, len(outcome.planned)))
-    sys.stdout.write(_closing(outcome, args.dry_run) + "\n")
+    sys.stdout.write(_closing(outcome, args.dry_run, args.force) + "\n")
     if args.dry_run and outcome.planned:
         sys.stdout.write(outcome.diff())
     if any(p.code == "import.unwritable" for p in outcome.problems):

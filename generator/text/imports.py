@@ -80,6 +80,7 @@ MESSAGES: dict[str, str] = {
     "ledger.note.written": "导入完成：更新 {n} 个文件（{rows} 处错误），{unchanged} 行没有变化。",
     "ledger.note.nothing": "没有需要更新的整改情况（{unchanged} 行没有变化）。",
     "ledger.note.dry_run": "试运行（--dry-run）：以上 {n} 个文件没有写入，将作的改动如下：",
+    "ledger.note.unwritable": "有 {bad} 个文件没有更新（见上），更新了 {n} 个：请处理上面说的问题后重新导入，已更新的不会重复更新。",
     "ledger.note.blocked": "有错误，没有写入任何文件。改正整改台账后重新导入，或用 --force 只导入没有错误的行。",
     "ledger.note.forced": "有错误（--force）：更新了 {n} 个文件；有错误的 {bad} 行没有导入。",
     "usage.county_needed": "导入附件1或附件2需要 --county（县（区）文件夹名，如 hualong）；导入整改台账不需要",

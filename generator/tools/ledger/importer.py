@@ -188,8 +188,10 @@ def _replace(item: Planned) -> RecordError | None:
         os.chmod(temp, item.path.stat().st_mode & 0o7777)
         os.replace(temp, item.path)
     except OSError as exc:
+        from generator.exits import os_reason
+
         return RecordError(file=file, code="import.unwritable",
-                           message=render("import.unwritable", file=file, reason=exc.strerror))
+                           message=render("import.unwritable", file=file, reason=os_reason(exc)))
     return None
 
 
