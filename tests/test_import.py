@@ -588,3 +588,14 @@ def test_a_lone_surrogate_escape_is_refused_at_its_cell(tmp_path: Path, escape: 
     outcome = import_workbook(odd, options(target))
     bad = [p for p in outcome.problems if p.code == "import.bad_character"]
     assert [(p.line, p.column) for p in bad] == [(6, 7)] and not outcome.written
+
+
+def test_a_header_wrapped_by_hand_is_named_on_one_line(tmp_path: Path) -> None:
+    target = empty_copy(MINIMAL, tmp_path / "records")
+    book = rough_annex2(tmp_path / "a2.xlsx", [[1, "公司", "工业", "G101-1", "03", "类别", "错", None]])
+    wb = load_workbook(book)
+    wb.active["C4"] = "污染源\n类型"
+    wb.save(book)
+    outcome = import_workbook(book, options(target))
+    (wrong,) = [p for p in outcome.problems if p.code == "schema.enum"]
+    assert wrong.field == "Sheet1!C6（污染源类型）"

@@ -161,7 +161,9 @@ def _map_columns(table: Table, grid: Grid) -> None:
             name = "product_code"  # the seed's header repeats 产品名称: the second is the code
         if name not in table.columns:
             table.columns[name] = c
-            table.headers[name] = str(next(t for t in reversed(texts) if norm(t))).strip()
+            shown = str(next(t for t in reversed(texts) if norm(t)))
+            # 污染源⏎类型 (a header wrapped by hand) on one line in messages, as typed otherwise
+            table.headers[name] = shown.replace("\r", "").replace("\n", "").strip()
 
 
 def _header_end(grid: Grid, first: int, kind: str) -> int:
