@@ -396,3 +396,11 @@ def test_a_file_that_cannot_be_replaced_is_said_in_chinese(tree: Path, tmp_path:
     assert result.returncode == 3, result.stdout
     assert "Permission denied" not in result.stdout and "--force" not in result.stdout
     assert "有 1 个文件没有更新（见上），更新了 1 个" in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize("typed", [0, -1, 1.5, "二"])
+def test_a_bad_error_number_is_shown_as_typed(tree: Path, tmp_path: Path, typed: Any) -> None:
+    book = export(tree, tmp_path)
+    outcome = run(clerk(book, [("华龙区", 0, "error_no", typed)], tmp_path / "b.xlsx"), tree)
+    (bad,) = [p for p in outcome.problems if p.code == "ledger.bad_number"]
+    assert f"这里是“{typed}”" in bad.message

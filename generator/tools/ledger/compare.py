@@ -80,8 +80,9 @@ class _Rows:
         try:
             n = error_number(row.values.get("error_no"))
         except ValueError:
+            typed = row.values.get("error_no")
             self.fail(sheet, row, "error_no", "ledger.bad_number",
-                      value=row.values.get("error_no") or "")
+                      value="" if typed is None else typed)  # 0 is shown as 0
             return None
         errors = source.data["errors"]
         if n > len(errors):
