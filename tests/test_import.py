@@ -599,3 +599,27 @@ def test_a_header_wrapped_by_hand_is_named_on_one_line(tmp_path: Path) -> None:
     outcome = import_workbook(book, options(target))
     (wrong,) = [p for p in outcome.problems if p.code == "schema.enum"]
     assert wrong.field == "Sheet1!C6（污染源类型）"
+
+
+@pytest.mark.parametrize(("column", "value", "expected"), [
+    (16, 4.109020011e17, None),  # an 18-digit 普查员号 typed as a number: digits already lost
+    (16, 1.2345678901234567e16, None),
+    (11, 1e-7, "0.0000001"),  # 生产规模: written as it would be typed, not 1e-07
+    (11, 2.5e-10, "0.00000000025"),
+    (11, 300000.0, "300000"),
+])
+def test_numbers_read_as_typed_or_refused_when_excel_lost_digits(
+        tmp_path: Path, column: int, value: float, expected: str | None) -> None:
+    target = empty_copy(MINIMAL, tmp_path / "records")
+    row: list[Any] = list(G106_ROW)
+    row[column] = value
+    outcome = import_workbook(rough_annex1(tmp_path / "a1.xlsx", [row]),
+                              options(target, reviewer=None, result="报省级", dry_run=True))
+    typed = [p for p in outcome.problems if p.code == "import.cell_type"]
+    if expected is None:
+        assert [(p.line, p.column) for p in typed] == [(5, column + 1)]
+        assert "15 位" in typed[0].message
+    else:
+        assert not typed and outcome.planned
+        assert f'"{expected}"' in outcome.planned[0].text or f" {expected}\n" in (
+            outcome.planned[0].text), outcome.planned[0].text

@@ -124,13 +124,15 @@ MESSAGES: dict[str, str] = {
 
 KIND_NAMES = {"finding": "附件2 集中审核普查表情况明细表", "g106": "附件1 无法填报 G106-1 问题表"}
 TYPE_NAMES = {"datetime": "日期或时间", "bool": "逻辑值（TRUE/FALSE）", "formula": "公式",
-              "error": "公式算出的错误值", "surrogate": ""}
+              "error": "公式算出的错误值", "surrogate": "",
+              "long_number": "超过 15 位的数字（Excel 只保留 15 位，后面的数字已变成 0）"}
 # a cell that is not of a kind import.cell_type names: its own problem code
 CELL_CODES = {"surrogate": "import.bad_character"}
 DATE_HINT = "。Excel 把输入当成了日期：请先把单元格设为“文本”格式再输入"
 # what to do about a cell of that kind (TYPE_NAMES' keys)
 TYPE_HINTS = {"datetime": DATE_HINT,
-              "error": "。这是公式没能算出结果时显示的值（如 #N/A、#REF!）：请改成实际要填的内容"}
+              "error": "。这是公式没能算出结果时显示的值（如 #N/A、#REF!）：请改成实际要填的内容",
+              "long_number": "：请先把单元格设为“文本”格式，再重新输入完整的号码"}
 
 # Reading the annex (tools/importer/read.py): the header that tells which annex a sheet is (a
 # row with 序号 and one of these), the words that start the notes below the table, the marker

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
 
 from generator.errors import RecordError
@@ -79,8 +80,19 @@ def where(table: Table, row: int, name: str) -> tuple[int | None, str]:
     return column, M.render("where.cell", sheet=table.sheet, cell=cell, header=table.header(name))
 
 
+EXCEL_DIGITS = 15  # significant digits Excel keeps of a number: an 18-digit id loses the rest
+
+
 def _number(value: int | float, width: int | None) -> str:
-    text = str(int(value)) if float(value).is_integer() else repr(float(value))
+    """A number cell as the text typed into it; TypeError("long_number") for one of more
+    digits than Excel keeps (its last digits are already zeros: typing it as text is the
+    only way back)."""
+    if isinstance(value, float) and abs(value) >= 10 ** EXCEL_DIGITS:
+        raise TypeError("long_number")
+    if float(value).is_integer():
+        text = str(int(value))
+    else:  # 1e-07 as 0.0000001: written as a number would be typed
+        text = format(Decimal(repr(float(value))), "f")
     return text.zfill(width) if width and text.isdigit() else text
 
 
