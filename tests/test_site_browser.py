@@ -8,6 +8,7 @@ import functools
 import http.server
 import json
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -16,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import REPO, SHIPPED_AS_OF, need_tool, run_cli
+from conftest import MINIMAL, REPO, SHIPPED_AS_OF, need_tool, run_cli
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -346,3 +347,50 @@ def test_a_long_overdue_list_is_laid_out_when_reached_and_printed_whole(
     letters = re.sub(r"[^0-9a-z]", "", printed)
     assert all(re.sub(r"[^0-9a-z]", "", i) in letters for i in (ids[0], ids[-1]))
     assert w.errors == [] and w.outside == []
+
+
+HOSTILE = "<img src=x onerror=window.__xss=1>甲化工有限公司"  # an object's name, as typed
+HOSTILE_REASON = "原因<svg onload=window.__xss=2>"
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The minimal tree with 60 findings in one county (over the 50 rows a table is indexed
+    by the search plugin itself: its objects' entries are made by render/site/search.py),
+    one of them named and reasoned in markup."""
+    out = tmp_path_factory.mktemp("hostile")
+    records = out / "records"
+    shutil.copytree(MINIMAL, records)
+    findings = records / "hualong" / "findings"
+    template = "".join(line for line in (findings / "hl-20190311-aaa.yaml").read_text(
+        encoding="utf-8").splitlines(keepends=True) if not line.startswith("credit_code:"))
+    for n in range(60):
+        name = HOSTILE if n == 7 else f"测试{n}号企业有限公司"
+        text = template.replace("测试化工有限公司", json.dumps(name, ensure_ascii=False))
+        text = text.replace("计量单位不一致", json.dumps(HOSTILE_REASON, ensure_ascii=False)
+                            if n == 7 else f"计量单位不一致{n}")
+        (findings / f"hl-20190311-{n:03d}.yaml").write_text(text, encoding="utf-8")
+    result = run_cli("build", str(records), "--site", str(out / "site"), "--dist",
+                     str(out / "dist"), "--as-of", "2019-05-24")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out / "site"
+
+
+def test_record_markup_in_the_search_index_is_text(hostile_site: Path) -> None:
+    index = (hostile_site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "<img" not in index and "<svg" not in index
+    assert "&lt;img" in index and "&lt;svg" in index
+
+
+def test_record_markup_in_search_results_stays_text(browser: object, hostile_site: Path) -> None:
+    """Material's search results put an entry's title and text in as HTML: a record's name
+    there must show as the text typed, never run."""
+    w = Watched(browser, "file")
+    w.page.goto((hostile_site / "index.html").as_uri(), wait_until="load")
+    hrefs = _search(w.page, "甲化工")
+    assert any("hualong.html" in h for h in hrefs), hrefs
+    shown = w.page.inner_text(".md-search-result")
+    assert "<img src=x" in shown.replace("\u200b", ""), shown[:500]
+    assert w.page.locator(".md-search-result img, .md-search-result svg").count() == 0
+    assert w.page.evaluate("() => window.__xss") is None
+    assert w.outside == []

@@ -17,11 +17,12 @@ import functools
 import json
 import re
 from collections.abc import Callable, Iterable
+from html import escape
 from pathlib import Path
 from typing import Any, TextIO
 
 from generator.render.site.memo import memo
-from generator.render.site.tables import Row
+from generator.render.site.tables import Part, Row
 
 SEARCH_INDEX = "search/search_index.json"
 SEARCH_JS = "search/search_index.js"
@@ -125,11 +126,18 @@ def _indexed_piece(text: str, separator: str | None) -> str:
 SEARCHED = {"findings": (3, 4, 5, 6), "g106": (2, 3, 4)}
 
 
+def _shown(parts: Iterable[Part]) -> str:
+    """A cell's text as the index holds text: HTML-escaped, as Material's plugin escapes
+    every text it indexes (its search results put titles and texts in as HTML: record text
+    unescaped there was live markup, an <img onerror> run on every search)."""
+    return " ".join(escape(p.text, quote=False) for p in parts)
+
+
 def _text(row: Row, kind: str, every: bool) -> str:
     """A row as one sentence, cells apart, rows apart ("|"): the SEARCHED cells, or
     ``every`` cell but the number and the name (the entry's title)."""
     columns = range(2, len(row.cells)) if every else SEARCHED[kind]
-    cells = [" ".join(p.text for p in row.cells[i]) for i in columns]
+    cells = [_shown(row.cells[i]) for i in columns]
     return " ".join(c for c in cells if c) + " | "
 
 
@@ -142,7 +150,7 @@ def object_docs(page: str, kind: str, rows: Iterable[Row],
     docs: list[dict[str, str]] = []
     for row in rows:
         if row.anchor:
-            title = " ".join(p.text for p in row.cells[1])
+            title = _shown(row.cells[1])
             docs.append({"location": f"{page}#{row.anchor}", "title": title, "text": ""})
         if docs:
             docs[-1]["text"] += _text(row, kind, every)
