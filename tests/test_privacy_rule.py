@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import shutil
+from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, cli
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -150,3 +152,49 @@ def test_space_or_an_invisible_character_inside_a_value_does_not_hide_it(text: s
 def test_space_between_latin_letters_and_digits_still_separates_words() -> None:
     needles = privacy.Needles({"KF-0216": "普查员号"})
     assert not needles.found("KF -0216") and not needles.found("孟庆 A 华")
+
+
+# what shows nothing between two characters: direction marks and isolates, the combining
+# grapheme joiner, variation selectors (and their supplement), the Mongolian vowel
+# separator, invisible operators, zero-width space and joiner, soft hyphen
+HIDDEN = ["\u200e", "\u200f", "\u034f", "\ufe00", "\U000e0100", "\u2068", "\u2069", "\u202a",
+          "\u180e", "\u2062", "\u200b", "\u200d", "\u00ad"]
+
+
+@pytest.mark.parametrize("mark", HIDDEN, ids=[f"U+{ord(m):04X}" for m in HIDDEN])
+def test_an_invisible_character_anywhere_in_a_value_does_not_hide_it(mark: str) -> None:
+    needles = privacy.Needles({"孙立伟": "整改责任人", "HL-0311": "普查员号"})
+    assert [w for _, w in needles.found(f"由孙{mark}立伟负责")] == ["孙立伟"]
+    assert [w for _, w in needles.found(f"普查员 HL{mark}-0311")] == ["HL-0311"]
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    ("杨 帆", "一是杨帆同志坚持现场核查"),  # spaced in the roster (杨　帆, NFKC), not in the text
+    ("杨 帆", "杨 帆同志"), ("孟  庆华", "孟庆华"),
+    ("HL-0311", "普查员 hl-0311 填报"),  # a code in small letters is the same code
+    ("91410902MA189AQAY9", "代码 91410902ma189aqay9。"),
+])
+def test_a_value_written_otherwise_than_in_the_record_is_found(value: str, text: str) -> None:
+    """Both ways round: spacing in the record or in the text, capitals or not; the value is
+    named as the record has it."""
+    needles = privacy.Needles({value: "整改责任人"})
+    assert [w for _, w in needles.found(text)] == [value]
+
+
+def test_validate_refuses_a_spaced_name_in_public_text(tmp_path: Path) -> None:
+    """Through the command: a responsible person entered as 杨　帆 (aligned in a roster) and
+    named 杨帆 in the city's published experience is refused by validate, before a build."""
+    records = tmp_path / "records"
+    shutil.copytree(REPO / "records", records)
+    for path in records.rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        if "杨帆" in text:
+            path.write_text(text.replace("杨帆", "杨　帆"), encoding="utf-8")
+    city = records / "city.yaml"
+    text = city.read_text(encoding="utf-8")
+    city.write_text(text.replace("experience:\n", "experience:\n  - 杨帆同志坚持现场核查。\n", 1)
+                    if "experience:\n" in text else text, encoding="utf-8")
+    assert "杨帆同志" in city.read_text(encoding="utf-8")
+    result = cli("validate", str(records))
+    assert result.returncode == 1 and "rule.confidential_in_public_text" in result.stdout
+    assert "杨　帆" in result.stdout or "杨 帆" in result.stdout, result.stdout

@@ -124,3 +124,17 @@ def test_values_the_tools_own_text_says_are_not_leaks(tmp_path: Path) -> None:
     build(MINIMAL, prepared.census, prepared.figures, prepared.checked.schemas,
           tmp_path / "site-public", None, public=True)
     assert (tmp_path / "site-public" / "index.html").is_file()
+
+
+@pytest.mark.parametrize(("value", "written"), [
+    ("杨 帆", "一是杨帆同志"), ("孙立伟", "孙\u200e立伟"), ("孙立伟", "孙\U000e0100立伟"),
+    ("HL-0311", "hl\u200b-0311"), ("91410902MA189AQAY9", "91410902ma189aqay9"),
+])
+def test_the_last_line_finds_what_validate_finds(tmp_path: Path, value: str,
+                                                 written: str) -> None:
+    """The final scan compares as validate does (privacy.Needles): spacing, invisible
+    characters and small letters hide nothing from it either."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "report.html").write_text(f"<p>{html.escape(written)}</p>", encoding="utf-8")
+    assert [leak.value for leak in leakscan.scan(site, [value])] == [value]

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.records.model import Census
-from generator.records.privacy import alone, significant
+from generator.records.privacy import alone, fold, significant, squeeze
 from generator.records.redact import confidential_texts
 from generator.records.schemas import Schemas
 
@@ -44,6 +44,7 @@ def forms(value: str) -> set[str]:
              html.escape(value, quote=False), json.dumps(value)[1:-1],
              json.dumps(value, ensure_ascii=False)[1:-1], urllib.parse.quote(value)}
     found.add(json.dumps(value).lower()[1:-1])  # \\u5f20 as some writers spell it
+    found.add(squeeze(fold(unicodedata.normalize("NFKC", value))))  # as _texts' last form
     return {f for f in found if f}
 
 
@@ -71,7 +72,11 @@ def _texts(name: str, raw: bytes) -> Iterator[tuple[str, str]]:
             pass
     text = raw.decode("utf-8", errors="ignore")
     yield name, text
-    yield name, _readable(text)
+    readable = _readable(text)
+    yield name, readable
+    # and as validate compares (privacy.Needles): small Latin letters, no invisible
+    # characters, no spaces between Han characters (a name split by either is still found)
+    yield name, squeeze(fold(unicodedata.normalize("NFKC", readable)))
 
 
 def scan(site: Path, values: Iterable[str]) -> list[Leak]:

@@ -20,7 +20,9 @@ Texts and values are compared after NFKC normalisation (full-width digits are di
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -51,8 +53,9 @@ LOOKS_LIKE = (
     (vocabulary.PHONE, re.compile(r"(?<![0-9])(?:\+?86[- ]?)?1[3-9][0-9][- ]?[0-9]{4}[- ]?[0-9]{4}(?![0-9])")),
     # 0393-8888888, 0393 8888888, (0393)8888888
     (vocabulary.PHONE, re.compile(r"(?<![0-9])\(?0[0-9]{2,3}\)?[- ]?[0-9]{7,8}(?![0-9])")),
-    (vocabulary.CREDIT_CODE,
-     re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Z])")),
+    (vocabulary.CREDIT_CODE,  # in small letters too: texts are folded (fold) before
+     re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Z])",
+                re.IGNORECASE)),
 )
 
 
@@ -138,33 +141,84 @@ class Needles:
         space and invisible characters between two Han characters do not hide a value: a
         name is often typed "张　三", aligned with a full-width space, or "孟 庆华"."""
         text = normal(text)
-        hits = _found(self.words, self.longest, text)
+        hits = _found(self.folded, self.longest, fold(text), text)
         squeezed = squeeze(text)
-        if squeezed != text:
-            hits += _found(self.squeezed, self.longest, squeezed)
-        return list(dict.fromkeys(hits))
+        # a needle written spaced (杨　帆 in a roster) is looked for squeezed in any text
+        words = self.squeezed if squeezed != text else self.respelled
+        if words:
+            hits += _found(words, self.longest, fold(squeezed), squeezed)
+        return list(dict.fromkeys((what, self.shown.get(word, word)) for what, word in hits))
 
     @functools.cached_property
     def longest(self) -> int:
         return max(map(len, self.words), default=0)
 
     @functools.cached_property
+    def folded(self) -> dict[str, str]:
+        """The needles as the text is searched: folded (a code in small letters is a code).
+        In one call over them all: validate makes these for tens of thousands of values."""
+        words = list(self.words)
+        folded = fold(_SEP.join(words)).split(_SEP)
+        if len(folded) != len(words):  # a value holding the separator: one by one
+            folded = [fold(word) for word in words]
+        return {form: self.words[word] for word, form in zip(words, folded, strict=True)}
+
+    @functools.cached_property
     def squeezed(self) -> dict[str, str]:
-        return {squeeze(word): what for word, what in self.words.items()}
+        return {squeeze(word): what for word, what in self.folded.items()}
+
+    @functools.cached_property
+    def respelled(self) -> dict[str, str]:
+        """The needles that squeezing changes (a few at most), squeezed: found by one search
+        over them all rather than a squeeze of each."""
+        words = list(self.folded)
+        ends = list(itertools.accumulate(len(word) + len(_SEP) for word in words))
+        changed = {bisect.bisect_right(ends, m.start())
+                   for m in _SQUEEZED.finditer(_SEP.join(words))}
+        return {squeeze(words[i]): self.folded[words[i]] for i in sorted(changed)
+                if i < len(words)}
+
+    @functools.cached_property
+    def shown(self) -> dict[str, str]:
+        """A needle as searched for (folded, squeezed) → as the records have it."""
+        return {form: word for word in self.words for form in (fold(word), squeeze(fold(word)))}
 
 
-# Between two Han characters: white space (NFKC has made U+3000 a space) and the invisible
-# characters a paste can carry (zero-width space and joiners, word joiner, BOM, soft hyphen).
-_BETWEEN_HAN = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff])[\s\u00ad\u200b-\u200d\u2060\ufeff]+"
-                          r"(?=[\u3400-\u9fff\uf900-\ufaff])")
+# Characters that show nothing and that a paste (or a hand hiding a name) can put anywhere:
+# soft hyphen, combining grapheme joiner, zero-width spaces and joiners, direction marks and
+# isolates, word joiner and invisible operators, variation selectors, BOM, tags.
+INVISIBLE = ("\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+             "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0"
+             "\U000e0000-\U000e0fff")
+_HAN = "\u3400-\u9fff\uf900-\ufaff"
+# Those anywhere, and between two Han characters white space too (NFKC has made U+3000 a
+# space): one pass, the run between Han first (a space after a mark is still between them)
+_SQUEEZED = re.compile(f"(?<=[{_HAN}])[\\s{INVISIBLE}]+(?=[{_HAN}])|[{INVISIBLE}]+")
+_SEP = "\n\x00\n"  # between needles searched at once: neither Han, space nor invisible alone
+_ASCII_LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 
 
 def squeeze(text: str) -> str:
-    """``text`` without the white space and invisible characters between Han characters."""
-    return _BETWEEN_HAN.sub("", text)
+    """``text`` without invisible characters, and without white space between Han
+    characters."""
+    return _SQUEEZED.sub("", text)
 
 
-def _found(words: dict[str, str], longest: int, text: str) -> list[tuple[str, str]]:
+def fold(text: str) -> str:
+    """Latin capitals as small letters, nothing else changed (the same length): an id or a
+    credit code typed in small letters is the same value."""
+    if text.isascii():
+        return text.lower()
+    # on the UTF-8 bytes: a byte of a longer character is never an ASCII letter (and a
+    # table of bytes is much faster than str.translate)
+    return text.encode("utf-8", "surrogatepass").translate(_ASCII_LOWER).decode(
+        "utf-8", "surrogatepass")
+
+
+def _found(words: dict[str, str], longest: int, text: str, typed: str
+           ) -> list[tuple[str, str]]:
+    """(what, needle) of each needle in ``text`` (folded), and (what, the text as ``typed``)
+    of what LOOKS_LIKE a phone or a code (``typed``: the text before folding, as long)."""
     hits: dict[str, str] = {}
     for start in range(len(text)):
         for end in range(start + MIN_LENGTH, min(len(text), start + longest) + 1):
@@ -173,7 +227,8 @@ def _found(words: dict[str, str], longest: int, text: str) -> list[tuple[str, st
                 hits[piece] = words[piece]
     found = [(what, word) for word, what in sorted(hits.items())]
     for what, pattern in LOOKS_LIKE:
-        found += [(what, m.group(0)) for m in pattern.finditer(text) if m.group(0) not in words]
+        found += [(what, typed[m.start():m.end()]) for m in pattern.finditer(text)
+                  if m.group(0) not in words]
     return found
 
 
