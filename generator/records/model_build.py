@@ -44,8 +44,15 @@ def _city(d: dict[str, Any]) -> City:
         experience=tuple(d.get("experience", [])), problems=tuple(d.get("problems", [])),
         suggestions=tuple(d.get("suggestions", [])),
         field_verification_summary=d.get("field_verification_summary"),
-        rectification_days=d.get("rectification", {}).get("default_days",
-                                                          DEFAULT_RECTIFICATION_DAYS))
+        rectification_days=_whole(d.get("rectification", {}).get(
+            "default_days", DEFAULT_RECTIFICATION_DAYS)))
+
+
+def _whole(number: Any) -> Any:
+    """A count as a whole number: the schemas' "integer" takes 14.0 (JSON Schema counts by
+    value), and every output should show and count it as 14 (a workbook cell of 14.0
+    stopped the build). None and ints as they are."""
+    return int(number) if isinstance(number, float) else number
 
 
 def _county(s: Source) -> County:
@@ -55,7 +62,7 @@ def _county(s: Source) -> County:
         slug=s.id, code=d.get("code"), name=d["name"], key_assistance=d["key_assistance"],
         owners=tuple(d.get("owners", [])),
         contacts=tuple(Contact(c["name"], c["role"], c.get("phone")) for c in d.get("contacts", [])),
-        reviewed={t: reviewed.get(k) for t, k in domain.REVIEWED_KEYS.items()},
+        reviewed={t: _whole(reviewed.get(k)) for t, k in domain.REVIEWED_KEYS.items()},
         guidance_days=tuple(sorted((GuidanceDay(g["date"], g["activity"], g.get("note"))
                                     for g in d.get("guidance_days", [])),
                                    key=lambda g: (g.date, g.activity))),
@@ -102,7 +109,7 @@ def _assistance(s: Source) -> Assistance:
         for part in row.key.split("."):
             node = node.get(part) if isinstance(node, dict) else None
         texts[row.key] = node
-    trainings = tuple(sorted((Training(t["date"], t["form"], t["topic"], t["participants"])
+    trainings = tuple(sorted((Training(t["date"], t["form"], t["topic"], _whole(t["participants"]))
                               for t in s.data.get("capacity_building", [])),
                              key=lambda t: (t.date, t.form, t.topic)))
     return Assistance(s.county or "", texts, trainings)
