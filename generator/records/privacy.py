@@ -187,13 +187,14 @@ class Needles:
 # Characters that show nothing and that a paste (or a hand hiding a name) can put anywhere:
 # soft hyphen, combining grapheme joiner, zero-width spaces and joiners, direction marks and
 # isolates, word joiner and invisible operators, variation selectors, BOM, tags.
-INVISIBLE = ("\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
-             "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0"
-             "\U000e0000-\U000e0fff")
-_HAN = "\u3400-\u9fff\uf900-\ufaff"
+# (a regular expression's class, escaped: the characters themselves are invisible)
+INVISIBLE = (r"\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+             r"\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0"
+             r"\U000e0000-\U000e0fff")
+_HAN = r"\u3400-\u9fff\uf900-\ufaff"
 # Those anywhere, and between two Han characters white space too (NFKC has made U+3000 a
 # space): one pass, the run between Han first (a space after a mark is still between them)
-_SQUEEZED = re.compile(f"(?<=[{_HAN}])[\\s{INVISIBLE}]+(?=[{_HAN}])|[{INVISIBLE}]+")
+_SQUEEZED = re.compile(rf"(?<=[{_HAN}])[\s{INVISIBLE}]+(?=[{_HAN}])|[{INVISIBLE}]+")
 _SEP = "\n\x00\n"  # between needles searched at once: neither Han, space nor invisible alone
 _ASCII_LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 
