@@ -25,7 +25,9 @@ from generator.errors import EXIT_ENVIRONMENT, EXIT_USAGE, GeneratorError
 
 CHECKOUT = Path(__file__).resolve().parent.parent  # the source checkout, when run from one
 PROJECT_PARTS = ("schemas", "site_templates", "mkdocs.yml")  # what makes a folder a project
-LAST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last second a datetime can hold
+# 2099-12-31T23:59:59Z: the years a record's date may lie in (records.domain), and well
+# before the last second a zip entry (2107) or a gzip header (2106) can carry
+LAST_EPOCH = 4102444799
 PROFILES = ("internal", "public")
 
 
@@ -194,9 +196,13 @@ def parse_source_date(given: str | None) -> int | None:
 
 def parse_as_of(given: str) -> date:
     """``--as-of YYYY-MM-DD`` → the date; anything else refused (SettingsError)."""
+    from generator.records.domain import FIRST_YEAR, LAST_YEAR
+
     try:
         if len(given) == 10:
-            return date.fromisoformat(given)
+            day = date.fromisoformat(given)
+            if FIRST_YEAR <= day.year <= LAST_YEAR:  # as a record's dates
+                return day
     except ValueError:
         pass
     raise SettingsError("build.as_of", value=given)

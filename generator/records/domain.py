@@ -36,16 +36,32 @@ def is_county_slug(text: object) -> TypeGuard[str]:
     return isinstance(text, str) and COUNTY_SLUG_RE.match(text) is not None
 
 
+# The years a record's date may lie in. The census ran 2017–2020: a date outside is a typo
+# (1019 for 2019: a week of progress per seven days since then made a build of minutes and
+# gigabytes) or a placeholder (9999-12-31: no date after it to count with, the build stopped).
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+
+
 def is_date(text: object) -> TypeGuard[str]:
-    """A real calendar day written ``YYYY-MM-DD`` (as jsonschema's ``format: date`` checks it;
-    the rules compare such dates as text, which sorts the same)."""
+    """A real calendar day written ``YYYY-MM-DD`` in FIRST_YEAR..LAST_YEAR (``format: date``
+    in both validators; the rules compare such dates as text, which sorts the same)."""
     if not isinstance(text, str) or not DATE_RE.match(text):
         return False
     try:
-        date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         return False
-    return True
+    return FIRST_YEAR <= day.year <= LAST_YEAR
+
+
+def out_of_years(text: object) -> bool:
+    """A real calendar day, but outside FIRST_YEAR..LAST_YEAR (said apart: the year is wrong)."""
+    if not isinstance(text, str) or not DATE_RE.match(text):
+        return False
+    try:
+        return not FIRST_YEAR <= date.fromisoformat(text).year <= LAST_YEAR
+    except ValueError:
+        return False
 
 SOURCE_TYPES = vocabulary.SOURCE_TYPES
 # county.yaml ``reviewed`` keys, in the order of SOURCE_TYPES

@@ -108,7 +108,8 @@ def load_schemas(directory: Path = SCHEMA_DIR) -> Schemas:
     for kind in KINDS:
         with (directory / f"{kind}.schema.json").open(encoding="utf-8") as handle:
             documents[kind] = json.load(handle)
-    checker = FormatChecker(formats=["date"])
+    checker = FormatChecker(formats=())
+    checker.checks("date")(_date_format)  # jsonschema's own check has no range of years
     validators = {k: _Validator(s, format_checker=checker) for k, s in documents.items()}
     fast = {k: fastjsonschema.compile(python_patterns(s), formats={"date": _date_format},
                                       use_default=False)
@@ -117,8 +118,9 @@ def load_schemas(directory: Path = SCHEMA_DIR) -> Schemas:
 
 
 def _date_format(value: Any) -> bool:
-    """``format: date`` for fastjsonschema exactly as jsonschema's FormatChecker decides it:
-    a real calendar day; a value that is not text is the ``type`` keyword's business."""
+    """``format: date`` for both validators: a real calendar day of the years a record's
+    date may lie in (domain.is_date); a value that is not text is the ``type`` keyword's
+    business."""
     return not isinstance(value, str) or domain.is_date(value)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from jsonschema.exceptions import ValidationError
 
 from generator.errors import RecordError, sort_problems
-from generator.records import privacy, rules
+from generator.records import domain, privacy, rules
 from generator.records.load import Loaded, Source
 from generator.records.located import located
 from generator.records.schemas import Schemas
@@ -105,6 +105,9 @@ def _translate(error: ValidationError, schemas: Schemas, source: Source) -> list
         # said apart, so that a reader where quoting means nothing (import) can leave it out
         fields["quote"] = messages.render("schema.quote") if error.schema.get("x-quote") else ""
         fields["width"] = _width_hint(value)
+    elif keyword == "format" and rule_value == "date" and domain.out_of_years(value):
+        keyword, fields = "date_years", {"value": fields["value"], "first": domain.FIRST_YEAR,
+                                         "last": domain.LAST_YEAR}
     elif keyword == "format":
         fields["format"] = messages.FORMAT_NAMES.get(str(rule_value), str(rule_value))
     elif keyword in ("maxLength", "minItems", "maxItems", "minimum", "maximum"):

@@ -15,12 +15,13 @@ PROFILES = {"internal": "内部版", "public": "公开版"}
 MESSAGES: dict[str, str] = {
     # usage errors (exit 2), said before anything is validated or moved
     "build.source_date": (
-        "环境变量 SOURCE_DATE_EPOCH 的值“{value}”无效：应为自 1970-01-01 起的整数秒数（如 1559174400，即 2019-05-30），"
+        "环境变量 SOURCE_DATE_EPOCH 的值“{value}”无效：应为自 1970-01-01 起的整数秒数（如 1559174400，即 2019-05-30；"
+        "至多到 2099 年底），"
         "或者不设置它（此时取 git 中记录的最后修改时间，没有 git 时取工作结束日）"),
     "build.no_project": "找不到记录格式和网站模板：{records} 所在的文件夹及其上级文件夹中没有同时包含 "
                         "schemas/、site_templates/ 和 mkdocs.yml 的仓库。请在记录所在的仓库中运行，"
                         "或用 --records 指向仓库中的 records 文件夹",
-    "build.as_of": "--as-of 的值“{value}”无效：应为日期 YYYY-MM-DD，如 2019-05-30",
+    "build.as_of": "--as-of 的值“{value}”无效：应为 2000–2099 年间的日期 YYYY-MM-DD，如 2019-05-30",
     "build.output_same": "网站 {site} 和附件 {dist} 不能是同一个文件夹：请分别指定 --site 和 --dist",
     "build.output_nested": (
         "网站 {site} 和附件 {dist} 不能一个在另一个里面（替换一个会删掉另一个）：请分别指定两个并列的文件夹"),

@@ -66,6 +66,7 @@ MESSAGES: dict[str, str] = {
     # for a schema property marked "x-quote": true (codes, numbers people type with zeros)
     "schema.quote": "（请加引号）",
     "schema.format": "{value} 不是有效的{format}",
+    "schema.date_years": "{value} 的年份不在 {first}–{last} 年之间：多半是年份写错了",
     "schema.minLength": "不能为空",
     "schema.maxLength": "{value} 太长：有 {length} 个字，最多 {limit} 个字",
     "schema.minItems": "至少需要 {limit} 项",
