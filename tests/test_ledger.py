@@ -5,6 +5,7 @@ golden file; the same records give the same bytes; record text is data."""
 
 from __future__ import annotations
 
+import json
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -208,3 +209,26 @@ def test_a_full_disk_while_zipping_is_an_oserror_and_prints_nothing(
     del raised
     gc.collect()
     assert unraisable == []
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(1)", "\uff1d1+1", "\uff0b1",
+                                  "\uff0d1", "\uff20SUM(1)", "\r=1"],
+                         ids=["eq", "plus", "minus", "at", "fw-eq", "fw-plus", "fw-minus",
+                              "fw-at", "cr"])
+def test_formula_like_text_is_quote_prefixed_as_in_the_annexes(minimal_tree: Path,
+                                                                tmp_path: Path,
+                                                                text: str) -> None:
+    """A county clerk editing a cell that begins like a formula (an input method types the
+    full-width ＝) must not turn it into one: the cell is quote-prefixed, as the annexes'."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.escape import unescape  # "\r" is written _x000D_
+
+    finding = minimal_tree / "hualong/findings/hl-20190311-aaa.yaml"
+    quoted = json.dumps(text, ensure_ascii=False)
+    source = finding.read_text(encoding="utf-8")
+    finding.write_text(source.replace("{status: 未整改}", f"{{status: 未整改, note: {quoted}}}"),
+                       encoding="utf-8")
+    ws = load_workbook(write(minimal_tree, tmp_path))["全市"]
+    cells = [c for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str) and unescape(c.value) == text]
+    assert cells and all(c.quotePrefix for c in cells), [c.coordinate for c in cells]

@@ -212,6 +212,10 @@ class SheetSpec:
             self.merges.append((row, column, last_row, last_column))
 
 
+# What Excel, WPS and LibreOffice take for the start of a formula when a cell is edited; an
+# East Asian input method may type the full-width signs, which Excel also reads as formulas.
+# Text starting so is quote-prefixed in every workbook (the annexes, the ledger).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", *A.FULL_WIDTH_FORMULA_SIGNS)
 # Characters XML 1.0 cannot carry (control characters, U+FFFE/U+FFFF, lone surrogates), which
 # openpyxl and lxml refuse; a YAML escape such as "\uFFFE" can put them in a record, and a
 # renderer must not crash on text it did not expect. Shown as U+FFFD wherever text is written.

@@ -33,14 +33,16 @@ from xlsxwriter.exceptions import FileCreateError
 
 from generator.records.domain import RECTIFICATION
 from generator.records.model import Census
-from generator.render.annexes.layout import sheet_name
+from generator.render.annexes.layout import FORMULA_START, sheet_name
 from generator.render.annexes.ledger_rows import COLUMNS, LedgerRow, ledger_sheets
 from generator.render.annexes.ledger_snapshot import write_snapshot
 from generator.text import ledger as T
 
 HEADER_ROW = 3  # 0-based: title, 数据截至, hint, then the header
 DATE_FORMAT = "yyyy-mm-dd"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t")  # shown with a quote prefix, as the annexes do
+# shown with a quote prefix: the very starts the annexes quote (render/annexes/sheetxml.py),
+# full-width signs an input method types included
+FORMULA_STARTS = FORMULA_START
 SPECIAL_STARTS = frozenset((*FORMULA_STARTS, "<"))  # "<": rich-string-like text (write_text)
 EXCEL_DAY_0 = date(1899, 12, 31).toordinal()
 KEYS = tuple(c.key for c in COLUMNS)

@@ -22,15 +22,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.render.annexes import layout as L
 from generator.render.annexes.layout import SheetSpec
-from generator.text import annexes as A
 
 if TYPE_CHECKING:
     from generator.render.annexes.styles import Styles
 
 ILLEGAL = L.ILLEGAL  # shown as U+FFFD in cells, sheet names and properties
-# What Excel, WPS and LibreOffice take for the start of a formula when a cell is edited; an
-# East Asian input method may type the full-width signs, which Excel also reads as formulas.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", *A.FULL_WIDTH_FORMULA_SIGNS)
+FORMULA_START = L.FORMULA_START  # text starting so is quote-prefixed
 MAX_TEXT = 32767  # characters in a cell: Excel's limit; longer text would be cut or refused
 # OOXML (ECMA-376, ST_Xstring) writes a character XML cannot hold as _xHHHH_, and Excel and
 # LibreOffice decode that in every cell and comment they read: a literal "_x000a_" in a record
