@@ -212,3 +212,24 @@ def test_random_broken_yaml_reads_in_chinese(text: str) -> None:
     except yamlsafe.YamlProblem as problem:
         shown = messages.render(problem.code, **problem.fields)
         assert not ENGLISH.search(shown), shown
+
+
+@settings(max_examples=150, deadline=None)
+@given(before=st.lists(st.text(st.sampled_from("甲乙丙丁abc 1"), max_size=8), max_size=4),
+       prefix=st.text(st.sampled_from("中文字abc"), max_size=10),
+       control=st.sampled_from(["\x01", "\x0b", "\x1f", "\x7f"]),
+       ending=st.sampled_from(["\n", "\r\n", "\r"]))
+def test_a_control_character_is_located_where_it_is(before: list[str], prefix: str,
+                                                    control: str, ending: str) -> None:
+    """libyaml gives the place of a character YAML refuses in UTF-8 bytes: after Chinese
+    text that pointed lines and columns away from it (and a CR-only file put it on line 1)."""
+    lines = [f"k{i}: x{t}" for i, t in enumerate(before)] + [f"bad: {prefix}{control}x"]
+    text = ending.join(lines) + ending
+    try:
+        yamlsafe.parse(text)
+    except yamlsafe.YamlProblem as problem:
+        if control == "\x7f" and problem.code != "yaml.syntax":
+            return
+        assert (problem.line, problem.column) == (len(lines), len("bad: " + prefix) + 1)
+    else:
+        assert control == "\x7f"  # DEL is allowed in YAML 1.1 (printable there)

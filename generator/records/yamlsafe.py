@@ -173,13 +173,29 @@ def _syntax_problem(exc: yaml.MarkedYAMLError) -> YamlProblem:
                        hint=messages.render("yaml.parser_words", detail=detail) if detail else "")
 
 
+_BREAK = re.compile("\r\n|\r|\n")
+
+
+def line_column(text: str, at: int) -> tuple[int, int]:
+    """1-based line and column of the character at index ``at``, lines ending as YAML ends
+    them: LF, CRLF or a lone CR (a file saved by an old Mac editor)."""
+    breaks = [m.end() for m in _BREAK.finditer(text, 0, at)]
+    start = breaks[-1] if breaks else 0
+    return len(breaks) + 1, at - start + 1
+
+
 def _problem_of(exc: yaml.YAMLError, text: str) -> YamlProblem:
     """Any PyYAML error as a located problem."""
     if isinstance(exc, yaml.MarkedYAMLError):
         return _syntax_problem(exc)
     if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow
-        line = text.count("\n", 0, exc.position) + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        # libyaml's position counts UTF-8 bytes, not characters: the character itself is
+        # looked for (its first place in the text), else the position is taken as bytes
+        at = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
+        if at < 0:
+            at = len(text.encode("utf-8", "surrogatepass")[:exc.position].decode(
+                "utf-8", "ignore"))
+        line, column = line_column(text, at)
         code = messages.render("yaml.code_point", code=exc.character) \
             if isinstance(exc.character, int) else ""
         return YamlProblem("yaml.syntax", line, column,
