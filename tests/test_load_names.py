@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, run_cli
+from conftest import MINIMAL, cli, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -153,3 +153,23 @@ def test_codeowners_refuses_a_county_folder_that_is_not_a_slug(tmp_path: Path,
     assert done.returncode == 1, done.stderr
     assert "不合规" in done.stderr and "Traceback" not in done.stderr
     assert not output.exists()
+
+
+def test_a_record_hidden_by_a_dot_is_a_warning_not_a_silent_skip(tmp_path: Path) -> None:
+    """A dot-named .yaml file, or a county folder named with a dot, is not read (most
+    systems hide them); each is said, as a warning. .git, .gitkeep and the like are not."""
+    records = tmp_path / "records"
+    shutil.copytree(MINIMAL, records)
+    finding = records / "hualong" / "findings" / "hl-20190311-aaa.yaml"
+    shutil.copy(finding, finding.with_name(".hl-20190311-zzz.yaml"))
+    (records / ".newcounty").mkdir()
+    shutil.copy(records / "hualong" / "county.yaml", records / ".newcounty" / "county.yaml")
+    (records / ".git" / "objects").mkdir(parents=True)
+    (records / ".git" / "objects" / "a.yaml").write_text("x: 1\n", encoding="utf-8")
+    (records / "hualong" / ".gitkeep").write_text("", encoding="utf-8")
+    result = cli("validate", str(records))
+    assert result.returncode == 0, result.stdout
+    hidden = [line for line in result.stdout.splitlines() if "[load.hidden]" in line]
+    assert len(hidden) == 2, result.stdout
+    assert any(".hl-20190311-zzz.yaml" in line for line in hidden)
+    assert any(line.split(":")[0].endswith(".newcounty") for line in hidden)

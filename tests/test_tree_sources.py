@@ -25,8 +25,9 @@ GIT_ENV = {"GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "t@example.org",
 COUNTIES = ["hualong", "HuaLong", "nanle", "qing feng"]
 FOLDERS = ["findings", "g106", "verifications", "misc"]
 NAMES = ["hl-1.yaml", "HL-1.yaml", "hl-2.yaml", "hl_2.yaml", "a.yml", ".gitkeep", "README.md",
-         "ｈｌ-1.yaml"]
-PLACES: list[Place] = [("city.yaml",), ("notes.txt",), (".hidden", "x.yaml"), ("city.yml",)]
+         "ｈｌ-1.yaml", ".hl-3.yaml"]
+PLACES: list[Place] = [("city.yaml",), ("notes.txt",), (".hidden", "x.yaml"), ("city.yml",),
+                       (".hidden", "county.yaml"), (".city.yaml",)]
 PLACES += [(c, f) for c in COUNTIES for f in ("county.yaml", "assistance.yaml", ".gitkeep")]
 PLACES += [(c, d, n) for c in COUNTIES for d in FOLDERS for n in NAMES]
 CONTENTS = [b"name: \xe7\x94\xb2\n", b"a: [\n", b"", "名称: 甲\n".encode("gbk"), b"- 1\n",

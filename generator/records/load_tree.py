@@ -36,6 +36,8 @@ from generator.records.tree import (
     Show,
     Tree,
     clashes,
+    hidden_record,
+    hidden_warning,
     name_key,
     problem,
     too_large,
@@ -58,12 +60,28 @@ def _listing(folder: _Folder, show: Show, tree: Tree) -> list[os.DirEntry[str]] 
     folder cannot be listed."""
     try:
         with os.scandir(folder.path) as found:
-            return sorted((e for e in found if not e.name.startswith(".")), key=lambda e: e.name)
+            entries = sorted(found, key=lambda e: e.name)
     except OSError as exc:
         tree.problems.append(problem(show, folder.parts, "load.dir_unreadable",
                                      reason=messages.os_reason(exc)))
         tree.refused.append(folder.parts)
         return None
+    # a dot-entry is not read: said when a record looks to be meant (tree.hidden_record),
+    # unless a link of the tree leads to it (a county folder kept under another name)
+    linked = {os.path.realpath(e.path) for e in entries
+              if not e.name.startswith(".") and e.is_symlink()}
+    for entry in (e for e in entries if e.name.startswith(".")):
+        place = (*folder.parts, entry.name)
+        hit = None
+        if os.path.realpath(entry.path) in linked:
+            continue
+        if entry.is_file():
+            hit = hidden_record(place)
+        elif entry.is_dir() and os.path.isfile(os.path.join(entry.path, "county.yaml")):
+            hit = hidden_record((*place, "county.yaml"))
+        if hit is not None:
+            tree.problems.append(hidden_warning(show, hit))
+    return [e for e in entries if not e.name.startswith(".")]
 
 
 def _followed(entry: os.DirEntry[str], folder: _Folder, real_root: str) -> tuple[str, str]:

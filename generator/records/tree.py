@@ -16,6 +16,7 @@ will not read as a located problem instead of skipping it.
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -103,6 +104,29 @@ def hidden(place: Place) -> bool:
     return any(part.startswith(".") for part in place)
 
 
+def hidden_record(place: Place) -> Place | None:
+    """Where a file that looks like a record is not read for a dot in a name: a dot-named
+    ``.yaml`` file (in a folder that is read), or a county folder named with a dot (its
+    county.yaml). People rarely mean either; they are said, as warnings (load.hidden)."""
+    if len(place) == 2 and place[0].startswith(".") and place[1] == "county.yaml":
+        return place[:1]
+    name = place[-1]
+    if not hidden(place[:-1]) and name.startswith(".") \
+            and classify((*place[:-1], name.lstrip("."))) is not None:
+        return place  # where a record of that name would be read
+    return None
+
+
+def hidden_warning(show: Show, place: Place) -> RecordError:
+    return dataclasses.replace(problem(show, place, "load.hidden"), severity="warning")
+
+
+def add_hidden(tree: Tree, listed: Iterable[Place], show: Show) -> None:
+    """The warnings of hidden_record for a flat listing, added to the tree's problems."""
+    found = {p for p in map(hidden_record, listed) if p is not None}
+    tree.problems.extend(hidden_warning(show, place) for place in sorted(found))
+
+
 def name_key(name: str) -> str:
     """One spelling per name as case-insensitive, normalising file systems see it."""
     return name.lower() if name.isascii() else unicodedata.normalize("NFKC", name).casefold()
@@ -178,6 +202,7 @@ class MemorySource:
     def scan(self, show: Show) -> Tree:
         tree = tree_of(self.root, dict.fromkeys(self.files))
         add_clashes(tree, self.files, show)
+        add_hidden(tree, self.files, show)
         return tree
 
     def read(self, entry: Entry, file: str) -> bytes | RecordError:

@@ -23,6 +23,7 @@ from generator.records.tree import (
     Show,
     Tree,
     add_clashes,
+    add_hidden,
     problem,
     tree_of,
 )
@@ -125,6 +126,7 @@ class GitSource:
                 wanted.append((place, sha))
         tree = tree_of(self.root, listed)
         add_clashes(tree, listed, show)
+        add_hidden(tree, listed, show)
         files = {entry.place for entry in tree.files}  # hidden ones are not read
         wanted = [(place, sha) for place, sha in wanted if place in files]
         self._blobs = dict(zip((p for p, _ in wanted), cat_blobs(top, [s for _, s in wanted])))
