@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import sys
+import weakref
 from typing import Any
 
 import yaml
@@ -276,6 +277,24 @@ def compose(text: str) -> yaml.Node | None:
         loader.dispose()
 
 
+_KEYS: weakref.WeakKeyDictionary[yaml.MappingNode, dict[object, tuple[yaml.Node, yaml.Node]]] \
+    = weakref.WeakKeyDictionary()
+
+
+def _keys(node: yaml.MappingNode) -> dict[object, tuple[yaml.Node, yaml.Node]]:
+    """A mapping's text keys → (value, key) node, the first of each, made once per mapping:
+    a record with ten thousand unknown keys is located ten thousand times (validate spent
+    minutes scanning the mapping for each)."""
+    found = _KEYS.get(node)
+    if found is None:
+        found = {}
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode):
+                found.setdefault(k.value, (v, k))
+        _KEYS[node] = found
+    return found
+
+
 def locate(
     root: yaml.Node | None, path: tuple[str | int, ...], key: bool = False
 ) -> tuple[int, int] | None:
@@ -285,10 +304,7 @@ def locate(
     for step in path:
         child = None
         if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                if isinstance(k, yaml.ScalarNode) and k.value == step:
-                    child, key_node = v, k
-                    break
+            child, key_node = _keys(node).get(step, (None, key_node))
         elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
             if 0 <= step < len(node.value):
                 child, key_node = node.value[step], None
