@@ -329,10 +329,16 @@ def test_a_formulas_error_value_is_refused_at_its_cell(tree: Path, tmp_path: Pat
     assert snapshot(tree) == before
 
 
-def test_merged_cells_read_as_the_clerk_sees_them(tree: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("formatted_below", [0, 900], ids=["plain", "formatted-far-below"])
+def test_merged_cells_read_as_the_clerk_sees_them(tree: Path, tmp_path: Path,
+                                                  formatted_below: int) -> None:
     """A note merged down three rows is each row's note (Excel shows it so; the covered
-    cells were read as blank, which deleted their notes); a range merged across columns over
-    a read cell is an error at its top-left cell."""
+    cells were read as blank, which deleted their notes), also when the clerk formatted rows
+    far below (the rows' reader stops at a long run of empty rows, before the merged ranges,
+    which come after them); a range merged across columns over a read cell is an error at
+    its top-left cell, and one merged down from the header another."""
+    from openpyxl.styles import PatternFill
+
     book = export(tree, tmp_path)
     wb = load_workbook(book)
     ws = wb["华龙区"]
@@ -340,6 +346,9 @@ def test_merged_cells_read_as_the_clerk_sees_them(tree: Path, tmp_path: Path) ->
     ws.cell(first, COL["note"]).value = "统一整改完毕"
     ws.merge_cells(start_row=first, start_column=COL["note"], end_row=first + 2,
                    end_column=COL["note"])
+    yellow = PatternFill("solid", fgColor="FFFF00")
+    for row in range(ws.max_row + 1, ws.max_row + 1 + formatted_below):
+        ws.cell(row, 1).fill = yellow
     wb.save(tmp_path / "down.xlsx")
     outcome = run(tmp_path / "down.xlsx", tree, dry_run=True)
     notes = {(c.sheet.name, c.row): c.new.get("note") for item in outcome.planned
@@ -355,6 +364,14 @@ def test_merged_cells_read_as_the_clerk_sees_them(tree: Path, tmp_path: Path) ->
     merged = [p for p in outcome.problems if p.code == "ledger.merged"]
     assert [(p.line, p.column) for p in merged] == [(first, COL["owner"])]
     assert not outcome.ok
+
+    wb = load_workbook(book)
+    wb["华龙区"].merge_cells(start_row=first - 1, start_column=COL["note"], end_row=first + 1,
+                            end_column=COL["note"])
+    wb.save(tmp_path / "from-header.xlsx")
+    outcome = run(tmp_path / "from-header.xlsx", tree, dry_run=True)
+    assert [p.code for p in outcome.problems if p.code.startswith("ledger.merged")] == [
+        "ledger.merged_down"]
 
 
 def test_a_lone_surrogate_escape_in_a_note_is_refused_at_its_cell(tree: Path,

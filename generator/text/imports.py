@@ -58,6 +58,7 @@ MESSAGES: dict[str, str] = {
         "（台账导出后记录改过）：这一行没有导入，请用最新的整改台账"),
     "ledger.bad_number": "错误序号应为正整数，这里是“{value}”",
     "ledger.merged": "单元格 {ref} 合并了几列：请取消合并，每个单元格分别填写",
+    "ledger.merged_down": "单元格 {ref} 合并了几行，最上面一格不是台账的数据行：请取消合并，每个单元格分别填写",
     "ledger.blank": "“{header}”不能为空",
     "ledger.bad_date": "“{value}”不是日期：请写成 YYYY-MM-DD，如 2019-03-25",
     "ledger.conflict": "与 {other} 填的不一致（是同一处错误）：这一行没有导入，请只在一个工作表里改",

@@ -14,7 +14,6 @@ environment's refusal.
 from __future__ import annotations
 
 import io
-import re
 import warnings
 import zipfile
 from pathlib import Path
@@ -96,42 +95,26 @@ def sniff(path: Path, file: str) -> None:
         raise Unreadable(_problem(file, code, detail=render("detail.zip"), limit=MAX_UNPACKED))
 
 
-_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]{1,3})([0-9]{1,7})"
-                    rb"(?::([A-Z]{1,3})([0-9]{1,7}))?\"")
-_PIECE = 1 << 20  # bytes of a sheet's XML scanned at a time
-_OVERLAP = 64  # bytes kept between pieces: longer than any mergeCell element
-
-
 def _merged_extent(data: bytes) -> dict[str, tuple[int, int, str]]:
     """By sheet name: the last row and column any merged range reaches, and the range that
     reaches lowest. openpyxl makes every cell up to a sheet's last row and column, merged
     ranges included, so a column selected whole and merged (I1:I1048576) made a three-row
-    workbook cost 35 s and 2 GB. The ranges are read from each sheet's XML in pieces."""
-    from openpyxl.utils import column_index_from_string
+    workbook cost 35 s and 2 GB. The ranges are read from each sheet's XML
+    (ledger/sheetxml.merged_ranges: however a writer spells them)."""
+    from openpyxl.utils import get_column_letter
 
-    from generator.tools.ledger.sheetxml import sheet_parts
+    from generator.tools.ledger.sheetxml import merged_ranges, sheet_parts
 
     out: dict[str, tuple[int, int, str]] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         parts = set(archive.namelist())
         for sheet, part in sheet_parts(archive)[0]:
-            if part not in parts:
+            ranges = merged_ranges(archive, part) if part in parts else []
+            if not ranges:
                 continue
-            last_row, last_column, lowest = 0, 0, ""
-            with archive.open(part) as handle:
-                tail = b""
-                while piece := handle.read(_PIECE):
-                    text = tail + piece  # a range cut between pieces is whole in the next
-                    for match in _MERGE.finditer(text):
-                        c1, r1, c2, r2 = match.groups()
-                        row = max(int(r1), int(r2 or r1))
-                        column = max(column_index_from_string(c.decode()) for c in (c1, c2 or c1))
-                        if row > last_row:
-                            last_row, lowest = row, match.group(0).split(b'"')[1].decode()
-                        last_column = max(last_column, column)
-                    tail = text[-_OVERLAP:]
-            if last_row:
-                out[sheet] = (last_row, last_column, lowest)
+            c1, r1, c2, r2 = max(ranges, key=lambda r: r[3])
+            lowest = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}"
+            out[sheet] = (r2, max(r[2] for r in ranges), lowest)
     return out
 
 

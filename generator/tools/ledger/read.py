@@ -12,9 +12,12 @@ LibreOffice).
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from openpyxl.utils import get_column_letter
 
 from generator.errors import RecordError
 from generator.records.load import display_path
@@ -22,7 +25,7 @@ from generator.render.annexes.ledger_rows import COLUMNS, EDITABLE
 from generator.text import ledger as T
 from generator.text import render
 from generator.tools.importer.read import MAX_BLANK_RUN, norm, problem
-from generator.tools.ledger.sheetxml import Book, Cells, Rows, open_book, rows
+from generator.tools.ledger.sheetxml import Book, Cells, Rows, merged_ranges, open_book, rows
 from generator.tools.ledger.snapshot import Snapshot, read_snapshot
 
 HEADER_SEARCH = 30  # rows of title area the header may sit below
@@ -82,7 +85,8 @@ def _values(cells: Cells) -> tuple[Any, ...]:
 
 
 def _sheet(name: str, found: Rows, file: str, out: Ledger) -> None:
-    """The ledger rows of one sheet, if its header row is among the first HEADER_SEARCH."""
+    """The ledger rows of one sheet, if its header row is among the first HEADER_SEARCH;
+    then what its merged ranges say (_merged), however the rows ended."""
     sheet: Sheet | None = None
     last = blank = 0
     for number, cells in found:
@@ -99,50 +103,50 @@ def _sheet(name: str, found: Rows, file: str, out: Ledger) -> None:
         if number > MAX_ROWS:
             out.problems.append(problem(file, "import.too_many_rows", sheet=name,
                                         limit=MAX_ROWS))
-            return
+            break
         blank += number - last - 1  # rows absent from the file are blank rows
         last = number
         if blank > MAX_BLANK_RUN:
-            return
+            break
         row = {k: cells.get(c) for k, c in sheet.columns.items() if k in READ}
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in row.values()):
             blank += 1
             if blank > MAX_BLANK_RUN:
-                return
+                break
             continue
         blank = 0
         sheet.rows.append(Row(name, number, row))
     if sheet is not None:
-        _merged(sheet, found.merges, file, out)
+        _merged(sheet, merged_ranges(found.book.archive, found.part), file, out)
 
 
-def _merged(sheet: Sheet, merges: list[str], file: str, out: Ledger) -> None:
-    """What the clerk sees in merged cells: a range down one of the read columns (整改说明
-    merged over an object's three errors) gives each row the top cell's value, as the annex
-    reader does; any other range over a read cell of a ledger row (across columns) is an
-    error at its top-left cell, never read as blank cells."""
-    from openpyxl.utils.cell import range_boundaries
-
-    by_row = {r.number: r for r in sheet.rows}
+def _merged(sheet: Sheet, merges: list[tuple[int, int, int, int]], file: str,
+            out: Ledger) -> None:
+    """What the clerk sees in merged cells: a range down one of the read columns whose top
+    cell is a ledger row (整改说明 merged over an object's three errors) gives each row the
+    top cell's value, as the annex reader does. Any other range over a read cell of a
+    ledger row is an error at its top-left cell: across columns (ledger.merged), or down
+    from a cell that is no ledger row, the header say (ledger.merged_down); never read as
+    blank cells."""
+    numbers = [r.number for r in sheet.rows]  # ascending: the file's order
     keys = {c: k for k, c in sheet.columns.items() if k in READ}
-    for ref in merges:
-        try:
-            c1, r1, c2, r2 = range_boundaries(ref)
-        except (TypeError, ValueError):
-            continue  # not a range: Excel would not open such a file either
-        if c1 is None or r1 is None or c2 is None or r2 is None:
-            continue
+    for c1, r1, c2, r2 in merges:
         touched = [c for c in range(c1, c2 + 1) if c in keys]
-        rows = [by_row[n] for n in range(max(r1, sheet.header_row + 1), r2 + 1) if n in by_row]
-        if not touched or not rows:
+        first = bisect.bisect_left(numbers, max(r1, sheet.header_row + 1))
+        covered = sheet.rows[first:bisect.bisect_right(numbers, r2)]
+        if not touched or not covered:
             continue
-        if c1 == c2 and r1 in by_row:
-            value = by_row[r1].values.get(keys[c1])
-            for row in rows:
+        top = covered[0] if covered[0].number == r1 else None
+        at = sheet.cell(keys[touched[0]], r1)
+        ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}"
+        if c1 != c2:
+            out.problems.append(problem(file, "ledger.merged", r1, c1, at, ref=ref))
+        elif top is None:
+            out.problems.append(problem(file, "ledger.merged_down", r1, c1, at, ref=ref))
+        else:
+            value = top.values.get(keys[c1])
+            for row in covered:
                 row.values[keys[c1]] = value
-            continue
-        out.problems.append(problem(file, "ledger.merged", r1, c1,
-                                    sheet.cell(keys[touched[0]], r1), ref=ref))
 
 
 def _read(book: Book, file: str) -> Ledger:

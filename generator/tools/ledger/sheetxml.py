@@ -237,13 +237,11 @@ class Rows:
     from 1, {column from 1: value}), up to a run of EMPTY_RUN rows without one; ValueError
     or a ParseError on a damaged part (a cell reference beyond XFD too). Setting
     :attr:`wanted` while iterating reads only those columns from the next row on (the
-    ledger's columns, once its header row is found: a third of the cells are not needed).
-    :attr:`merges` holds the sheet's merged ranges once every row has been read."""
+    ledger's columns, once its header row is found: a third of the cells are not needed)."""
 
     def __init__(self, book: Book, part: str) -> None:
         self.book, self.part = book, part
         self.wanted: Container[int] | None = None
-        self.merges: list[str] = []  # the merged ranges ("N5:N7"), once the rows are read
 
     def __iter__(self) -> Iterator[tuple[int, Cells]]:
         number = empty = 0
@@ -251,8 +249,6 @@ class Rows:
         with self.book.archive.open(self.part) as handle:
             for _, node in iterparse(handle):
                 if node.tag != row:
-                    if row is not None and local(node.tag) == "mergeCell":
-                        self.merges.append(node.get("ref", ""))  # after <sheetData>
                     if row is not None or local(node.tag) != "row":
                         continue
                     row = node.tag
@@ -267,6 +263,41 @@ class Rows:
                     empty += 1
                     if empty > EMPTY_RUN:  # the readers stop at such a run anyway
                         return
+
+
+# <mergeCell ref="A1:B2"/> as any writer spells it: a prefix, either quote, $ and small letters
+_MERGE = re.compile(rb"<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref\s*=\s*([\"'])([^\"']*)\1")
+_PIECE = 1 << 20  # bytes of a sheet's XML scanned at a time
+_OVERLAP = 256  # bytes kept between pieces: more than a mergeCell element takes
+
+
+def merged_ranges(archive: zipfile.ZipFile, part: str) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of the sheet at ``part``, as (first column, first row, last column,
+    last row), in file order; read from its XML in pieces, whatever the rows (they come after
+    <sheetData>, which a reader may stop reading early). A reference that is no range is
+    left out."""
+    from openpyxl.utils.cell import range_boundaries
+
+    found: list[tuple[int, int, int, int]] = []
+    seen: set[int] = set()  # where each was found: a piece's overlap may show one twice
+    with archive.open(part) as handle:
+        offset, tail = 0, b""
+        while piece := handle.read(_PIECE):
+            text = tail + piece
+            for match in _MERGE.finditer(text):
+                at = offset - len(tail) + match.start()
+                if at in seen:
+                    continue
+                seen.add(at)
+                try:
+                    c1, r1, c2, r2 = range_boundaries(match.group(2).decode("ascii"))
+                except (TypeError, ValueError, UnicodeDecodeError):
+                    continue
+                if c1 is not None and r1 is not None and c2 is not None and r2 is not None:
+                    found.append((c1, r1, c2, r2))
+            offset += len(piece)
+            tail = text[-_OVERLAP:]
+    return found
 
 
 def rows(book: Book, part: str) -> Rows:
