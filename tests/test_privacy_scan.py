@@ -138,3 +138,19 @@ def test_the_last_line_finds_what_validate_finds(tmp_path: Path, value: str,
     site.mkdir()
     (site / "report.html").write_text(f"<p>{html.escape(written)}</p>", encoding="utf-8")
     assert [leak.value for leak in leakscan.scan(site, [value])] == [value]
+
+
+@pytest.mark.parametrize(("value", "written"), [
+    ("周平", "每周 平均值偏高"),  # two cells of a search entry, joined by a space
+    ("南本", "河南\n本县"),  # a line break of a page between two words
+    ("孙立伟", "孙 立伟"),  # spaced in the page: validate's business, field by field
+])
+def test_the_last_line_joins_nothing_across_white_space(tmp_path: Path, value: str,
+                                                        written: str) -> None:
+    """Squeezing white space across a whole built file joins words of different cells:
+    the scan refused public builds for values that no text held."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "search_index.json").write_text(json.dumps({"docs": [{"text": written}]},
+                                                        ensure_ascii=False), encoding="utf-8")
+    assert leakscan.scan(site, [value]) == []

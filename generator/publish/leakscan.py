@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.records.model import Census
-from generator.records.privacy import alone, fold, significant, squeeze
+from generator.records.privacy import alone, fold, significant, squeeze, visible
 from generator.records.redact import confidential_texts
 from generator.records.schemas import Schemas
 
@@ -44,7 +44,10 @@ def forms(value: str) -> set[str]:
              html.escape(value, quote=False), json.dumps(value)[1:-1],
              json.dumps(value, ensure_ascii=False)[1:-1], urllib.parse.quote(value)}
     found.add(json.dumps(value).lower()[1:-1])  # \\u5f20 as some writers spell it
-    found.add(squeeze(fold(unicodedata.normalize("NFKC", value))))  # as _texts' last form
+    # as _texts' last form: small letters, nothing invisible; a value written spaced (杨　帆)
+    # also as it reads squeezed (validate compares every field so, each alone)
+    normal = fold(unicodedata.normalize("NFKC", value))
+    found |= {visible(normal), squeeze(normal)}
     return {f for f in found if f}
 
 
@@ -74,9 +77,9 @@ def _texts(name: str, raw: bytes) -> Iterator[tuple[str, str]]:
     yield name, text
     readable = _readable(text)
     yield name, readable
-    # and as validate compares (privacy.Needles): small Latin letters, no invisible
-    # characters, no spaces between Han characters (a name split by either is still found)
-    yield name, squeeze(fold(unicodedata.normalize("NFKC", readable)))
+    # and with small Latin letters and no invisible character (a name split by one is still
+    # found); white space stays: across a whole file it parts cells (每周 平均 is no 周平)
+    yield name, visible(fold(unicodedata.normalize("NFKC", readable)))
 
 
 def scan(site: Path, values: Iterable[str]) -> list[Leak]:

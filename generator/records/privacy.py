@@ -199,6 +199,15 @@ _SEP = "\n\x00\n"  # between needles searched at once: neither Han, space nor in
 _ASCII_LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 
 
+_INVISIBLE = re.compile(f"[{INVISIBLE}]+")
+
+
+def visible(text: str) -> str:
+    """``text`` without its invisible characters (white space kept: in a built file it may
+    part two cells, which squeezing would join into a value)."""
+    return _INVISIBLE.sub("", text)
+
+
 def squeeze(text: str) -> str:
     """``text`` without invisible characters, and without white space between Han
     characters."""
