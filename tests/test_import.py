@@ -628,3 +628,41 @@ def test_numbers_read_as_typed_or_refused_when_excel_lost_digits(
         assert not typed and outcome.planned
         assert f'"{expected}"' in outcome.planned[0].text or f" {expected}\n" in (
             outcome.planned[0].text), outcome.planned[0].text
+
+
+def test_a_copied_sheet_repeats_nothing_and_a_hidden_one_is_left(tmp_path: Path) -> None:
+    """Move or Copy keeps the copy's 指导区域: its rows are the same rows (warned, written
+    once, 附件1 too, which no rule of the tree would catch); a hidden sheet, most often an
+    old copy, is left and named."""
+    target = empty_copy(MINIMAL, tmp_path / "records")
+    a1 = rough_annex1(tmp_path / "a1.xlsx", [G106_ROW])
+    book = _merged_books(tmp_path / "copies.xlsx", [(a1, "华龙区"), (a1, "华龙区 (2)"),
+                                                    (a1, "旧表")])
+    wb = load_workbook(book)
+    wb["旧表"].sheet_state = "hidden"
+    wb["旧表"]["B5"] = "隐藏表里的企业"
+    wb.save(book)
+    outcome = import_workbook(book, options(target, reviewer=None, result="报省级"))
+    assert outcome.ok, [str(p) for p in outcome.problems]
+    assert len(outcome.written) == 1 and len(census_of(target).g106) == 1
+    repeated = [p for p in outcome.problems if p.code == "import.duplicate_sheet"]
+    assert len(repeated) == 1 and "华龙区" in repeated[0].message
+    assert any(n.startswith("没有读取隐藏的工作表 “旧表”") for n in outcome.notes), outcome.notes
+
+
+def test_force_writes_the_rows_above_where_a_table_ended(tmp_path: Path) -> None:
+    target = empty_copy(MINIMAL, tmp_path / "records")
+    book = rough_annex2(tmp_path / "a2.xlsx", [GOOD, ["二、农业源"], LATER], merges=["A7:H7"])
+    outcome = import_workbook(book, options(target, force=True))
+    assert [p.code for p in outcome.problems if p.severity == "error"] == [
+        "import.rows_after_end"]
+    assert [f.object_name for f in census_of(target).findings] == ["甲公司"]
+
+
+def test_a_signature_line_below_the_note_is_no_data(tmp_path: Path) -> None:
+    target = empty_copy(MINIMAL, tmp_path / "records")
+    book = rough_annex2(tmp_path / "a2.xlsx", [
+        GOOD, [NOTE], [None, "填表人：张三", "审核人：李四", "日期：2019-03-11"]],
+        merges=["A7:H7"])
+    outcome = import_workbook(book, options(target))
+    assert outcome.ok and len(outcome.written) == 1, [str(p) for p in outcome.problems]

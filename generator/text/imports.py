@@ -47,6 +47,7 @@ MESSAGES: dict[str, str] = {
     "import.county_blank": "全市表中此行的“县（区）”未填",
     "import.object_conflict": "同一普查对象（序号 {seq}）各行的“{header}”不一致：{first} 与 {other}",
     "import.duplicate_row": "与第 {row} 行重复，已忽略",
+    "import.duplicate_sheet": "与工作表“{sheet}”第 {row} 行重复，已忽略",
     "detail.zip": "文件不完整，或压缩结构损坏",
     "detail.content": "工作簿内部的内容格式有误",
     # the rectification ledger (整改台账.xlsx): problems located at sheet!cell（列名）
@@ -93,6 +94,7 @@ MESSAGES: dict[str, str] = {
     "note.other_county": "跳过其他县（区）的 {n} 行：{counties}",
     "note.exists": "{where}：{what}：已存在（{record}），跳过",
     "note.left_sheet": "“{sheet}”",
+    "note.left_hidden": "没有读取隐藏的工作表 {sheets}：要导入请先取消隐藏",
     "note.left_city": "没有读取全市表 {sheets}：已读取{county}自己的工作表",
     "note.left_region": "没有读取其他县（区）的工作表 {sheets}",
     "note.left_unnamed": "没有读取工作表 {sheets}：没有填写指导区域，也不以{county}命名",

@@ -93,10 +93,13 @@ def _county(options: Options) -> tuple[str, Loaded]:
 
 def _select(tables: list[Table], name: str) -> tuple[list[tuple[Table, bool]], list[str]]:
     """The tables to import, each with whether it is the county's own, and a note for each
-    table left: every table of the county's own (by sheet name or 指导区域: 附件1 and 附件2
-    in one workbook, or one annex over several sheets); without one, the 全市 sheets (rows of
-    other counties are skipped); without those, the only table when it names no county."""
+    table left: every visible table of the county's own (by sheet name or 指导区域: 附件1 and
+    附件2 in one workbook, or one annex over several sheets); without one, the 全市 sheets
+    (rows of other counties are skipped); without those, the only table when it names no
+    county. Hidden sheets are left (an old copy, most often), and named."""
     target = norm(name)
+    hidden = [t for t in tables if not t.visible]
+    tables = [t for t in tables if t.visible]
     own = [t for t in tables if target in (norm(t.sheet), norm(t.region))]
     chosen = [(t, True) for t in own]
     if not chosen:
@@ -109,6 +112,8 @@ def _select(tables: list[Table], name: str) -> tuple[list[tuple[Table, bool]], l
         why = ("note.left_city" if "county" in table.columns and own
                else "note.left_region" if table.region else "note.left_unnamed")
         left.setdefault(why, []).append(M.render("note.left_sheet", sheet=table.sheet))
+    if hidden:
+        left["note.left_hidden"] = [M.render("note.left_sheet", sheet=t.sheet) for t in hidden]
     return chosen, [M.render(why, sheets=LIST_SEP.join(sheets), county=name)
                     for why, sheets in left.items()]
 
@@ -179,12 +184,15 @@ def _rows(table: Table, own_sheet: bool, name: str, out: Outcome, schemas: Path 
 
 
 def _new_rows(table: Table, rows: list[tuple[RawRow, dict[str, str | None]]],
-              sources: list[Source], slug: str, out: Outcome
+              sources: list[Source], slug: str, out: Outcome,
+              seen: dict[tuple[str, R.Key], tuple[str, int]] | None = None
               ) -> list[tuple[RawRow, dict[str, str | None]]]:
-    """Rows not yet recorded in the county's records, nor repeated within the workbook."""
+    """Rows not yet recorded in the county's records, nor repeated within the workbook
+    (``seen``: the rows of the tables read before, by kind and key → sheet and row: a sheet
+    copied beside its original repeats every row)."""
     recorded = {key: s.id for s in sources if s.kind == table.kind and s.county == slug
                 and isinstance(s.data, dict) for key in R.record_keys(table.kind, s.data)}
-    seen: dict[R.Key, int] = {}
+    seen = {} if seen is None else seen
     fresh = []
     for raw, values in rows:
         key = R.row_key(table.kind, values)
@@ -193,13 +201,14 @@ def _new_rows(table: Table, rows: list[tuple[RawRow, dict[str, str | None]]],
             what = " ".join(v for v in key if v)
             out.notes.append(M.render("note.exists", where=M.render("where.row", sheet=table.sheet, row=raw.number),
                                       what=what, record=recorded[key]))
-        elif key in seen:
+        elif (table.kind, key) in seen:
+            sheet, row = seen[(table.kind, key)]
             column, label = R.where(table, raw.number, R.KEY_FIELDS[table.kind][0])
-            out.problems.append(replace(problem(table.path, "import.duplicate_row", raw.number,
-                                                column, label, row=seen[key]),
-                                        severity="warning"))
+            code = "import.duplicate_row" if sheet == table.sheet else "import.duplicate_sheet"
+            out.problems.append(replace(problem(table.path, code, raw.number, column, label,
+                                                row=row, sheet=sheet), severity="warning"))
         else:
-            seen[key] = raw.number
+            seen[(table.kind, key)] = (table.sheet, raw.number)
             fresh.append((raw, values))
     return fresh
 
@@ -254,9 +263,11 @@ def _readable(workbook: Path) -> None:
 
 
 def _drafts(table: Table, own_sheet: bool, name: str, loaded: Loaded, options: Options,
-            out: Outcome) -> list[R.Draft] | None:
-    """One table's new rows as draft records; None when the table itself is wrong (a
-    column missing, data below its end: said in ``out``)."""
+            out: Outcome, seen: dict[tuple[str, R.Key], tuple[str, int]]
+            ) -> list[R.Draft] | None:
+    """One table's new rows as draft records (``seen``: the rows of the tables before); None
+    when the table itself cannot be read (a column missing: said in ``out``). Data below
+    the table's end is an error too, but not of its rows: --force still writes them."""
     defaults = _require(table.kind, options)
     numbers = [r.number for r in table.rows] or [table.header_rows[1] + 1]
     span = f"{numbers[0]}–{numbers[-1]}" if len(numbers) > 1 else str(numbers[0])
@@ -264,14 +275,14 @@ def _drafts(table: Table, own_sheet: bool, name: str, loaded: Loaded, options: O
                               rows=span))
     out.notes += [M.render("note.ignored_column", sheet=table.sheet, header=h)
                   for h in table.ignored]
-    wrong = _missing_columns(table) + _rows_after_end(table)
-    out.problems += wrong
+    wrong = _missing_columns(table)
+    out.problems += wrong + _rows_after_end(table)
     if wrong:
         return None
     counties = frozenset(norm(s.data.get("name")) for s in loaded.sources
                          if s.kind == "county" and isinstance(s.data.get("name"), str))
     rows = _new_rows(table, _rows(table, own_sheet, name, out, options.schemas, counties),
-                     loaded.sources, options.county, out)
+                     loaded.sources, options.county, out, seen)
     return (R.findings(table, rows, defaults, out.problems) if table.kind == "finding"
             else R.g106_problems(table, rows, defaults))
 
@@ -289,7 +300,8 @@ def import_workbook(workbook: Path, options: Options) -> Outcome:
         if tables:
             out.problems.append(problem(display_path(workbook), "import.no_sheet", county=name))
         return out
-    made = [_drafts(table, own_sheet, name, loaded, options, out)
+    seen: dict[tuple[str, R.Key], tuple[str, int]] = {}  # rows across the tables read
+    made = [_drafts(table, own_sheet, name, loaded, options, out, seen)
             for table, own_sheet in chosen]
     out.notes += left
     if any(drafts is None for drafts in made):

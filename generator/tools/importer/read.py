@@ -13,6 +13,7 @@ same definitions the writer uses.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,6 +80,7 @@ class Table:
     # those rows: never imported, never silently
     ended: tuple[int, str] | None = None
     beyond: list[int] = field(default_factory=list)
+    visible: bool = True  # False: a hidden sheet (an old copy, most often): not imported
 
     def header(self, name: str) -> str:
         return self.headers.get(name, name)
@@ -186,9 +188,11 @@ def _is_trailer(values: dict[str, Any], across: bool, required: list[str]) -> bo
 
 
 def _data_like(values: dict[str, Any], required: list[str]) -> bool:
-    """Whether a row holds data: DATA_LIKE of the required columns filled (a signature line
-    under the 注 has fewer)."""
-    return sum(not _empty(values.get(f)) for f in required) >= DATA_LIKE
+    """Whether a row holds data: DATA_LIKE of the required columns filled, and not a
+    signature line (填表人：… 审核人：… 日期：…, labels ending in a colon)."""
+    filled = [values.get(f) for f in required if not _empty(values.get(f))]
+    labels = sum(isinstance(v, str) and _LABEL.search(v) is not None for v in filled)
+    return len(filled) >= DATA_LIKE and labels < 2
 
 
 def _empty(value: Any) -> bool:
@@ -196,6 +200,7 @@ def _empty(value: Any) -> bool:
 
 
 DATA_LIKE = 3  # required columns filled that make a row below the table's end data
+_LABEL = re.compile(r"^\s*[^\s:\uff1a]{1,6}[:\uff1a]")  # a form's label: 填表人：, 日期:
 SHOWN = 24  # characters of the row the table ended at, in the message
 
 
@@ -257,7 +262,8 @@ def _table(path: str, ws: Any) -> Table | None:
         return None
     kind, first = found
     table = Table(path, ws.title, kind, _region(grid, first - 1),
-                  (first, _header_end(grid, first, kind)))
+                  (first, _header_end(grid, first, kind)),
+                  visible=getattr(ws, "sheet_state", "visible") == "visible")
     _map_columns(table, grid)
     _rows(table, grid, wide)
     return table
