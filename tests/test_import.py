@@ -666,3 +666,12 @@ def test_a_signature_line_below_the_note_is_no_data(tmp_path: Path) -> None:
         merges=["A7:H7"])
     outcome = import_workbook(book, options(target))
     assert outcome.ok and len(outcome.written) == 1, [str(p) for p in outcome.problems]
+
+
+def test_an_integer_cell_of_any_length_is_read_exactly() -> None:
+    """openpyxl reads a number cell without a point as an int, of any length (float() of
+    one past 308 digits raised OverflowError: an internal error)."""
+    from generator.tools.importer.records import cell_text
+
+    assert cell_text(10 ** 400, "scale", None) == "1" + "0" * 400
+    assert cell_text(610, "industry_code", 4) == "0610"

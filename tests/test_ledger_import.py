@@ -421,3 +421,17 @@ def test_a_bad_error_number_is_shown_as_typed(tree: Path, tmp_path: Path, typed:
     outcome = run(clerk(book, [("华龙区", 0, "error_no", typed)], tmp_path / "b.xlsx"), tree)
     (bad,) = [p for p in outcome.problems if p.code == "ledger.bad_number"]
     assert f"这里是“{typed}”" in bad.message
+
+
+def test_default_days_written_as_a_decimal_change_nothing_on_import(tree: Path,
+                                                                    tmp_path: Path) -> None:
+    """default_days: 10.0 is 10 days in the ledger the build exports (the model's whole
+    number) and in its import: an untouched ledger writes no 整改期限 into any record."""
+    city = tree / "city.yaml"
+    text = city.read_text(encoding="utf-8")
+    city.write_text(text.replace("default_days: 15", "default_days: 10.0"), encoding="utf-8")
+    assert "default_days: 10.0" in city.read_text(encoding="utf-8")
+    before = snapshot(tree)
+    outcome = run(export(tree, tmp_path), tree)
+    assert not outcome.planned and outcome.ok, [str(p) for p in outcome.problems]
+    assert snapshot(tree) == before

@@ -167,6 +167,8 @@ def test_a_record_hidden_by_a_dot_is_a_warning_not_a_silent_skip(tmp_path: Path)
     (records / ".git" / "objects").mkdir(parents=True)
     (records / ".git" / "objects" / "a.yaml").write_text("x: 1\n", encoding="utf-8")
     (records / "hualong" / ".gitkeep").write_text("", encoding="utf-8")
+    # macOS's companion of a file copied to a foreign disk: no record meant, no warning
+    (finding.parent / f"._{finding.name}").write_bytes(b"\x00\x05\x16\x07")
     result = cli("validate", str(records))
     assert result.returncode == 0, result.stdout
     hidden = [line for line in result.stdout.splitlines() if "[load.hidden]" in line]

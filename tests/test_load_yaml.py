@@ -280,3 +280,11 @@ def test_locate_finds_what_scanning_finds(data: object, path: list[str | int],
     root = yamlsafe.compose(text)
     full = ("root", *path)
     assert yamlsafe.locate(root, full, key=key) == _locate_by_scanning(root, full, key)
+
+
+def test_yamls_own_line_breaks_count_as_lines_when_locating() -> None:
+    """NEL, LS and PS end lines for YAML 1.1 (and libyaml's own marks): a control character
+    after one is on the line libyaml would say."""
+    with pytest.raises(yamlsafe.YamlProblem) as caught:
+        yamlsafe.parse('a: "x\u2028y"\nb: c\x01\n')
+    assert (caught.value.line, caught.value.column) == (3, 5)

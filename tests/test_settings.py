@@ -164,8 +164,13 @@ def test_cgroup_quota_is_read(tmp_path: Path, membership: str, files: dict[str, 
     assert settings_module.cgroup_cpus(membership, _cgroup_files(tmp_path, files)) == cpus
 
 
-def test_usable_cores_respects_a_quota(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(settings_module, "cgroup_cpus", lambda membership, root: 0.5)
-    assert settings_module.usable_cores() == 1
+@pytest.mark.parametrize(("quota", "cores"), [(0.5, 1), (1.0, 1), (1.5, 2), (64.0, 64)])
+def test_usable_cores_respects_a_quota(monkeypatch: pytest.MonkeyPatch, quota: float,
+                                       cores: int) -> None:
+    """No more than the quota allows (rounded up), and never more than the affinity."""
+    monkeypatch.setattr(settings_module.os, "sched_getaffinity", lambda pid: set(range(8)),
+                        raising=False)
+    monkeypatch.setattr(settings_module, "cgroup_cpus", lambda membership, root: quota)
+    assert settings_module.usable_cores() == min(cores, 8)
     monkeypatch.setattr(settings_module, "cgroup_cpus", lambda membership, root: None)
-    assert settings_module.usable_cores() >= 1
+    assert settings_module.usable_cores() == 8

@@ -141,12 +141,12 @@ class Needles:
         space and invisible characters between two Han characters do not hide a value: a
         name is often typed "张　三", aligned with a full-width space, or "孟 庆华"."""
         text = normal(text)
-        hits = _found(self.folded, self.longest, fold(text), text)
         squeezed = squeeze(text)
-        # a needle written spaced (杨　帆 in a roster) is looked for squeezed in any text
-        words = self.squeezed if squeezed != text else self.respelled
-        if words:
-            hits += _found(words, self.longest, fold(squeezed), squeezed)
+        if squeezed == text:  # one pass: the needles, and those written spaced squeezed
+            hits = _found(self.unspaced, self.longest, fold(text), text)
+        else:
+            hits = _found(self.folded, self.longest, fold(text), text)
+            hits += _found(self.squeezed, self.longest, fold(squeezed), squeezed)
         return list(dict.fromkeys((what, self.shown.get(word, word)) for what, word in hits))
 
     @functools.cached_property
@@ -155,8 +155,8 @@ class Needles:
 
     @functools.cached_property
     def folded(self) -> dict[str, str]:
-        """The needles as the text is searched: folded (a code in small letters is a code).
-        In one call over them all: validate makes these for tens of thousands of values."""
+        """The needles as the text is searched: folded (a code in small letters is a code),
+        all in one call (validate makes these for tens of thousands of values)."""
         words = list(self.words)
         folded = fold(_SEP.join(words)).split(_SEP)
         if len(folded) != len(words):  # a value holding the separator: one by one
@@ -166,6 +166,12 @@ class Needles:
     @functools.cached_property
     def squeezed(self) -> dict[str, str]:
         return {squeeze(word): what for word, what in self.folded.items()}
+
+    @functools.cached_property
+    def unspaced(self) -> dict[str, str]:
+        """The needles as searched for in a text squeezing does not change: folded, and a
+        needle written spaced (杨　帆 in a roster) squeezed as well."""
+        return {**self.folded, **self.respelled}
 
     @functools.cached_property
     def respelled(self) -> dict[str, str]:

@@ -111,6 +111,8 @@ def hidden_record(place: Place) -> Place | None:
     if len(place) == 2 and place[0].startswith(".") and place[1] == "county.yaml":
         return place[:1]
     name = place[-1]
+    if name.startswith("._"):  # macOS's companion of every file copied to a foreign disk
+        return None
     if not hidden(place[:-1]) and name.startswith(".") \
             and classify((*place[:-1], name.lstrip("."))) is not None:
         return place  # where a record of that name would be read

@@ -174,12 +174,12 @@ def _syntax_problem(exc: yaml.MarkedYAMLError) -> YamlProblem:
                        hint=messages.render("yaml.parser_words", detail=detail) if detail else "")
 
 
-_BREAK = re.compile("\r\n|\r|\n")
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
 def line_column(text: str, at: int) -> tuple[int, int]:
-    """1-based line and column of the character at index ``at``, lines ending as YAML ends
-    them: LF, CRLF or a lone CR (a file saved by an old Mac editor)."""
+    """1-based line and column of the character at index ``at``, lines ending as YAML 1.1
+    ends them: LF, CRLF, a lone CR (a file saved by an old Mac editor), NEL, LS, PS."""
     breaks = [m.end() for m in _BREAK.finditer(text, 0, at)]
     start = breaks[-1] if breaks else 0
     return len(breaks) + 1, at - start + 1

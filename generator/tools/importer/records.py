@@ -87,9 +87,11 @@ def _number(value: int | float, width: int | None) -> str:
     """A number cell as the text typed into it; TypeError("long_number") for one of more
     digits than Excel keeps (its last digits are already zeros: typing it as text is the
     only way back)."""
-    if isinstance(value, float) and abs(value) >= 10 ** EXCEL_DIGITS:
+    if isinstance(value, int):  # exact, however long (float() of a 309-digit one fails)
+        text = str(value)
+    elif abs(value) >= 10 ** EXCEL_DIGITS:
         raise TypeError("long_number")
-    if float(value).is_integer():
+    elif value.is_integer():
         text = str(int(value))
     else:  # 1e-07 as 0.0000001: written as a number would be typed
         text = format(Decimal(repr(float(value))), "f")

@@ -79,7 +79,10 @@ def _days(loaded: Loaded) -> int:
     city = next((s for s in loaded.sources if s.kind == "city"), None)
     rect = city.data.get("rectification") if city and isinstance(city.data, dict) else None
     days = rect.get("default_days") if isinstance(rect, dict) else None
-    return days if isinstance(days, int) else DEFAULT_RECTIFICATION_DAYS
+    if isinstance(days, float) and days.is_integer():  # 14.0: the model counts it 14 too
+        days = int(days)
+    return days if isinstance(days, int) and not isinstance(days, bool) \
+        else DEFAULT_RECTIFICATION_DAYS
 
 
 def _findings(loaded: Loaded) -> tuple[dict[str, Source], dict[str, str], list[RecordError]]:
