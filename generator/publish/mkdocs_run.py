@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.publish.marks import BuildError
+from generator.publish.search_worker import mend_search_worker
 from generator.settings import CHECKOUT
 from generator.text import render
 
@@ -95,6 +96,7 @@ def run_mkdocs(docs: Path, site: Path, nav: list[dict[str, object]], when: datet
                 _mkdocs_build(config, serve_url=serve_url, dirty=dirty)
             finally:
                 config.plugins.on_shutdown()
+        mend_search_worker(site)  # lunr's ambiguous token-set keys (publish/search_worker.py)
     except (Abort, ConfigurationError) as exc:
         detail = render("build.detail_sep").join(collected.messages[:10]) or str(exc)
         raise BuildError("build.mkdocs_failed", detail=detail) from None
