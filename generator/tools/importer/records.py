@@ -126,6 +126,13 @@ def cell_text(value: Any, name: str, width: int | None) -> str | None:
     return text or None
 
 
+def cell_problem(kind: str, date_hint: bool = True) -> tuple[str, dict[str, str]]:
+    """The problem code and its fields for a cell cell_text refused as ``kind`` (its
+    TypeError's text); ``date_hint``: with the hint for a text typed as a date."""
+    hint = "" if kind == "datetime" and not date_hint else M.TYPE_HINTS.get(kind, "")
+    return M.CELL_CODES.get(kind, "import.cell_type"), {"kind": M.TYPE_NAMES[kind], "hint": hint}
+
+
 def row_values(table: Table, raw: RawRow, widths: dict[str, int],
                problems: list[RecordError]) -> dict[str, str | None]:
     values: dict[str, str | None] = {}
@@ -134,10 +141,8 @@ def row_values(table: Table, raw: RawRow, widths: dict[str, int],
             values[name] = cell_text(value, name, widths.get(name))
         except TypeError as exc:
             column, label = where(table, raw.number, name)
-            hint = M.TYPE_HINTS.get(str(exc), "")
-            code = M.CELL_CODES.get(str(exc), "import.cell_type")
-            problems.append(problem(table.path, code, raw.number, column, label,
-                                    kind=M.TYPE_NAMES[str(exc)], hint=hint))
+            code, fields = cell_problem(str(exc))
+            problems.append(problem(table.path, code, raw.number, column, label, **fields))
             values[name] = None
     return values
 

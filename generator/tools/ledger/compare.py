@@ -23,8 +23,8 @@ from generator.records.domain import RECTIFICATION
 from generator.records.load import Source
 from generator.render.annexes.ledger_rows import EDITABLE
 from generator.text import ledger as T
-from generator.text.imports import CELL_CODES, TYPE_HINTS, TYPE_NAMES
 from generator.tools.importer.read import problem
+from generator.tools.importer.records import cell_problem
 from generator.tools.ledger.cells import cell_text, editable, error_number, record_id
 from generator.tools.ledger.read import Ledger, Row, Sheet
 
@@ -106,9 +106,8 @@ class _Rows:
         except ValueError:
             self.fail(sheet, row, key, "ledger.bad_date", value=value)
         except TypeError as exc:
-            self.fail(sheet, row, key, CELL_CODES.get(str(exc), "import.cell_type"),
-                      kind=TYPE_NAMES[str(exc)],
-                      hint=TYPE_HINTS.get(str(exc), "") if str(exc) != "datetime" else "")
+            code, fields = cell_problem(str(exc), date_hint=False)  # a ledger's own dates
+            self.fail(sheet, row, key, code, **fields)
         return False, None
 
     def raw(self, record: str, index: int) -> dict[str, Any] | None:
