@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import MINIMAL, run_cli
@@ -235,31 +236,26 @@ def test_a_control_character_is_located_where_it_is(before: list[str], prefix: s
         assert control == "\x7f"  # DEL is allowed in YAML 1.1 (printable there)
 
 
-def _locate_by_scanning(root: object, path: tuple[str | int, ...],
+def _locate_by_scanning(root: Any, path: tuple[str | int, ...],
                         key: bool) -> tuple[int, int] | None:
-    """locate as it was written first: each mapping scanned for each step (the reference)."""
+    """The reference: each mapping scanned for each step, as locate was first written."""
     import yaml
 
     node, key_node = root, None
     for step in path:
-        child = None
+        pair: tuple[Any, Any] | None = None
         if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                if isinstance(k, yaml.ScalarNode) and k.value == step:
-                    child, key_node = v, k
-                    break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
-            if 0 <= step < len(node.value):
-                child, key_node = node.value[step], None
-        if child is None:
+            pair = next(((k, v) for k, v in node.value
+                         if isinstance(k, yaml.ScalarNode) and k.value == step), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) \
+                and 0 <= step < len(node.value):
+            pair = (None, node.value[step])
+        if pair is None:
             break
-        node = child
+        key_node, node = pair
     else:
-        if key and key_node is not None:
-            node = key_node
-    if node is None:
-        return None
-    return node.start_mark.line + 1, node.start_mark.column + 1  # type: ignore[attr-defined]
+        node = key_node if key and key_node is not None else node
+    return None if node is None else (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
 KEYS = st.sampled_from(["a", "b", "c", "errors", "1", "x y"])

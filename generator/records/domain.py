@@ -42,26 +42,28 @@ def is_county_slug(text: object) -> TypeGuard[str]:
 FIRST_YEAR, LAST_YEAR = 2000, 2099
 
 
+def _day(text: object) -> date | None:
+    """The calendar day ``text`` writes as ``YYYY-MM-DD``; None for anything else."""
+    if not isinstance(text, str) or not DATE_RE.match(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def is_date(text: object) -> TypeGuard[str]:
     """A real calendar day written ``YYYY-MM-DD`` in FIRST_YEAR..LAST_YEAR (``format: date``
     in both validators; the rules compare such dates as text, which sorts the same)."""
-    if not isinstance(text, str) or not DATE_RE.match(text):
-        return False
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        return False
-    return FIRST_YEAR <= day.year <= LAST_YEAR
+    day = _day(text)
+    return day is not None and FIRST_YEAR <= day.year <= LAST_YEAR
 
 
 def out_of_years(text: object) -> bool:
     """A real calendar day, but outside FIRST_YEAR..LAST_YEAR (said apart: the year is wrong)."""
-    if not isinstance(text, str) or not DATE_RE.match(text):
-        return False
-    try:
-        return not FIRST_YEAR <= date.fromisoformat(text).year <= LAST_YEAR
-    except ValueError:
-        return False
+    day = _day(text)
+    return day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR
+
 
 SOURCE_TYPES = vocabulary.SOURCE_TYPES
 # county.yaml ``reviewed`` keys, in the order of SOURCE_TYPES
