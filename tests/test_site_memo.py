@@ -9,7 +9,7 @@ import pytest
 from conftest import MINIMAL
 
 from generator import pipeline
-from generator.render.site import memo, search, tables
+from generator.render.site import memo, search, segment, tables
 from generator.settings import for_records
 
 
@@ -22,10 +22,10 @@ def _filled() -> None:
 
 def test_forget_empties_every_memo() -> None:
     _filled()
-    assert all(m.cache_info().currsize for m in (tables._object_rows, search._words))
+    assert all(m.cache_info().currsize for m in (tables._object_rows, segment._cut))
     memo.forget()
     named = (tables._object_rows, tables._row_html, tables._row_json, tables._text_part,
-             search._words, search._indexed_piece)
+             segment._cut, search._indexed_piece)
     assert all(m.cache_info().currsize == 0 for m in (*memo._MEMOS, *named))
 
 

@@ -45,11 +45,13 @@ def _mkdocs_build(config: Any, serve_url: str | None = None, dirty: bool = False
     from mkdocs.commands.build import build as mkdocs_build
 
     from generator.records.load import collector_paused
+    from generator.render.site.segment import plugin_cut
 
     # MkDocs makes millions of short-lived objects (element trees, search entries) and
     # frees them by reference counting; the collector would rescan the records' heap
-    # between them. Scoped: whatever cycles it leaves are collected once it returns.
-    with collector_paused():
+    # between them. Scoped: whatever cycles it leaves are collected once it returns. The
+    # search plugin's jieba cuts are memoised meanwhile (render/site/segment.py).
+    with collector_paused(), plugin_cut():
         mkdocs_build(config, serve_url=serve_url, dirty=dirty)
 
 

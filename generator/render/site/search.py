@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from generator.render.site.memo import memo
+from generator.render.site.segment import words
 from generator.render.site.tables import Part, Row
 
 SEARCH_INDEX = "search/search_index.json"
@@ -34,13 +35,10 @@ HAN = re.compile(r"[\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3038-\u303b\u3400-\u
                  r"\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 
 
-@memo(maxsize=1 << 18)
 def _words(run: str) -> str:
-    """A Han run cut into words, U+200B around and between them. Memoised (a pure function of
-    the run): the same runs come back in every entry and, in serve, in every rebuild."""
-    import jieba
-
-    return "\u200b" + "\u200b".join(jieba.cut(run)) + "\u200b"
+    """A Han run cut into words, U+200B around and between them (segment.words: memoised, and
+    shared with the cuts Material's plugin made of the pages during MkDocs)."""
+    return "\u200b" + "\u200b".join(words(run)) + "\u200b"
 
 
 def _segmenter() -> Callable[[str], str]:
