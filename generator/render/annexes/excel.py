@@ -53,6 +53,9 @@ from generator.text import fonts
 
 MIN_ZIP_TIME = datetime(1980, 1, 1)
 COPY_PIECE = 1 << 20  # bytes of a sheet's cells copied into the package at a time
+# Deflate level of the packages' entries. zlib's default (6) took half a second of a city
+# build for 附件2 alone; 3 takes 0.2 s, and the file is a quarter larger (6.3 MiB, not 5.1).
+ZIP_LEVEL = 3
 # What the tests and the fill-in templates use, whose home is now sheetxml
 ILLEGAL, MAX_TEXT, TooLong, ooxml_escape = X.ILLEGAL, X.MAX_TEXT, X.TooLong, X.ooxml_escape
 
@@ -244,6 +247,7 @@ def save(book: Book, path: Path, stamp: datetime) -> None:
             for entry in source.infolist():
                 info = zipfile.ZipInfo(entry.filename, date_time=stamp.timetuple()[:6])
                 info.compress_type = zipfile.ZIP_DEFLATED
+                info._compresslevel = ZIP_LEVEL  # type: ignore[attr-defined]  # per entry
                 # zipfile records the system it runs on (0 on Windows): fixed, as in the docx
                 info.create_system, info.external_attr = 3, 0o644 << 16
                 data = source.read(entry.filename)
