@@ -5,11 +5,12 @@
 - :func:`check` — load and validate: every problem of the records tree (``validate``).
 - :func:`prepare` — and, when there is no error, model and aggregate (the typed census and
   the figures every output shares).
-- :func:`build` — prepare, then :func:`publish`: render the annexes and the report (internal
-  profile), the site's pages, the site through MkDocs, into a staging folder; for the public
-  profile, the leak scan; then the swap (build.py). The ledger (整改台账.xlsx) is written by
-  a second process meanwhile (render/annexes/ledger_job.py), waited for once MkDocs has
-  built the site (the 下载 page lists it with a placeholder for its size until then).
+- :func:`build` — prepare, then :func:`publish`: render the annexes (internal profile), the
+  site's pages, the site through MkDocs, into a staging folder; for the public profile, the
+  leak scan; then the swap (build.py). The ledger (整改台账.xlsx) and then the work report
+  (.docx) are written by a second process meanwhile (render/annexes/ledger_job.py), waited
+  for once MkDocs has built the site (the 下载 page lists them with a placeholder for their
+  sizes until then).
   What a build is told comes in one :class:`~generator.settings.Settings`.
 - :func:`refresh` — what ``serve`` does on a change: the same stages, incrementally (only the
   changed files re-read, the cross-record rules re-run in memory, only the pages whose text
@@ -130,15 +131,16 @@ def build(settings: Settings, checked_hook: Callable[[Checked], None] | None = N
 
 def publish(settings: Settings, census: Census, figures: Figures, schemas: Schemas) -> Outputs:
     """Render every output into a staging folder, then swap it in (build.staging). The ledger
-    is written by a second process from the start (_ledger_started), the rest here."""
+    and the report are written by a second process from the start (_ledger_started), the
+    rest here."""
     from generator.publish.staging import staging
 
     with staging(settings) as stage:
         when = stamp(settings, census.city.period_end)  # one date for every output
         with _ledger_started(census, figures, stage, when) as ledger:
-            files = _render_downloads(settings, census, figures, stage, when)  # annexes, report
+            files = _render_downloads(settings, census, figures, stage, when)  # annexes
             files += _render_site(settings, census, figures, schemas, stage, files, ledger,
-                                  when)  # render: site; the ledger waited for after MkDocs
+                                  when)  # render: site; ledger and report waited for after MkDocs
         if settings.public:  # the last line: no confidential value in any file, or no swap
             from generator.publish import leakscan
             leakscan.refuse_leaks(stage.folder / "site", census, schemas,
@@ -160,12 +162,14 @@ class Late:
 @contextmanager
 def _ledger_started(census: Census, figures: Figures, stage: Stage,
                     when: datetime) -> Iterator[Late]:
-    """The rectification ledger being written into ``stage/dist`` by a second process
-    (render/annexes/ledger_job.py) while the block runs (internal profile); gives its name
-    and what waits for it: the ledger's path, once written, and ``dist`` then marked
-    complete."""
+    """The rectification ledger, then the work report (.docx), being written into
+    ``stage/dist`` by a second process (render/annexes/ledger_job.py) while the block runs
+    (internal profile); gives their names and what waits for them: their paths, once
+    written, and ``dist`` then marked complete. (The report is the parent's value; only its
+    writing, python-docx's half a second, goes to the other core.)"""
     from generator.publish.staging import write_mark
     from generator.render.annexes import excel, ledger_job
+    from generator.render.report import report
 
     if "dist" not in stage.outputs:
         yield Late((), list)
@@ -173,46 +177,53 @@ def _ledger_started(census: Census, figures: Figures, stage: Stage,
     out = stage.folder / "dist"
     out.mkdir()
     as_of = figures.rectification.as_of  # decided once, when the records were typed
+    docx = ledger_job.ReportJob(report.report_sections(census, figures),
+                                out / render("build.report_file"), when, census.city.issuer)
     with ledger_job.started(census, out, as_of, excel.fixed_time(census, when),
-                            stage.folder) as job:
+                            stage.folder, docx) as job:
         heap.give_back()  # the rows made for it, written and let go
 
         def finished() -> list[Path]:
-            book = job.wait()
+            made = job.made()
             write_mark(out, "dist", "internal")
-            return [book]
+            return made
 
-        yield Late((job.name,), finished)
+        yield Late(job.names, finished)
 
 
 def _render_downloads(settings: Settings, census: Census, figures: Figures,
                       stage: Stage, when: datetime) -> list[Path]:
-    """The annex workbooks and the report (.docx) into ``stage/dist`` (internal profile)."""
+    """The annex workbooks and their templates into ``stage/dist`` (internal profile; the
+    report and the ledger are written by _ledger_started's process)."""
     if "dist" not in stage.outputs:
         return []
     # collect: the documents' cycles, before the pages stage pauses the collector
-    return write_downloads(census, figures, stage.folder / "dist", when, collect=True)
+    return write_downloads(census, figures, stage.folder / "dist", when, collect=True,
+                           report=False)
 
 
 def write_downloads(census: Census, figures: Figures, out: Path, when: datetime,
-                    collect: bool = False) -> list[Path]:
+                    collect: bool = False, report: bool = True) -> list[Path]:
     """The downloads but the ledger, into the folder ``out``: the annex workbooks, their
-    fill-in templates and the report (.docx); their paths, in the 下载 page's order. (The
-    ledger comes last: a build has it written by a second process, serve in line.)
-    ``collect``: a full garbage collection at the end (heap.give_back)."""
+    fill-in templates and (``report``) the report (.docx); their paths, in the 下载 page's
+    order. (The ledger comes last: a build has it and the report written by a second
+    process, serve in line.) ``collect``: a full garbage collection at the end
+    (heap.give_back)."""
     from generator.render.annexes import excel
     from generator.render.annexes import templates as excel_templates
-    from generator.render.report import report
+    from generator.render.report import report as report_docx
 
     as_of = figures.rectification.as_of  # decided once, when the records were typed
     files = excel.write_annexes(census, figures, out, when=when, as_of=as_of)
     heap.give_back()  # each stage's peak no longer on top of the last one's freed heap
-    templates = excel_templates.write_templates(out, census.city.issuer,
-                                                excel.fixed_time(census, when))
-    docx = out / render("build.report_file")
-    report.write_docx(census, figures, docx, when=when)
+    files += excel_templates.write_templates(out, census.city.issuer,
+                                             excel.fixed_time(census, when))
+    if report:
+        docx = out / render("build.report_file")
+        report_docx.write_docx(census, figures, docx, when=when)
+        files.append(docx)
     heap.give_back(collect=collect)
-    return [*files, *templates, docx]
+    return files
 
 
 def _render_site(settings: Settings, census: Census, figures: Figures, schemas: Schemas,
@@ -220,7 +231,8 @@ def _render_site(settings: Settings, census: Census, figures: Figures, schemas: 
                  when: datetime) -> list[Path]:
     """The site's pages into ``stage/docs``, built by MkDocs into ``stage/site``, the large
     tables spliced in, the folder marked. ``files`` are the downloads made; ``late``, those
-    still being made: waited for once MkDocs has built the site, put into it, and returned."""
+    still being made: waited for once MkDocs has built the site and the large tables are
+    spliced, put into it (and their sizes into the 下载 page), and returned."""
     from generator.publish.mkdocs_run import run_mkdocs
     from generator.publish.staging import write_mark
     from generator.render.report import report
@@ -242,9 +254,12 @@ def _render_site(settings: Settings, census: Census, figures: Figures, schemas: 
     run_mkdocs(docs, site, site_pages.nav(census), when,
                paths.mkdocs_yml, footer=footer(figures))
     heap.give_back()
+    # the large tables while the other process may still be writing; then the 下载 page
+    early = [page for page in deferred if page != site_pages.DOWNLOADS_PAGE]
+    site_deferred.splice(site, deferred, early)
     made = late.wait()
     site_pages.late_downloads(site, deferred, late.names, made)
-    site_deferred.splice(site, deferred)
+    site_deferred.splice(site, deferred, [site_pages.DOWNLOADS_PAGE])
     site_pages.downloads_complete(site)
     write_mark(site, "site", settings.profile)
     return made

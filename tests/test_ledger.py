@@ -232,3 +232,36 @@ def test_formula_like_text_is_quote_prefixed_as_in_the_annexes(minimal_tree: Pat
     cells = [c for row in ws.iter_rows() for c in row
              if isinstance(c.value, str) and unescape(c.value) == text]
     assert cells and all(c.quotePrefix for c in cells), [c.coordinate for c in cells]
+
+
+def _deflated_at(book: Path, level: int) -> bool:
+    """Whether every deflated entry of ``book`` is its data deflated by zlib at ``level``."""
+    import zlib
+
+    with zipfile.ZipFile(book) as archive:
+        entries = [e for e in archive.infolist() if e.compress_type == zipfile.ZIP_DEFLATED]
+        assert entries
+        for entry in entries:
+            packer = zlib.compressobj(level, zlib.DEFLATED, -15)
+            data = archive.read(entry)
+            if len(packer.compress(data) + packer.flush()) != entry.compress_size:
+                return False
+    return True
+
+
+def test_the_workbooks_are_deflated_at_their_level_and_xlsxwriter_is_itself_after(
+        shipped: Path, tmp_path: Path) -> None:
+    """The ledger (XlsxWriter, given the level around its close) and the annexes (our own
+    packaging) at ZIP_LEVEL; XlsxWriter's ZipFile is its own again afterwards."""
+    import xlsxwriter.workbook
+
+    from generator.render.annexes import excel, ledger
+
+    assert ledger.ZIP_LEVEL == excel.ZIP_LEVEL != 6  # 6: zlib's default, what was slow
+    assert _deflated_at(shipped, ledger.ZIP_LEVEL)
+    assert not _deflated_at(shipped, 6)
+    assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile
+    prepared = prepared_clean(MINIMAL)
+    assert prepared.census and prepared.figures
+    for book in excel.write_annexes(prepared.census, prepared.figures, tmp_path):
+        assert _deflated_at(book, excel.ZIP_LEVEL), book.name

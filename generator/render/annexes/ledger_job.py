@@ -1,11 +1,14 @@
-"""The rectification ledger (整改台账.xlsx) written beside the rest of a build, in a second process.
+"""The rectification ledger (整改台账.xlsx), and the work report (.docx) after it, written beside
+the rest of a build, in a second process.
 
 Writing the ledger is a million XlsxWriter cell calls at city scale, a third of a whole build
 when done in line. A build starts it as soon as the records are typed (:func:`started`) and
 waits for it (:meth:`LedgerJob.wait`) only once MkDocs has built the site (the 下载 page
 lists it by :attr:`LedgerJob.name` meanwhile): the annexes, the report, the pages and the
-site are made on one core while the ledger is written on the other. The bytes are those
-:func:`ledger.write_ledger` writes in one process.
+site are made on one core while the ledger is written on the other. The work report
+(:class:`ReportJob`: the report's value, made by the parent, as JSON) is written there too,
+once the ledger is: the two cores then end their work at about the same time. The bytes are
+those :func:`ledger.write_ledger` and ``report.write_docx`` write in one process.
 
 The rows go to the child through a file in the staging folder: pickled chunks of plain tuples
 (text, numbers, dates: read back by an unpickler that allows nothing else), a county's rows in
@@ -39,6 +42,7 @@ import threading
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
@@ -48,6 +52,7 @@ from generator import second
 from generator.records.model import Census
 from generator.render.annexes.ledger import Sheet, write_book
 from generator.render.annexes.ledger_rows import LedgerRow, county_findings, finding_rows
+from generator.render.report.model import Report, from_plain, to_plain
 from generator.text import ledger as T
 
 CHUNK = 2000  # rows per pickled chunk: what the child holds at a time
@@ -117,8 +122,35 @@ def write_from_rows(path: Path, index: Index, issuer: str, out_dir: Path, as_of:
         return write_book(sheets, issuer, out_dir, as_of, stamp, tmpdir)
 
 
+@dataclass(frozen=True)
+class ReportJob:
+    """The work report the second process writes once the ledger is written: its value
+    (report.report_sections'), the file, its date and author (report.write_docx's)."""
+
+    report: Report
+    path: Path
+    when: datetime
+    issuer: str
+
+    def plain(self) -> dict[str, Any]:
+        return {"value": to_plain(self.report), "path": str(self.path),
+                "when": self.when.isoformat(), "issuer": self.issuer}
+
+
+def _write_report(job: dict[str, Any]) -> Path:
+    from generator.render.report.docx import write_report
+
+    path = Path(job["path"])
+    write_report(from_plain(job["value"]), path, datetime.fromisoformat(job["when"]),
+                 job["issuer"])
+    return path
+
+
 def child() -> None:
-    """The second process: reads its job from stdin, writes the ledger, prints the outcome."""
+    """The second process: reads its job from stdin, writes the ledger (and the report, when
+    asked), prints the outcome."""
+    import generator.render.report.docx  # noqa: F401  (while the parent writes the rows)
+
     job = json.loads(sys.stdin.readline())
     threading.Thread(target=_end_with_stdin, daemon=True).start()
     try:
@@ -127,6 +159,8 @@ def child() -> None:
             Path(job["out"]), date.fromisoformat(job["as_of"]),
             datetime.fromisoformat(job["stamp"]), Path(job["tmp"]))
         outcome: dict[str, Any] = {"book": str(book)}
+        if job.get("report"):
+            outcome["report"] = str(_write_report(job["report"]))
     except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
         outcome = {"error": type(exc).__name__, "text": str(exc),
                    "traceback": traceback.format_exc()}
@@ -151,11 +185,14 @@ def _end_with_stdin() -> None:
 
 
 class LedgerJob:
-    """The child writing the ledger; :meth:`wait` for its path."""
+    """The child writing the ledger (and the report, when given one); :meth:`wait` for its
+    path, :meth:`made` for every file it wrote."""
 
-    def __init__(self, process: subprocess.Popen[str]) -> None:
+    def __init__(self, process: subprocess.Popen[str], report: ReportJob | None = None) -> None:
         self._process = process
+        self._report = report
         self._book: Path | None = None
+        self._made: list[Path] = []
         self._failed: BaseException | None = None
 
     @property
@@ -164,8 +201,19 @@ class LedgerJob:
 
     @property
     def name(self) -> str:
-        """The name of the file it writes (in the job's ``out_dir``), known before it is."""
+        """The name of the ledger it writes (in the job's ``out_dir``), known before it is."""
         return T.FILE
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The names of the files it writes, in the order :meth:`made` gives them (the 下载
+        page's: the report, then the ledger)."""
+        return ((self._report.path.name,) if self._report else ()) + (T.FILE,)
+
+    def made(self) -> list[Path]:
+        """The files it wrote, as :attr:`names` orders them, once written (see :meth:`wait`)."""
+        self.wait()
+        return list(self._made)
 
     @property
     def running(self) -> bool:
@@ -190,7 +238,11 @@ class LedgerJob:
         if "book" not in outcome:
             self._failed = _error(outcome)
             raise self._failed
+        if self._report is not None and "report" not in outcome:
+            self._failed = RuntimeError("the process writing the ledger wrote no report")
+            raise self._failed
         self._book = book = Path(outcome["book"])
+        self._made = ([Path(outcome["report"])] if self._report else []) + [book]
         return book
 
     @property
@@ -232,22 +284,24 @@ def _error(outcome: dict[str, Any]) -> BaseException:
 
 @contextmanager
 def started(census: Census, out_dir: Path, as_of: date, stamp: datetime,
-            scratch: Path) -> Iterator[LedgerJob]:
+            scratch: Path, report: ReportJob | None = None) -> Iterator[LedgerJob]:
     """The ledger of ``census`` being written into ``out_dir`` by a second process, its rows
     and XlsxWriter's temporary files in ``scratch`` (a folder of the build's own, removed with
-    it); stopped on leaving the block unless waited for."""
+    it), then ``report`` when given; stopped on leaving the block unless waited for."""
     rows = scratch / ROWS_FILE
-    index = write_rows(census, as_of, rows)
-    job = {"rows": str(rows), "index": index, "issuer": census.city.issuer, "out": str(out_dir),
-           "as_of": as_of.isoformat(), "stamp": stamp.isoformat(), "tmp": str(scratch)}
     ledger: LedgerJob | None = None
     try:
         # A process of its own, not multiprocessing's: nothing of the caller's main script
         # runs again in it. The package is the one this process runs, whatever the folder.
+        # Started before the rows are written: it starts up meanwhile.
         process = subprocess.Popen(
             second.command(CHILD), stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, encoding="utf-8", errors="replace")
-        ledger = LedgerJob(process)
+        ledger = LedgerJob(process, report)
+        index = write_rows(census, as_of, rows)
+        job = {"rows": str(rows), "index": index, "issuer": census.city.issuer,
+               "out": str(out_dir), "as_of": as_of.isoformat(), "stamp": stamp.isoformat(),
+               "tmp": str(scratch), "report": report.plain() if report else None}
         assert process.stdin is not None
         try:
             process.stdin.write(json.dumps(job, ensure_ascii=True) + "\n")

@@ -155,6 +155,11 @@ def save_report(report: Report, census: Census, path: Path, when: datetime | Non
     """Write the report to ``path``, dated ``when`` (the build's one date), else, like its
     sign-off, at the end of the period."""
     year, month, day = (int(p) for p in census.city.period_end.split("-"))
-    when = when or datetime(year, month, day, tzinfo=UTC)
-    save_stable(report_document(report), path, when, census.city.issuer, report.title,
-                patch_part)
+    write_report(report, path, when or datetime(year, month, day, tzinfo=UTC),
+                 census.city.issuer)
+
+
+def write_report(report: Report, path: Path, when: datetime, issuer: str) -> None:
+    """Write the report to ``path``, dated ``when``, its author ``issuer`` (what a build's
+    second process does, without the census: render/annexes/ledger_job.py)."""
+    save_stable(report_document(report), path, when, issuer, report.title, patch_part)

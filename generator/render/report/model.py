@@ -96,3 +96,43 @@ def clean(value: T) -> T:
     else:
         result = value
     return result  # type: ignore[no-any-return]
+
+
+def to_plain(report: Report) -> dict[str, Any]:
+    """The report as JSON holds it, for the process that writes the .docx beside a build
+    (render/annexes/ledger_job.py): each value an object naming its kind, tuples as lists.
+    :func:`from_plain` gives the same report back."""
+    plain = _plain(report)
+    assert isinstance(plain, dict)
+    return plain
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {"kind": type(value).__name__,
+                **{f.name: _plain(getattr(value, f.name)) for f in fields(value)}}
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+_KINDS: dict[str, type] = {cls.__name__: cls for cls in (Paragraph, Table, Section, Report)}
+
+
+def from_plain(data: dict[str, Any]) -> Report:
+    """The report :func:`to_plain` made; ValueError for anything else."""
+    report = _typed(data)
+    if not isinstance(report, Report):
+        raise ValueError(f"not a report: {type(report).__name__}")
+    return report
+
+
+def _typed(data: Any) -> Any:
+    if isinstance(data, dict):
+        kind = _KINDS.get(data.get("kind", ""))
+        if kind is None:
+            raise ValueError(f"not a part of a report: {data.get('kind')!r}")
+        return kind(**{k: _typed(v) for k, v in data.items() if k != "kind"})
+    if isinstance(data, list):
+        return tuple(_typed(v) for v in data)
+    return data

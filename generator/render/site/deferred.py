@@ -10,7 +10,7 @@ through verbatim, and record text cannot forge one: every value in a page is esc
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from generator.render.site import search as site_search
@@ -59,11 +59,14 @@ class Deferred(Mapping[str, Mapping[str, str]]):
         return len(self._pages)
 
 
-def splice(site: Path, deferred: Mapping[str, Mapping[str, str]]) -> None:
+def splice(site: Path, deferred: Mapping[str, Mapping[str, str]],
+           pages: Iterable[str] | None = None) -> None:
     """Put each deferred table into its built page, in place of its placeholder, and the
     objects of paged tables into the search index. One page's tables at a time: those of a
-    Deferred with a folder are read from it as their page's turn comes."""
-    for page in sorted(deferred):
+    Deferred with a folder are read from it as their page's turn comes. ``pages``: only
+    these of the deferred pages (a build splices the 下载 page last, once the downloads made
+    beside it are there); every one by default."""
+    for page in sorted(deferred if pages is None else set(pages) & set(deferred)):
         tables = deferred[page]
         if page == site_search.SEARCH_INDEX:
             site_search.merge(site, json.loads(tables[SEARCH_DOCS]))
