@@ -125,8 +125,9 @@ def build(settings: Settings, checked_hook: Callable[[Checked], None] | None = N
     # the memory of a 10× build) are let go before the outputs, the largest part, are made.
     prepared.checked.loaded.sources.clear()
     heap.give_back(collect=True)  # the pages they held, and those of checking, back to the system
-    return Built(prepared, publish(settings, prepared.census, prepared.figures,
-                                   prepared.checked.schemas))
+    with heap.kept_out_of_collections():  # the census: alive to the end, scanned once is enough
+        outputs = publish(settings, prepared.census, prepared.figures, prepared.checked.schemas)
+    return Built(prepared, outputs)
 
 
 def publish(settings: Settings, census: Census, figures: Figures, schemas: Schemas) -> Outputs:

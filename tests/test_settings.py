@@ -132,6 +132,28 @@ def test_a_build_leaves_the_loggers_the_environment_and_gc_as_it_found_them(
     after = {n: (logging.getLogger(n).level, logging.getLogger(n).propagate,
                  list(logging.getLogger(n).handlers)) for n in names}
     assert after == before and dict(os.environ) == environ and gc.isenabled()
+    assert gc.get_freeze_count() == 0  # heap.kept_out_of_collections: the census let go
+
+
+def test_a_failed_build_leaves_no_object_kept_out_of_collections(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The census is kept out of the collector's scans while the outputs are made; a build
+    that fails meanwhile puts it back too (serve and tests run builds in one process)."""
+    from generator import pipeline
+    from generator.publish.marks import BuildError
+    from generator.settings import for_records
+
+    seen: list[int] = []
+
+    def failing(*args: object, **kwargs: object) -> None:
+        seen.append(gc.get_freeze_count())
+        raise BuildError("build.mkdocs_failed", detail="x")
+
+    monkeypatch.setattr(pipeline, "publish", failing)
+    settings = for_records(MINIMAL, site=tmp_path / "site", dist=tmp_path / "dist")
+    with pytest.raises(BuildError):
+        pipeline.build(settings)
+    assert seen and seen[0] > 0 and gc.get_freeze_count() == 0
 
 
 def _cgroup_files(root: Path, files: dict[str, str]) -> Path:
