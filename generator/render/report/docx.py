@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 import docx
 from docx.document import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
+from docx.parts.document import DocumentPart
 from docx.shared import Emu, Mm
+from docx.text.paragraph import Paragraph as DocxParagraph
 
 from generator.records.model import Census
 from generator.render.report.docx_page import patch_part, setup_page, sign_off
@@ -37,13 +41,28 @@ MIN_COLUMN, SHORT_HEADER, SHORT_CELL, WIDEST_COLUMN = 4, 10, 14, 40  # half-widt
 TITLE_LINE = 20  # characters of 二号 on one line of the type area
 
 
+_STYLE_IDS: WeakKeyDictionary[DocumentPart, dict[str, str | None]] = WeakKeyDictionary()
+
+
+def add_paragraph(document: Document, style: str) -> DocxParagraph:
+    """``document.add_paragraph(style=style)``, the same XML, the style's id looked up once
+    per document: python-docx looks the name up among every style (and whether it is the
+    default one) on each call, which was a quarter of the report's time."""
+    ids = _STYLE_IDS.setdefault(document.part, {})
+    if style not in ids:
+        ids[style] = document.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
+    paragraph = document.add_paragraph()
+    paragraph._p.style = ids[style]  # None (the default style): an empty w:pPr, as python-docx
+    return paragraph
+
+
 def _styled(document: Document, style: str, text: str, bold: bool | None = None) -> None:
-    paragraph = document.add_paragraph(style=style)
+    paragraph = add_paragraph(document, style)
     style_run(paragraph.add_run(text), LOOKS[style].font, bold)
 
 
 def _paragraph(document: Document, block: Paragraph) -> None:
-    paragraph = document.add_paragraph(style="Normal")
+    paragraph = add_paragraph(document, "Normal")
     font = LOOKS["Normal"].font
     if block.lead:
         style_run(paragraph.add_run(block.lead), font, bold=True)
@@ -119,7 +138,7 @@ def title_lines(title: str) -> list[str]:
 
 
 def _title(document: Document, title: str) -> None:
-    paragraph = document.add_paragraph(style="Title")
+    paragraph = add_paragraph(document, "Title")
     lines = title_lines(title)
     for n, line in enumerate(lines, start=1):
         run = style_run(paragraph.add_run(line), LOOKS["Title"].font)
