@@ -50,7 +50,7 @@ def add_paragraph(document: Document, style: str) -> DocxParagraph:
     default one) on each call, which was a quarter of the report's time."""
     ids = _STYLE_IDS.setdefault(document.part, {})
     if style not in ids:
-        ids[style] = document.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
+        ids[style] = document.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)  # type: ignore[no-untyped-call]
     paragraph = document.add_paragraph()
     paragraph._p.style = ids[style]  # None (the default style): an empty w:pPr, as python-docx
     return paragraph
