@@ -20,7 +20,6 @@ from generator.records.redact import public_view
 from generator.records.schemas import Schemas, load_schemas
 from generator.render import markup
 from generator.render.report.blocks import cn_date
-from generator.render.report.docx import save_report
 from generator.render.report.model import Block, Report, Section, Table, clean
 from generator.render.report.parts import field_section, key_section, lessons_section, next_section
 from generator.render.report.review import review_section
@@ -86,4 +85,6 @@ def write_docx(census: Census, figures: Figures, path: Path, public: bool = Fals
                when: datetime | None = None) -> None:
     """The report as a Word document in official-document form (see report_docx), dated
     ``when`` (the build's date), else the end of the period."""
+    from generator.render.report.docx import save_report  # python-docx: a build's other process
+
     save_report(report_sections(census, figures, public), census, path, when)
