@@ -7,10 +7,10 @@
   the figures every output shares).
 - :func:`build` — prepare, then :func:`publish`: render the annexes (internal profile), the
   site's pages, the site through MkDocs, into a staging folder; for the public profile, the
-  leak scan; then the swap (build.py). The ledger (整改台账.xlsx) and then the work report
-  (.docx) are written by a second process meanwhile (render/annexes/ledger_job.py), waited
-  for once MkDocs has built the site (the 下载 page lists them with a placeholder for their
-  sizes until then).
+  leak scan; then the swap (build.py). The ledger (整改台账.xlsx) and then, up to
+  REPORT_BESIDE_LEDGER errors, the work report (.docx) are written by a second process
+  meanwhile (render/annexes/ledger_job.py), waited for once MkDocs has built the site (the
+  下载 page lists them with a placeholder for their sizes until then).
   What a build is told comes in one :class:`~generator.settings.Settings`.
 - :func:`refresh` — what ``serve`` does on a change: the same stages, incrementally (only the
   changed files re-read, the cross-record rules re-run in memory, only the pages whose text
@@ -138,8 +138,10 @@ def publish(settings: Settings, census: Census, figures: Figures, schemas: Schem
 
     with staging(settings) as stage:
         when = stamp(settings, census.city.period_end)  # one date for every output
-        with _ledger_started(census, figures, stage, when) as ledger:
-            files = _render_downloads(settings, census, figures, stage, when)  # annexes
+        beside = report_beside_ledger(census)
+        with _ledger_started(census, figures, stage, when, beside) as ledger:
+            files = _render_downloads(settings, census, figures, stage, when,
+                                      report=not beside)  # annexes (and the report)
             files += _render_site(settings, census, figures, schemas, stage, files, ledger,
                                   when)  # render: site; ledger and report waited for after MkDocs
         if settings.public:  # the last line: no confidential value in any file, or no swap
@@ -149,6 +151,20 @@ def publish(settings: Settings, census: Census, figures: Figures, schemas: Schem
         stop_if_terminated()  # a SIGTERM whose exception a library swallowed: no swap either
         stage.publish()  # publish: swap
         return stage.result(files)
+
+
+# The work report is written by the ledger's process, after the ledger, while the ledger has
+# this many rows (errors) at most. At city scale (33,000) that process ended 0.6 s before this
+# one without it, and both end together with it; at ten times (330,000) the ledger alone
+# keeps it busy as long as this one, and the report there made the build wait and the two
+# processes' summed memory peak come on top of the splice's. Beyond it, the report is
+# written here, with the annexes. Either way the files are the same bytes.
+REPORT_BESIDE_LEDGER = 100_000
+
+
+def report_beside_ledger(census: Census) -> bool:
+    """Whether a build has the report written by the ledger's process (REPORT_BESIDE_LEDGER)."""
+    return sum(len(f.errors) for f in census.findings) <= REPORT_BESIDE_LEDGER
 
 
 @dataclass(frozen=True)
@@ -162,15 +178,15 @@ class Late:
 
 @contextmanager
 def _ledger_started(census: Census, figures: Figures, stage: Stage,
-                    when: datetime) -> Iterator[Late]:
-    """The rectification ledger, then the work report (.docx), being written into
-    ``stage/dist`` by a second process (render/annexes/ledger_job.py) while the block runs
-    (internal profile); gives their names and what waits for them: their paths, once
+                    when: datetime, report: bool) -> Iterator[Late]:
+    """The rectification ledger, then (``report``) the work report (.docx), being written
+    into ``stage/dist`` by a second process (render/annexes/ledger_job.py) while the block
+    runs (internal profile); gives their names and what waits for them: their paths, once
     written, and ``dist`` then marked complete. (The report is the parent's value; only its
     writing, python-docx's half a second, goes to the other core.)"""
     from generator.publish.staging import write_mark
     from generator.render.annexes import excel, ledger_job
-    from generator.render.report import report
+    from generator.render.report import report as report_value
 
     if "dist" not in stage.outputs:
         yield Late((), list)
@@ -178,8 +194,9 @@ def _ledger_started(census: Census, figures: Figures, stage: Stage,
     out = stage.folder / "dist"
     out.mkdir()
     as_of = figures.rectification.as_of  # decided once, when the records were typed
-    docx = ledger_job.ReportJob(report.report_sections(census, figures),
-                                out / render("build.report_file"), when, census.city.issuer)
+    docx = ledger_job.ReportJob(report_value.report_sections(census, figures),
+                                out / render("build.report_file"), when,
+                                census.city.issuer) if report else None
     with ledger_job.started(census, out, as_of, excel.fixed_time(census, when),
                             stage.folder, docx) as job:
         heap.give_back()  # the rows made for it, written and let go
@@ -193,14 +210,15 @@ def _ledger_started(census: Census, figures: Figures, stage: Stage,
 
 
 def _render_downloads(settings: Settings, census: Census, figures: Figures,
-                      stage: Stage, when: datetime) -> list[Path]:
-    """The annex workbooks and their templates into ``stage/dist`` (internal profile; the
-    report and the ledger are written by _ledger_started's process)."""
+                      stage: Stage, when: datetime, report: bool) -> list[Path]:
+    """The annex workbooks, their templates and (``report``) the report into ``stage/dist``
+    (internal profile; the ledger, and the report otherwise, are written by
+    _ledger_started's process)."""
     if "dist" not in stage.outputs:
         return []
     # collect: the documents' cycles, before the pages stage pauses the collector
     return write_downloads(census, figures, stage.folder / "dist", when, collect=True,
-                           report=False)
+                           report=report)
 
 
 def write_downloads(census: Census, figures: Figures, out: Path, when: datetime,

@@ -5,11 +5,13 @@ a report that cannot be written fails the job like a ledger that cannot."""
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from conftest import REPO, prepared_clean
+from conftest import MINIMAL, REPO, prepared_clean
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -41,7 +43,6 @@ REPORTS = st.builds(model.Report, TEXT, st.lists(SECTIONS, max_size=3).map(tuple
 @settings(max_examples=150, deadline=None)
 @given(REPORTS)
 def test_a_report_through_json_is_the_same_report(report: model.Report) -> None:
-    import json
 
     assert model.from_plain(json.loads(json.dumps(model.to_plain(report)))) == report
 
@@ -92,3 +93,39 @@ def test_a_report_that_cannot_be_written_fails_the_job(shipped: Prepared,
     assert "r.docx" in str(failed.value)
     with pytest.raises(OSError):  # asked again: the same failure
         job.wait()
+
+
+def test_a_build_makes_the_same_files_with_the_report_written_here_or_beside_the_ledger(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Up to REPORT_BESIDE_LEDGER errors the ledger's process writes the report, beyond it
+    the build's own: every file of the site and the downloads is the same bytes, but for the
+    search entry of the 下载 page, which holds no size of a file written late (the page
+    itself shows it)."""
+    from generator import pipeline
+    from generator.settings import for_records
+
+    def built(name: str) -> dict[str, bytes]:
+        settings = for_records(MINIMAL, site=tmp_path / name / "site",
+                               dist=tmp_path / name / "dist", today=1559174400)
+        assert pipeline.build(settings).outputs is not None
+        return {str(p.relative_to(tmp_path / name)): p.read_bytes()
+                for p in sorted((tmp_path / name).rglob("*")) if p.is_file()}
+
+    prepared = prepared_clean(MINIMAL)
+    assert prepared.census and pipeline.report_beside_ledger(prepared.census)
+    beside = built("beside")
+    monkeypatch.setattr(pipeline, "REPORT_BESIDE_LEDGER", 0)
+    assert not pipeline.report_beside_ledger(prepared.census)
+    here = built("here")
+    assert here.keys() == beside.keys() and "dist/工作报告.docx" in here
+    index = ["site/search/search_index.json", "site/search/search_index.js"]
+    assert [k for k in here if here[k] != beside[k] and k not in index] == []
+    docs = {name: {d["location"]: d for d in json.loads(
+        files[index[0]])["docs"]} for name, files in (("here", here), ("beside", beside))}
+    assert docs["here"].keys() == docs["beside"].keys()
+    assert [k for k in docs["here"] if docs["here"][k] != docs["beside"][k]] == [
+        "downloads.html"]
+    size = re.compile(r"\s*\d* KB")
+    assert size.sub("", docs["here"]["downloads.html"]["text"]) == size.sub(
+        "", docs["beside"]["downloads.html"]["text"])
+    assert "工作报告.docx" in (tmp_path / "beside" / "site" / "report.html").read_text("utf-8")

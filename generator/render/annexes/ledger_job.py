@@ -7,7 +7,8 @@ waits for it (:meth:`LedgerJob.wait`) only once MkDocs has built the site (the ä
 lists it by :attr:`LedgerJob.name` meanwhile): the annexes, the report, the pages and the
 site are made on one core while the ledger is written on the other. The work report
 (:class:`ReportJob`: the report's value, made by the parent, as JSON) is written there too,
-once the ledger is: the two cores then end their work at about the same time. The bytes are
+once the ledger is, when the build gives it (pipeline.REPORT_BESIDE_LEDGER): the two cores
+then end their work at about the same time. The bytes are
 those :func:`ledger.write_ledger` and ``report.write_docx`` write in one process.
 
 The rows go to the child through a file in the staging folder: pickled chunks of plain tuples
@@ -59,6 +60,7 @@ CHUNK = 2000  # rows per pickled chunk: what the child holds at a time
 ROWS_FILE = "ledger.rows"
 # The child's program (generator/second.py: Ctrl+C ignored, the package on its path)
 CHILD = second.program("generator.render.annexes.ledger_job", "child")
+REPORT_FLAG = "--report"  # on the child's command line: it will be given a report to write
 # A sheet as the child is told of it: region, row count, offsets of its chunks in the file.
 Index = list[tuple[str, int, list[int]]]
 
@@ -149,8 +151,8 @@ def _write_report(job: dict[str, Any]) -> Path:
 def child() -> None:
     """The second process: reads its job from stdin, writes the ledger (and the report, when
     asked), prints the outcome."""
-    import generator.render.report.docx  # noqa: F401  (while the parent writes the rows)
-
+    if REPORT_FLAG in sys.argv[2:]:  # a report to write: python-docx imported meanwhile
+        import generator.render.report.docx  # noqa: F401  (while the parent writes the rows)
     job = json.loads(sys.stdin.readline())
     threading.Thread(target=_end_with_stdin, daemon=True).start()
     try:
@@ -295,7 +297,7 @@ def started(census: Census, out_dir: Path, as_of: date, stamp: datetime,
         # runs again in it. The package is the one this process runs, whatever the folder.
         # Started before the rows are written: it starts up meanwhile.
         process = subprocess.Popen(
-            second.command(CHILD), stdin=subprocess.PIPE,
+            second.command(CHILD) + ([REPORT_FLAG] if report else []), stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, encoding="utf-8", errors="replace")
         ledger = LedgerJob(process, report)
         index = write_rows(census, as_of, rows)

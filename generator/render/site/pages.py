@@ -223,6 +223,12 @@ def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
         census, figures = public_view(census, figures, schemas)
     env = env or markup.environment(templates)
     files = _copy_downloads(downloads, docs / "downloads")
+    named = [f.name for f in files] + list(late)
+    if len(set(named)) != len(named):  # a bug: two downloads under one name
+        raise RuntimeError(f"downloads named twice: {sorted(named)}")
+    for name in late:  # an empty file: MkDocs checks the pages' links against the files;
+        (docs / "downloads" / name).touch()  # the pages link a late one as any other
+        files.append(Download(name, _title(name), _size_mark(name)))
     deferred = Deferred(tables)
     # Hundreds of thousands of new cells, strings and rows, none in a cycle: the collector
     # would rescan the census's heap again and again (most of this stage at 1x).
@@ -234,12 +240,6 @@ def write_pages(census: Census, figures: Figures, schemas: Schemas, docs: Path,
     pages["performance.md"] = markup.render(env, "performance.md.j2", results=results)
     _write(docs, pages)
     shutil.copytree(templates / "assets", docs / "assets")
-    named = [f.name for f in files] + list(late)
-    if len(set(named)) != len(named):  # a bug: two downloads under one name
-        raise RuntimeError(f"downloads named twice: {sorted(named)}")
-    for name in late:  # an empty file: MkDocs checks the page's links against the files
-        (docs / "downloads" / name).touch()
-        files.append(Download(name, _title(name), _size_mark(name)))
     _write(docs, {"downloads.md": markup.render(env, "downloads.md.j2", files=files)})
     return deferred
 
