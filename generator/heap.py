@@ -51,11 +51,11 @@ def give_back(collect: bool = False) -> bool:
 @contextmanager
 def kept_out_of_collections() -> Iterator[None]:
     """Every object alive now left out of the cyclic collector's scans for the duration of
-    a block (``gc.freeze``), then in them again (``gc.unfreeze``). A build calls it once the
-    census is typed: the census and its figures live until the build ends, and each full
-    collection of the stages after (openpyxl's, MkDocs', the splice's) walked all of them
-    again, half a second of a city build. Objects made in the block are collected as ever;
-    one of before that dies in a cycle meanwhile is freed when the block ends."""
+    a block (``gc.freeze``), then in them again (``gc.unfreeze``). A build calls it around
+    the workbooks: the census and its figures live until the build ends, and each full
+    collection that openpyxl's cycles set off walked all of them again, a third of a second
+    of a city build. Objects made in the block are collected as ever; one of before that
+    dies in a cycle meanwhile is freed when the block ends."""
     gc.freeze()
     try:
         yield

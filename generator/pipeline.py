@@ -125,9 +125,8 @@ def build(settings: Settings, checked_hook: Callable[[Checked], None] | None = N
     # the memory of a 10× build) are let go before the outputs, the largest part, are made.
     prepared.checked.loaded.sources.clear()
     heap.give_back(collect=True)  # the pages they held, and those of checking, back to the system
-    with heap.kept_out_of_collections():  # the census: alive to the end, scanned once is enough
-        outputs = publish(settings, prepared.census, prepared.figures, prepared.checked.schemas)
-    return Built(prepared, outputs)
+    return Built(prepared, publish(settings, prepared.census, prepared.figures,
+                                   prepared.checked.schemas))
 
 
 def publish(settings: Settings, census: Census, figures: Figures, schemas: Schemas) -> Outputs:
@@ -140,8 +139,12 @@ def publish(settings: Settings, census: Census, figures: Figures, schemas: Schem
         when = stamp(settings, census.city.period_end)  # one date for every output
         beside = report_beside_ledger(census)
         with _ledger_started(census, figures, stage, when, beside) as ledger:
-            files = _render_downloads(settings, census, figures, stage, when,
-                                      report=not beside)  # annexes (and the report)
+            # openpyxl's cycles set off full collections, each of which walked the whole
+            # census; kept out of them here (the stages after pause the collector, or make
+            # few cycles: freezing through them cost 26 MiB of the splice's peak at 10×)
+            with heap.kept_out_of_collections():
+                files = _render_downloads(settings, census, figures, stage, when,
+                                          report=not beside)  # annexes (and the report)
             files += _render_site(settings, census, figures, schemas, stage, files, ledger,
                                   when)  # render: site; ledger and report waited for after MkDocs
         if settings.public:  # the last line: no confidential value in any file, or no swap

@@ -137,8 +137,8 @@ def test_a_build_leaves_the_loggers_the_environment_and_gc_as_it_found_them(
 
 def test_a_failed_build_leaves_no_object_kept_out_of_collections(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The census is kept out of the collector's scans while the outputs are made; a build
-    that fails meanwhile puts it back too (serve and tests run builds in one process)."""
+    """The census is kept out of the collector's scans while the workbooks are made; a
+    build that fails meanwhile puts it back too (serve and tests run builds in one process)."""
     from generator import pipeline
     from generator.publish.marks import BuildError
     from generator.settings import for_records
@@ -149,7 +149,7 @@ def test_a_failed_build_leaves_no_object_kept_out_of_collections(
         seen.append(gc.get_freeze_count())
         raise BuildError("build.mkdocs_failed", detail="x")
 
-    monkeypatch.setattr(pipeline, "publish", failing)
+    monkeypatch.setattr(pipeline, "_render_downloads", failing)
     settings = for_records(MINIMAL, site=tmp_path / "site", dist=tmp_path / "dist")
     with pytest.raises(BuildError):
         pipeline.build(settings)
