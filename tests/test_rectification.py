@@ -4,6 +4,7 @@ weekly table summing to the totals (hypothesis); the figures reaching Figures on
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -12,7 +13,13 @@ from hypothesis import strategies as st
 
 from generator.records.aggregate import aggregate
 from generator.records.model import Census, City, County, Finding, FormError, Person
-from generator.records.rectification import Rectification, due_date, overdue_days, week_starts
+from generator.records.rectification import (
+    Rectification,
+    _progress,
+    due_date,
+    overdue_days,
+    week_starts,
+)
 from generator.records.rectification import progress as progress_of
 
 D = date.fromisoformat
@@ -248,6 +255,22 @@ def test_each_week_agrees_with_the_figures_on_its_last_day(data: Census, as_of: 
     for week in progress(data, as_of).city.weeks:
         then = progress(data, week.end).city
         assert (week.open, week.overdue) == (then.open, len(then.overdue))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=censuses(), as_of=DAYS, grouped=st.booleans())
+def test_the_city_is_every_error_counted_once_more(data: Census, as_of: date,
+                                                   grouped: bool) -> None:
+    """The city's figures, summed from its counties' when the census lists each county's
+    findings together in county order (as model_build orders them), counted anew otherwise,
+    are what counting all the census' errors gives: weeks, overdue list and its order."""
+    if grouped:
+        rank = {c.slug: i for i, c in enumerate(data.counties)}
+        data = replace(data, findings=tuple(sorted(data.findings, key=lambda f: rank[f.county])))
+    names = {c.slug: c.name for c in data.counties}
+    starts = week_starts(data.city, data.findings, as_of)
+    counted = _progress(None, "全市", data.findings, data.city, names, starts, as_of)
+    assert progress(data, as_of).city == counted
 
 
 # --- into the figures, once -----------------------------------------------------------------

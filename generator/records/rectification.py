@@ -228,7 +228,25 @@ def progress(census: Census, as_of: date, city_name: str) -> Rectification:
     this)."""
     names = {c.slug: c.name for c in census.counties}
     starts = week_starts(census.city, census.findings, as_of)
-    counties = tuple(_progress(c.slug, c.name, census.of_county(c.slug)[0], census.city, names,
-                               starts, as_of) for c in census.counties)
-    city = _progress(None, city_name, census.findings, census.city, names, starts, as_of)
+    of_county = [census.of_county(c.slug)[0] for c in census.counties]
+    counties = tuple(_progress(c.slug, c.name, findings, census.city, names, starts, as_of)
+                     for c, findings in zip(census.counties, of_county, strict=True))
+    if counties and [f for findings in of_county for f in findings] == list(census.findings):
+        city = _summed(city_name, counties)  # each error once: the counties' sums
+    else:  # a finding of no county (records that validate refuses): counted from the census
+        city = _progress(None, city_name, census.findings, census.city, names, starts, as_of)
     return Rectification(as_of, census.city.rectification_days, city, counties)
+
+
+def _summed(name: str, counties: tuple[Progress, ...]) -> Progress:
+    """The city's progress from its counties', when their findings, in county order, are the
+    census' (as model_build orders them): every figure a sum, the overdue lists merged (the
+    most days first, ties in census order, as _progress sorts the city's own). Half of the
+    typing stage's work at city scale was counting every error a second time for the city."""
+    overdue = sorted((o for p in counties for o in p.overdue), key=lambda o: -o.days)
+    weeks = tuple(Week(w[0].start, w[0].end, *(sum(x) for x in zip(*(
+        (v.found, v.fixed, v.open, v.overdue, v.found_total, v.fixed_total) for v in w),
+        strict=True))) for w in zip(*(p.weeks for p in counties), strict=True))
+    return Progress(None, name, sum(p.found for p in counties), sum(p.fixed for p in counties),
+                    sum(p.on_the_spot for p in counties), sum(p.late for p in counties),
+                    sum(p.fix_days for p in counties), tuple(overdue), weeks)
