@@ -263,6 +263,25 @@ def test_roughed_up_annex1_restores_leading_zeros(tmp_path: Path) -> None:
     (g,) = census_of(target).g106
     assert (g.industry_code, g.product_code, g.scale, g.enumerator_id, g.result) == (
         "0610", "61001", "300000", "311", "报省级")
+    # codes of open width typed as numbers: written as read, each with a warning at its cell
+    # (a leading 0 would be gone); a code of fixed width is padded back without one
+    warned = [p for p in outcome.problems if p.code == "import.code_as_number"]
+    assert [(p.severity, p.line, p.column) for p in warned] == [
+        ("warning", 5, 7), ("warning", 5, 17)]
+    assert "61001" in warned[0].message and "文本" in warned[0].message
+    assert "产品代码" in warned[0].message and "普查员号" in warned[1].message
+    assert warned[0].field.startswith("华龙区!G5")
+
+
+def test_codes_typed_as_text_keep_their_zeros_without_a_warning(tmp_path: Path) -> None:
+    target = empty_copy(MINIMAL, tmp_path / "records")
+    book = rough_annex1(tmp_path / "a1.xlsx", [
+        ["1", "测试煤矿有限公司", "无对应工艺", "烟煤和无烟煤开采洗选", "0610", "原煤", "061001",
+         "吨", "原煤", "吨", "洗选", "300000", "万吨/年", "颗粒物", "千克/吨", "无", "0311"]])
+    outcome = import_workbook(book, options(target, reviewer=None, result="报省级"))
+    assert outcome.ok and not outcome.problems, [str(p) for p in outcome.problems]
+    (g,) = census_of(target).g106
+    assert (g.product_code, g.enumerator_id) == ("061001", "0311")
     assert written(outcome)[0].startswith("# yaml-language-server: $schema=../../../schemas/g106")
 
 

@@ -48,6 +48,9 @@ MESSAGES: dict[str, str] = {
     "import.object_conflict": "同一普查对象（序号 {seq}）各行的“{header}”不一致：{first} 与 {other}",
     "import.duplicate_row": "与第 {row} 行重复，已忽略",
     "import.duplicate_sheet": "与工作表“{sheet}”第 {row} 行重复，已忽略",
+    "import.code_as_number": (
+        "“{header}”是以数字输入的，读作 {text}：Excel 会去掉数字开头的 0，若原来的代码以 0 开头，"
+        "请先把单元格设为“文本”格式，再重新输入完整的代码"),
     "detail.zip": "文件不完整，或压缩结构损坏",
     "detail.content": "工作簿内部的内容格式有误",
     # the rectification ledger (整改台账.xlsx): problems located at sheet!cell（列名）

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -21,6 +21,7 @@ from generator.errors import RecordError
 from generator.records.schemas import Schemas, walk_properties
 from generator.text import imports as M
 from generator.text import vocabulary
+from generator.text.annexes import HEADERS as ANNEX_HEADERS
 from generator.tools.importer.read import FormulaError, RawRow, Table, problem
 
 CODES = {"form", "indicator_code", "industry_code", "product_code", "seq", "source_type",
@@ -133,6 +134,18 @@ def cell_problem(kind: str, date_hint: bool = True) -> tuple[str, dict[str, str]
     return M.CELL_CODES.get(kind, "import.cell_type"), {"kind": M.TYPE_NAMES[kind], "hint": hint}
 
 
+# codes often of digits alone, which Excel takes for numbers when typed into a General cell
+DIGIT_CODES = frozenset({"indicator_code", "industry_code", "product_code", "enumerator_id"})
+
+
+def _code_as_number(name: str, value: Any, widths: dict[str, int]) -> bool:
+    """A code typed as a number whose width the schema leaves open (product_code,
+    enumerator_id): a leading 0 was gone before the workbook was saved, and nothing here can
+    tell whether there was one (a code of fixed width is padded back: digit_widths)."""
+    return (name in DIGIT_CODES and name not in widths
+            and isinstance(value, (int, float)) and not isinstance(value, bool))
+
+
 def row_values(table: Table, raw: RawRow, widths: dict[str, int],
                problems: list[RecordError]) -> dict[str, str | None]:
     values: dict[str, str | None] = {}
@@ -144,6 +157,13 @@ def row_values(table: Table, raw: RawRow, widths: dict[str, int],
             code, fields = cell_problem(str(exc))
             problems.append(problem(table.path, code, raw.number, column, label, **fields))
             values[name] = None
+            continue
+        if _code_as_number(name, value, widths):  # written as read, with a word of warning
+            column, label = where(table, raw.number, name)
+            problems.append(replace(problem(
+                table.path, "import.code_as_number", raw.number, column, label,
+                header=ANNEX_HEADERS.get(name, table.header(name)), text=values[name]),
+                severity="warning"))
     return values
 
 
