@@ -42,6 +42,7 @@ from generator.text import render
 if TYPE_CHECKING:
     from generator.preview.session import Session
     from generator.publish.staging import Outputs, Stage
+    from generator.render.report.model import Report
 
 # 数据截至 of a run, given the period's end (ISO): settings.as_of_date for a build. Asked once,
 # when the records are typed, and carried by the figures (Figures.rectification.as_of).
@@ -134,11 +135,14 @@ def publish(settings: Settings, census: Census, figures: Figures, schemas: Schem
     and the report are written by a second process from the start (_ledger_started), the
     rest here."""
     from generator.publish.staging import staging
+    from generator.render.report.report import report_sections
 
     with staging(settings) as stage:
         when = stamp(settings, census.city.period_end)  # one date for every output
+        # the report's one value: the site's 工作报告 page, and the .docx when written beside
+        value = report_sections(census, figures, public=settings.public, schemas=schemas)
         beside = report_beside_ledger(census)
-        with _ledger_started(census, figures, stage, when, beside) as ledger:
+        with _ledger_started(census, figures, stage, when, value if beside else None) as ledger:
             # openpyxl's cycles set off full collections, each of which walked the whole
             # census; kept out of them here (the stages after pause the collector, or make
             # few cycles: freezing through them cost 26 MiB of the splice's peak at 10×)
@@ -146,7 +150,7 @@ def publish(settings: Settings, census: Census, figures: Figures, schemas: Schem
                 files = _render_downloads(settings, census, figures, stage, when,
                                           report=not beside)  # annexes (and the report)
             files += _render_site(settings, census, figures, schemas, stage, files, ledger,
-                                  when)  # render: site; ledger and report waited for after MkDocs
+                                  when, value)  # render: site; ledger and report waited for after MkDocs
         if settings.public:  # the last line: no confidential value in any file, or no swap
             from generator.publish import leakscan
             leakscan.refuse_leaks(stage.folder / "site", census, schemas,
@@ -181,15 +185,14 @@ class Late:
 
 @contextmanager
 def _ledger_started(census: Census, figures: Figures, stage: Stage,
-                    when: datetime, report: bool) -> Iterator[Late]:
-    """The rectification ledger, then (``report``) the work report (.docx), being written
+                    when: datetime, report: Report | None) -> Iterator[Late]:
+    """The rectification ledger, then the work report (.docx) of ``report``, being written
     into ``stage/dist`` by a second process (render/annexes/ledger_job.py) while the block
     runs (internal profile); gives their names and what waits for them: their paths, once
     written, and ``dist`` then marked complete. (The report is the parent's value; only its
     writing, python-docx's half a second, goes to the other core.)"""
     from generator.publish.staging import write_mark
     from generator.render.annexes import excel, ledger_job
-    from generator.render.report import report as report_value
 
     if "dist" not in stage.outputs:
         yield Late((), list)
@@ -197,8 +200,7 @@ def _ledger_started(census: Census, figures: Figures, stage: Stage,
     out = stage.folder / "dist"
     out.mkdir()
     as_of = figures.rectification.as_of  # decided once, when the records were typed
-    docx = ledger_job.ReportJob(report_value.report_sections(census, figures),
-                                out / render("build.report_file"), when,
+    docx = ledger_job.ReportJob(report, out / render("build.report_file"), when,
                                 census.city.issuer) if report else None
     with ledger_job.started(census, out, as_of, excel.fixed_time(census, when),
                             stage.folder, docx) as job:
@@ -250,7 +252,7 @@ def write_downloads(census: Census, figures: Figures, out: Path, when: datetime,
 
 def _render_site(settings: Settings, census: Census, figures: Figures, schemas: Schemas,
                  stage: Stage, files: list[Path], late: Late,
-                 when: datetime) -> list[Path]:
+                 when: datetime, report_value: Report) -> list[Path]:
     """The site's pages into ``stage/docs``, built by MkDocs into ``stage/site``, the large
     tables spliced in, the folder marked. ``files`` are the downloads made; ``late``, those
     still being made: waited for once MkDocs has built the site and the large tables are
@@ -262,8 +264,7 @@ def _render_site(settings: Settings, census: Census, figures: Figures, schemas: 
     from generator.render.site import memo
     from generator.render.site import pages as site_pages
     paths, docs, site = settings.paths, stage.folder / "docs", stage.folder / "site"
-    report_md = report.report_markdown(census, figures, public=settings.public,
-                                       templates=paths.templates, schemas=schemas)
+    report_md = report.markdown_of(report_value, templates=paths.templates)
     tables = stage.folder / "tables"  # the large tables, out of memory until the splice
     tables.mkdir()
     with memo.once():  # each row made once: serve's memos would only hold them

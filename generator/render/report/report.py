@@ -76,8 +76,13 @@ def report_markdown(census: Census, figures: Figures, public: bool = False,
     """The report as Markdown for the site's 工作报告 page (record text escaped), through
     ``templates`` (site_templates/) or an environment of them made before (``env``);
     ``schemas`` decide what the public profile shows."""
+    return markdown_of(report_sections(census, figures, public, schemas), templates, env)
+
+
+def markdown_of(report: Report, templates: Path = markup.TEMPLATES,
+                env: jinja2.Environment | None = None) -> str:
+    """A report value made before (report_sections) as report_markdown renders it."""
     env = env or markup.environment(templates)
-    report = report_sections(census, figures, public, schemas)
     return env.get_template(TEMPLATE).render(report=report, headings=MD_HEADINGS)
 
 

@@ -7,7 +7,8 @@ detail tables are cut the same way, after MkDocs. :func:`words` is jieba's own c
 (a pure function of the run while jieba's dictionary stays as it is; the dictionary is part
 of the key, so the plugin's ``jieba_dict`` and ``jieba_dict_user`` empty nothing wrongly);
 :func:`plugin_cut` puts it in place of ``jieba.cut`` around a MkDocs run, and puts jieba's back.
-The words, and so the index, are the same bytes as without it (tests/test_site_fast.py).
+The words, and so the index, are the same bytes as without it (tests/test_segment.py).
+memo.forget empties the memo with the site's other memos.
 """
 
 from __future__ import annotations
@@ -33,16 +34,6 @@ def _cut(run: str, dictionary: object, total: object) -> tuple[str, ...]:
     import jieba
 
     return tuple(jieba.dt.cut(run))
-
-
-def cache_info() -> Any:
-    """The memo's hits and misses (functools' CacheInfo)."""
-    return _cut.cache_info()  # type: ignore[attr-defined]
-
-
-def forget_words() -> None:
-    """Empty the memo (memo.forget empties it too, with the site's other memos)."""
-    _cut.cache_clear()  # type: ignore[attr-defined]
 
 
 @contextmanager
