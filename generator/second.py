@@ -1,7 +1,8 @@
 """A second interpreter running a function of this package: the command that starts it.
 
-The build hands work to a second process in two places: reading half of a large records tree
-(records/load_parallel.py) and writing the ledger (render/annexes/ledger_job.py). Each is a
+The build hands work to a second process in three places: reading half of a large records
+tree (records/load_parallel.py), writing the ledger (render/annexes/ledger_job.py) and building
+the site (publish/site_job.py). Each is a
 fresh interpreter started with ``python -c`` on every system: not a fork (the child would copy
 the parent's memory page by page as it touched it, and Windows has no fork), not
 multiprocessing (its spawn runs the caller's main script again, which fails under a script
@@ -15,8 +16,11 @@ site-packages keeps its place after the standard library).
 
 from __future__ import annotations
 
+import os
 import sys
+import traceback
 from pathlib import Path
+from typing import Any
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]  # the folder holding generator/
 
@@ -33,3 +37,77 @@ def command(code: str) -> list[str]:
     """The command line running ``code`` (see :func:`program`) in a second interpreter of the
     Python running this one, with this package."""
     return [sys.executable, "-c", code, str(PACKAGE_ROOT)]
+
+
+# --- a job's outcome: one line of JSON from the child, raised again in the parent ----------
+
+def failure(exc: BaseException) -> dict[str, Any]:
+    """What the child says of its failure ``exc`` (JSON): a build's own error (its code and
+    fields, and the problems joined to it), an OSError's number and file names, or anything
+    else's type, text and traceback."""
+    from generator.errors import GeneratorError
+
+    try:
+        text = str(exc)
+    except Exception:  # noqa: BLE001 - a message that cannot be made: the exception's repr
+        text = repr(exc)
+    outcome: dict[str, Any] = {"error": type(exc).__name__, "text": text,
+                               "traceback": traceback.format_exc()}
+    if isinstance(exc, GeneratorError) and type(exc).__name__ in _ERRORS:
+        outcome["generator"] = _plain_error(exc)
+    elif isinstance(exc, OSError):
+        outcome.update(errno=exc.errno, strerror=exc.strerror,
+                       filename=_name(exc.filename), filename2=_name(exc.filename2))
+    return outcome
+
+
+_ERRORS = ("BuildError", "BuildUsageError")  # what a child may raise again in its parent
+
+
+def _plain_error(exc: Any) -> dict[str, Any]:
+    return {"class": type(exc).__name__, "code": exc.code, "exit_code": exc.exit_code,
+            "fields": {k: v if isinstance(v, (str, int, float, bool)) or v is None else str(v)
+                       for k, v in exc.fields.items()},
+            "also": [_plain_error(p) for p in exc.also]}
+
+
+def _name(filename: object) -> str | None:
+    """An OSError's file name as JSON carries it."""
+    if filename is None:
+        return None
+    return os.fsdecode(filename) if isinstance(filename, (str, bytes)) else str(filename)
+
+
+def raised(outcome: dict[str, Any], doing: str) -> BaseException:
+    """The child's failure as the parent raises it: a build's own error as itself (the user
+    sees the same Chinese message), an OSError as itself (its subclass too: OSError(ENOENT, …)
+    is a FileNotFoundError), anything else as a RuntimeError naming it, with the child's
+    traceback as a note (``doing``: what the child was for, in the note)."""
+    error: BaseException
+    if isinstance(outcome.get("generator"), dict):
+        return _error_of(outcome["generator"])
+    if "errno" in outcome and outcome["errno"] is not None:
+        error = OSError(outcome["errno"], outcome["strerror"], outcome["filename"], None,
+                        outcome["filename2"])
+    elif "errno" in outcome:  # an OSError without a number: still the disk's, not a bug
+        error = OSError(outcome["text"])
+    else:
+        error = RuntimeError(f"{outcome['error']}: {outcome['text']}")
+    error.add_note(f"in the process {doing}:\n{outcome['traceback']}")
+    return error
+
+
+def _error_of(plain: dict[str, Any]) -> BaseException:
+    from generator.publish import marks
+
+    kind = getattr(marks, plain["class"]) if plain["class"] in _ERRORS else marks.BuildError
+    error = kind(plain["code"], exit_code=plain["exit_code"], **plain["fields"])
+    error.also = [_error_of(p) for p in plain["also"]]
+    return error
+
+
+def end_with_stdin() -> None:
+    """A child's watch on its parent (run in a thread): stdin closes when the build ends,
+    however it ends, killed outright included, on every system; the child then ends at once."""
+    sys.stdin.read()
+    os._exit(1)

@@ -176,14 +176,16 @@ def test_a_child_that_cannot_start_is_named(shipped: Census, tmp_path: Path,
 
 
 def test_an_oserror_comes_back_with_its_number_and_both_names() -> None:
-    error = ledger_job._error({"error": "FileExistsError", "text": "x", "traceback": "tb",
-                               "errno": 17, "strerror": "File exists", "filename": "a.partial",
-                               "filename2": "a.xlsx"})
+    from generator import second
+
+    error = second.raised({"error": "FileExistsError", "text": "x", "traceback": "tb",
+                           "errno": 17, "strerror": "File exists", "filename": "a.partial",
+                           "filename2": "a.xlsx"}, "writing the ledger")
     assert isinstance(error, FileExistsError)
     assert (error.filename, error.filename2) == ("a.partial", "a.xlsx")
-    bare = ledger_job._error({"error": "Error", "text": "copy failed", "traceback": "tb",
-                              "errno": None, "strerror": None, "filename": None,
-                              "filename2": None})
+    bare = second.raised({"error": "Error", "text": "copy failed", "traceback": "tb",
+                          "errno": None, "strerror": None, "filename": None,
+                          "filename2": None}, "writing the ledger")
     assert type(bare) is OSError and str(bare) == "copy failed"
 
 
@@ -204,8 +206,8 @@ def test_the_child_ends_with_a_parent_killed_outright(tmp_path: Path) -> None:
     clears. The child here is past its start, watching, when the parent dies."""
     mark = tmp_path / "watching"
     child = ("import pathlib, sys, threading, time; sys.path[:1] = [sys.argv[1]]; "
-             "from generator.render.annexes import ledger_job; sys.stdin.readline(); "
-             "threading.Thread(target=ledger_job._end_with_stdin, daemon=True).start(); "
+             "from generator import second; sys.stdin.readline(); "
+             "threading.Thread(target=second.end_with_stdin, daemon=True).start(); "
              f"pathlib.Path({str(mark)!r}).write_text('x'); time.sleep(120)")
     script = textwrap.dedent(f"""
         import os, sys, time

@@ -35,12 +35,10 @@ having waited is a RuntimeError, not a missing ledger.
 from __future__ import annotations
 
 import json
-import os
 import pickle
 import subprocess
 import sys
 import threading
-import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -154,7 +152,7 @@ def child() -> None:
     if REPORT_FLAG in sys.argv[2:]:  # a report to write: python-docx imported meanwhile
         import generator.render.report.docx  # noqa: F401  (while the parent writes the rows)
     job = json.loads(sys.stdin.readline())
-    threading.Thread(target=_end_with_stdin, daemon=True).start()
+    threading.Thread(target=second.end_with_stdin, daemon=True).start()
     try:
         book = write_from_rows(
             Path(job["rows"]), [(r, c, o) for r, c, o in job["index"]], job["issuer"],
@@ -164,26 +162,9 @@ def child() -> None:
         if job.get("report"):
             outcome["report"] = str(_write_report(job["report"]))
     except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
-        outcome = {"error": type(exc).__name__, "text": str(exc),
-                   "traceback": traceback.format_exc()}
-        if isinstance(exc, OSError):
-            outcome.update(errno=exc.errno, strerror=exc.strerror,
-                           filename=_name(exc.filename), filename2=_name(exc.filename2))
+        outcome = second.failure(exc)
     sys.stdout.write(json.dumps(outcome, ensure_ascii=True) + "\n")
     sys.stdout.flush()
-
-
-def _name(filename: object) -> str | None:
-    """An OSError's file name as JSON carries it."""
-    if filename is None:
-        return None
-    return os.fsdecode(filename) if isinstance(filename, (str, bytes)) else str(filename)
-
-
-def _end_with_stdin() -> None:
-    """The child's watch on its parent: stdin closes when the build ends, however it ends."""
-    sys.stdin.read()
-    os._exit(1)
 
 
 class LedgerJob:
@@ -238,7 +219,7 @@ class LedgerJob:
                                         f"{code} and no outcome")
             raise self._failed from None
         if "book" not in outcome:
-            self._failed = _error(outcome)
+            self._failed = second.raised(outcome, "writing the ledger")
             raise self._failed
         if self._report is not None and "report" not in outcome:
             self._failed = RuntimeError("the process writing the ledger wrote no report")
@@ -267,21 +248,6 @@ class LedgerJob:
         if process.stdout is not None:
             with suppress(OSError):
                 process.stdout.close()
-
-
-def _error(outcome: dict[str, Any]) -> BaseException:
-    """The child's failure as the parent raises it: an OSError as itself (its subclass too:
-    OSError(ENOENT, …) is a FileNotFoundError), anything else as a RuntimeError naming it."""
-    error: BaseException
-    if "errno" in outcome and outcome["errno"] is not None:
-        error = OSError(outcome["errno"], outcome["strerror"], outcome["filename"], None,
-                        outcome["filename2"])
-    elif "errno" in outcome:  # an OSError without a number: still the disk's, not a bug
-        error = OSError(outcome["text"])
-    else:
-        error = RuntimeError(f"{outcome['error']}: {outcome['text']}")
-    error.add_note(f"in the process writing the ledger:\n{outcome['traceback']}")
-    return error
 
 
 @contextmanager
