@@ -41,6 +41,7 @@ from generator.text import render
 
 if TYPE_CHECKING:
     from generator.preview.session import Session
+    from generator.publish.site_job import Spare
     from generator.publish.staging import Outputs, Stage
     from generator.render.report.model import Report
 
@@ -62,14 +63,17 @@ class Checked:
 
 def check(records: Path | TreeSource, strict: bool = False,
           extra: Mapping[Place, bytes] | None = None, *, schemas_dir: Path = SCHEMA_DIR,
-          workers: int = 1) -> Checked:
+          workers: int = 1, on_loaded: Callable[[Loaded], None] | None = None) -> Checked:
     """Load and validate a records tree (a folder, or any tree source: a git revision, a
     mapping in memory), with the files ``extra`` adds in memory (place below the root →
     content); every problem of the run, sorted. ``workers``: processes that may parse a
-    large tree's files (records/load_parallel.py)."""
+    large tree's files (records/load_parallel.py); ``on_loaded``: told of the records once
+    read, before they are validated (build starts the site's process then)."""
     schemas = load_schemas(schemas_dir)
     with collector_paused():
         loaded = load(records, extra, workers=workers)  # load
+        if on_loaded is not None:
+            on_loaded(loaded)
         return Checked(loaded, schemas, validate(loaded, schemas, strict=strict))  # validate
 
 
@@ -83,10 +87,11 @@ class Prepared:
 
 
 def prepare(records: Path, strict: bool = False, *, schemas_dir: Path = SCHEMA_DIR,
-            as_of: AsOf | None = None, workers: int = 1) -> Prepared:
+            as_of: AsOf | None = None, workers: int = 1,
+            on_loaded: Callable[[Loaded], None] | None = None) -> Prepared:
     """check, then model and aggregate when the records have no error."""
-    return typed(check(records, strict=strict, schemas_dir=schemas_dir, workers=workers),
-                 as_of)
+    return typed(check(records, strict=strict, schemas_dir=schemas_dir, workers=workers,
+                       on_loaded=on_loaded), as_of)
 
 
 def typed(checked: Checked, as_of: AsOf | None = None) -> Prepared:
@@ -115,42 +120,70 @@ def build(settings: Settings, checked_hook: Callable[[Checked], None] | None = N
     checked before anything is rendered (to report them even when the build then fails).
     Records with an error build nothing (the previous outputs stay); BuildError when the
     outputs cannot be made."""
+    from generator.publish.site_job import Spare
+
     paths = settings.paths
-    prepared = prepare(paths.records, settings.strict, schemas_dir=paths.schemas,
-                       as_of=lambda end: as_of_date(settings, end), workers=settings.workers)
-    if checked_hook is not None:
-        checked_hook(prepared.checked)
-    if prepared.census is None or prepared.figures is None:
-        return Built(prepared, None)
-    # The records as read are typed into the census and reported: their text and data (half
-    # the memory of a 10× build) are let go before the outputs, the largest part, are made.
-    prepared.checked.loaded.sources.clear()
-    heap.give_back(collect=True)  # the pages they held, and those of checking, back to the system
-    return Built(prepared, publish(settings, prepared.census, prepared.figures,
-                                   prepared.checked.schemas))
+    with Spare() as spare:
+        def loaded(records: Loaded) -> None:  # the site's process readies itself meanwhile
+            if site_apart(settings, records.n_files):
+                spare.start()
+
+        prepared = prepare(paths.records, settings.strict, schemas_dir=paths.schemas,
+                           as_of=lambda end: as_of_date(settings, end),
+                           workers=settings.workers, on_loaded=loaded)
+        if checked_hook is not None:
+            checked_hook(prepared.checked)
+        if prepared.census is None or prepared.figures is None:
+            return Built(prepared, None)
+        # The records as read are typed into the census and reported: their text and data
+        # (half the memory of a 10× build) are let go before the outputs, the largest part,
+        # are made.
+        prepared.checked.loaded.sources.clear()
+        heap.give_back(collect=True)  # their pages, and those of checking, back to the system
+        return Built(prepared, publish(settings, prepared.census, prepared.figures,
+                                       prepared.checked.schemas, spare))
 
 
-def publish(settings: Settings, census: Census, figures: Figures, schemas: Schemas) -> Outputs:
+# A build of this many record files, from the first to the second, has its site built by a
+# second process (publish/site_job.py) started once the records are read; below, starting an
+# interpreter costs more than it saves (load_parallel.MIN_FILES); above, three processes at
+# once would hold more memory than the build's limit allows (10x city scale, 112,000 files).
+# A city has some 11,000 files.
+SITE_APART_FILES = (2000, 34_000)
+
+
+def site_apart(settings: Settings, files: int) -> bool:
+    """Whether a build of ``files`` record files builds its site in a second process
+    (SITE_APART_FILES, and a second core to run it on)."""
+    least, most = SITE_APART_FILES
+    return settings.workers >= 2 and least <= files <= most
+
+
+def publish(settings: Settings, census: Census, figures: Figures, schemas: Schemas,
+            spare: Spare | None = None) -> Outputs:
     """Render every output into a staging folder, then swap it in (build.staging). The ledger
-    and the report are written by a second process from the start (_ledger_started), the
-    rest here."""
+    is written by a second process from the start (_ledger_started), the rest here; the site
+    is built by ``spare`` when started (publish/site_job.py), the report then written here
+    meanwhile, else by the ledger's process after the ledger up to REPORT_BESIDE_LEDGER."""
     from generator.publish.staging import staging
     from generator.render.report.report import report_sections
 
     with staging(settings) as stage:
         when = stamp(settings, census.city.period_end)  # one date for every output
-        # the report's one value: the site's 工作报告 page, and the .docx when written beside
+        # the report's one value: the site's 工作报告 page, and the .docx when written apart
         value = report_sections(census, figures, public=settings.public, schemas=schemas)
-        beside = report_beside_ledger(census)
+        apart = spare if spare is not None and spare.started else None
+        beside = apart is None and report_beside_ledger(census)
         with _ledger_started(census, figures, stage, when, value if beside else None) as ledger:
             # openpyxl's cycles set off full collections, each of which walked the whole
             # census; kept out of them here (the stages after pause the collector, or make
             # few cycles: freezing through them cost 26 MiB of the splice's peak at 10×)
             with heap.kept_out_of_collections():
                 files = _render_downloads(settings, census, figures, stage, when,
-                                          report=not beside)  # annexes (and the report)
-            files += _render_site(settings, census, figures, schemas, stage, files, ledger,
-                                  when, value)  # render: site; ledger and report waited for after MkDocs
+                                          report=not beside and apart is None)  # annexes
+            late = _report_meanwhile(census, stage, when, value, ledger) if apart else ledger
+            files += _render_site(settings, census, figures, schemas, stage, files, late,
+                                  when, value, apart)  # render: site; the late files after it
         if settings.public:  # the last line: no confidential value in any file, or no swap
             from generator.publish import leakscan
             leakscan.refuse_leaks(stage.folder / "site", census, schemas,
@@ -176,11 +209,26 @@ def report_beside_ledger(census: Census) -> bool:
 
 @dataclass(frozen=True)
 class Late:
-    """Downloads being made by another process while the site is rendered: their file names,
-    known at once, and what waits for them (their paths, once made)."""
+    """Downloads made while the site is rendered: their file names, known at once, what makes
+    them here while another process builds the site (``meanwhile``), and what waits for them
+    (their paths, once made)."""
 
     names: tuple[str, ...]
     wait: Callable[[], list[Path]]
+    meanwhile: Callable[[], None] = lambda: None
+
+
+def _report_meanwhile(census: Census, stage: Stage, when: datetime, report: Report,
+                      ledger: Late) -> Late:
+    """The ledger's downloads, with the work report (.docx) of ``report`` before them, written
+    here while another process builds the site (internal profile)."""
+    from generator.render.report.docx import write_report
+
+    if "dist" not in stage.outputs:
+        return ledger
+    path = stage.folder / "dist" / render("build.report_file")
+    return Late((path.name, *ledger.names), lambda: [path, *ledger.wait()],
+                lambda: write_report(report, path, when, census.city.issuer))
 
 
 @contextmanager
@@ -252,12 +300,13 @@ def write_downloads(census: Census, figures: Figures, out: Path, when: datetime,
 
 def _render_site(settings: Settings, census: Census, figures: Figures, schemas: Schemas,
                  stage: Stage, files: list[Path], late: Late,
-                 when: datetime, report_value: Report) -> list[Path]:
-    """The site's pages into ``stage/docs``, built by MkDocs into ``stage/site``, the large
-    tables spliced in, the folder marked. ``files`` are the downloads made; ``late``, those
-    still being made: waited for once MkDocs has built the site and the large tables are
-    spliced, put into it (and their sizes into the 下载 page), and returned."""
-    from generator.publish.mkdocs_run import run_mkdocs
+                 when: datetime, report_value: Report, spare: Spare | None) -> list[Path]:
+    """The site's pages into ``stage/docs``, built by MkDocs into ``stage/site`` (here, or by
+    ``spare`` while ``late.meanwhile`` runs here), the large tables spliced in, the folder
+    marked. ``files`` are the downloads made; ``late``, those still being made: waited for
+    once the site is built and the large tables are spliced, put into it (and their sizes
+    into the 下载 page), and returned."""
+    from generator.publish.site_job import SiteBuild, build_site
     from generator.publish.staging import write_mark
     from generator.render.report import report
     from generator.render.site import deferred as site_deferred
@@ -274,12 +323,16 @@ def _render_site(settings: Settings, census: Census, figures: Figures, schemas: 
                                           late=late.names)
     memo.forget()  # serve's memos of rows and words: no next render in a build
     heap.give_back()
-    run_mkdocs(docs, site, site_pages.nav(census), when,
-               paths.mkdocs_yml, footer=footer(figures))
-    heap.give_back()
     # the large tables while the other process may still be writing; then the 下载 page
     early = [page for page in deferred if page != site_pages.DOWNLOADS_PAGE]
-    site_deferred.splice(site, deferred, early)
+    job = SiteBuild(docs, site, site_pages.nav(census), when, paths.mkdocs_yml,
+                    footer(figures), tables, deferred.held(), early)
+    if spare is not None and spare.build(job):
+        late.meanwhile()
+        spare.wait()
+    else:
+        build_site(job, deferred)
+        late.meanwhile()
     made = late.wait()
     site_pages.late_downloads(site, deferred, late.names, made)
     site_deferred.splice(site, deferred, [site_pages.DOWNLOADS_PAGE])

@@ -58,6 +58,21 @@ class Deferred(Mapping[str, Mapping[str, str]]):
     def __len__(self) -> int:
         return len(self._pages)
 
+    def held(self) -> dict[str, dict[str, str]]:
+        """Page → placeholder → the name of the file in the folder holding its table: what
+        another process needs to read them (:meth:`of_held`; the site's, publish/site_job.py)."""
+        if self._folder is None:
+            raise RuntimeError("only tables kept in a folder can be handed to another process")
+        return {page: dict(marks) for page, marks in self._pages.items()}
+
+    @classmethod
+    def of_held(cls, folder: Path, held: Mapping[str, Mapping[str, str]]) -> Deferred:
+        """The tables :meth:`held` gave, in ``folder``, read as they are asked for."""
+        deferred = cls(folder)
+        deferred._pages = {page: dict(marks) for page, marks in held.items()}
+        deferred._files = sum(map(len, held.values()))
+        return deferred
+
 
 def splice(site: Path, deferred: Mapping[str, Mapping[str, str]],
            pages: Iterable[str] | None = None) -> None:
