@@ -7,10 +7,12 @@
   the figures every output shares).
 - :func:`build` — prepare, then :func:`publish`: render the annexes (internal profile), the
   site's pages, the site through MkDocs, into a staging folder; for the public profile, the
-  leak scan; then the swap (build.py). The ledger (整改台账.xlsx) and then, up to
-  REPORT_BESIDE_LEDGER errors, the work report (.docx) are written by a second process
-  meanwhile (render/annexes/ledger_job.py), waited for once MkDocs has built the site (the
-  下载 page lists them with a placeholder for their sizes until then).
+  leak scan; then the swap (build.py). The ledger (整改台账.xlsx) is written by a second
+  process meanwhile (render/annexes/ledger_job.py), waited for once MkDocs has built the site
+  (the 下载 page lists it with a placeholder for its size until then). A large tree
+  (SITE_APART_FILES) has its site built by a third process, readied while the records are
+  checked (publish/site_job.py), and the work report (.docx) written here meanwhile; else
+  the ledger's process writes the report too, up to late.REPORT_BESIDE_LEDGER errors.
   What a build is told comes in one :class:`~generator.settings.Settings`.
 - :func:`refresh` — what ``serve`` does on a change: the same stages, incrementally (only the
   changed files re-read, the cross-record rules re-run in memory, only the pages whose text
@@ -20,8 +22,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -30,6 +31,7 @@ from typing import TYPE_CHECKING
 from generator import heap
 from generator.errors import RecordError, count
 from generator.exits import stop_if_terminated
+from generator.publish.late import Late, ledger_started, report_beside_ledger, report_meanwhile
 from generator.records.aggregate import Figures, aggregate
 from generator.records.load import Loaded, TreeSource, collector_paused, load
 from generator.records.load_tree import Place
@@ -162,9 +164,9 @@ def site_apart(settings: Settings, files: int) -> bool:
 def publish(settings: Settings, census: Census, figures: Figures, schemas: Schemas,
             spare: Spare | None = None) -> Outputs:
     """Render every output into a staging folder, then swap it in (build.staging). The ledger
-    is written by a second process from the start (_ledger_started), the rest here; the site
+    is written by a second process from the start (late.ledger_started), the rest here; the site
     is built by ``spare`` when started (publish/site_job.py), the report then written here
-    meanwhile, else by the ledger's process after the ledger up to REPORT_BESIDE_LEDGER."""
+    meanwhile, else by the ledger's process after the ledger up to late.REPORT_BESIDE_LEDGER."""
     from generator.publish.staging import staging
     from generator.render.report.report import report_sections
 
@@ -174,14 +176,14 @@ def publish(settings: Settings, census: Census, figures: Figures, schemas: Schem
         value = report_sections(census, figures, public=settings.public, schemas=schemas)
         apart = spare if spare is not None and spare.started else None
         beside = apart is None and report_beside_ledger(census)
-        with _ledger_started(census, figures, stage, when, value if beside else None) as ledger:
+        with ledger_started(census, figures, stage, when, value if beside else None) as ledger:
             # openpyxl's cycles set off full collections, each of which walked the whole
             # census; kept out of them here (the stages after pause the collector, or make
             # few cycles: freezing through them cost 26 MiB of the splice's peak at 10×)
             with heap.kept_out_of_collections():
                 files = _render_downloads(settings, census, figures, stage, when,
                                           report=not beside and apart is None)  # annexes
-            late = _report_meanwhile(census, stage, when, value, ledger) if apart else ledger
+            late = report_meanwhile(census, stage, when, value, ledger) if apart else ledger
             files += _render_site(settings, census, figures, schemas, stage, files, late,
                                   when, value, apart)  # render: site; the late files after it
         if settings.public:  # the last line: no confidential value in any file, or no swap
@@ -193,80 +195,11 @@ def publish(settings: Settings, census: Census, figures: Figures, schemas: Schem
         return stage.result(files)
 
 
-# The work report is written by the ledger's process, after the ledger, while the ledger has
-# this many rows (errors) at most. At city scale (33,000) that process ended 0.6 s before this
-# one without it, and both end together with it; at ten times (330,000) the ledger alone
-# keeps it busy as long as this one, and the report there made the build wait and the two
-# processes' summed memory peak come on top of the splice's. Beyond it, the report is
-# written here, with the annexes. Either way the files are the same bytes.
-REPORT_BESIDE_LEDGER = 100_000
-
-
-def report_beside_ledger(census: Census) -> bool:
-    """Whether a build has the report written by the ledger's process (REPORT_BESIDE_LEDGER)."""
-    return sum(len(f.errors) for f in census.findings) <= REPORT_BESIDE_LEDGER
-
-
-@dataclass(frozen=True)
-class Late:
-    """Downloads made while the site is rendered: their file names, known at once, what makes
-    them here while another process builds the site (``meanwhile``), and what waits for them
-    (their paths, once made)."""
-
-    names: tuple[str, ...]
-    wait: Callable[[], list[Path]]
-    meanwhile: Callable[[], None] = lambda: None
-
-
-def _report_meanwhile(census: Census, stage: Stage, when: datetime, report: Report,
-                      ledger: Late) -> Late:
-    """The ledger's downloads, with the work report (.docx) of ``report`` before them, written
-    here while another process builds the site (internal profile)."""
-    from generator.render.report.docx import write_report
-
-    if "dist" not in stage.outputs:
-        return ledger
-    path = stage.folder / "dist" / render("build.report_file")
-    return Late((path.name, *ledger.names), lambda: [path, *ledger.wait()],
-                lambda: write_report(report, path, when, census.city.issuer))
-
-
-@contextmanager
-def _ledger_started(census: Census, figures: Figures, stage: Stage,
-                    when: datetime, report: Report | None) -> Iterator[Late]:
-    """The rectification ledger, then the work report (.docx) of ``report``, being written
-    into ``stage/dist`` by a second process (render/annexes/ledger_job.py) while the block
-    runs (internal profile); gives their names and what waits for them: their paths, once
-    written, and ``dist`` then marked complete. (The report is the parent's value; only its
-    writing, python-docx's half a second, goes to the other core.)"""
-    from generator.publish.staging import write_mark
-    from generator.render.annexes import excel, ledger_job
-
-    if "dist" not in stage.outputs:
-        yield Late((), list)
-        return
-    out = stage.folder / "dist"
-    out.mkdir()
-    as_of = figures.rectification.as_of  # decided once, when the records were typed
-    docx = ledger_job.ReportJob(report, out / render("build.report_file"), when,
-                                census.city.issuer) if report else None
-    with ledger_job.started(census, out, as_of, excel.fixed_time(census, when),
-                            stage.folder, docx) as job:
-        heap.give_back()  # the rows made for it, written and let go
-
-        def finished() -> list[Path]:
-            made = job.made()
-            write_mark(out, "dist", "internal")
-            return made
-
-        yield Late(job.names, finished)
-
-
 def _render_downloads(settings: Settings, census: Census, figures: Figures,
                       stage: Stage, when: datetime, report: bool) -> list[Path]:
     """The annex workbooks, their templates and (``report``) the report into ``stage/dist``
     (internal profile; the ledger, and the report otherwise, are written by
-    _ledger_started's process)."""
+    late.ledger_started's process)."""
     if "dist" not in stage.outputs:
         return []
     # collect: the documents' cycles, before the pages stage pauses the collector

@@ -102,6 +102,7 @@ def test_a_build_makes_the_same_files_with_the_report_written_here_or_beside_the
     search entry of the 下载 page, which holds no size of a file written late (the page
     itself shows it)."""
     from generator import pipeline
+    from generator.publish import late
     from generator.settings import for_records
 
     def built(name: str) -> dict[str, bytes]:
@@ -112,10 +113,10 @@ def test_a_build_makes_the_same_files_with_the_report_written_here_or_beside_the
                 for p in sorted((tmp_path / name).rglob("*")) if p.is_file()}
 
     prepared = prepared_clean(MINIMAL)
-    assert prepared.census and pipeline.report_beside_ledger(prepared.census)
+    assert prepared.census and late.report_beside_ledger(prepared.census)
     beside = built("beside")
-    monkeypatch.setattr(pipeline, "REPORT_BESIDE_LEDGER", 0)
-    assert not pipeline.report_beside_ledger(prepared.census)
+    monkeypatch.setattr(late, "REPORT_BESIDE_LEDGER", 0)
+    assert not late.report_beside_ledger(prepared.census)
     here = built("here")
     assert here.keys() == beside.keys() and "dist/工作报告.docx" in here
     index = ["site/search/search_index.json", "site/search/search_index.js"]

@@ -7,8 +7,9 @@ waits for it (:meth:`LedgerJob.wait`) only once MkDocs has built the site (the ä
 lists it by :attr:`LedgerJob.name` meanwhile): the annexes, the report, the pages and the
 site are made on one core while the ledger is written on the other. The work report
 (:class:`ReportJob`: the report's value, made by the parent, as JSON) is written there too,
-once the ledger is, when the build gives it (pipeline.REPORT_BESIDE_LEDGER): the two cores
-then end their work at about the same time. The bytes are
+once the ledger is, when the build gives it (a site built in line, and no more than
+publish/late.REPORT_BESIDE_LEDGER errors): the two cores then end their work at about the same
+time. The bytes are
 those :func:`ledger.write_ledger` and ``report.write_docx`` write in one process.
 
 The rows go to the child through a file in the staging folder: pickled chunks of plain tuples
@@ -28,7 +29,7 @@ staging folder goes. The child ignores Ctrl+C from its first line (Ctrl+C reache
 process group): only the parent decides. An OSError in the child (a full disk) is raised again
 in the parent as an OSError with the same number and file names, so the build gives its usual
 message; anything else as a RuntimeError naming it, with the child's traceback as a note (an
-internal error). The block must wait for the ledger: leaving it without error and without
+internal error; generator/second.py ``failure`` and ``raised``). The block must wait for the ledger: leaving it without error and without
 having waited is a RuntimeError, not a missing ledger.
 """
 
