@@ -63,14 +63,8 @@ def test_serve_previews_and_follows_record_changes(tmp_path: Path) -> None:
                            encoding="utf-8")
         assert _wait_for(url, "改名后的化工有限公司", 90), "preview did not follow the change"
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stdout:
-            proc.stdout.close()
+        out = _stop(proc)
+    assert proc.returncode == 0, out
 
 
 def _start(records: Path, cwd: Path) -> tuple[subprocess.Popen[str], int]:
@@ -83,10 +77,15 @@ def _start(records: Path, cwd: Path) -> tuple[subprocess.Popen[str], int]:
 
 
 def _stop(proc: subprocess.Popen[str]) -> str:
+    """Ctrl+C; a preview that does not stop within 20 s is asked for its threads' stacks
+    (serve prints them on SIGUSR1) before it is killed: they are then in its output."""
     proc.send_signal(signal.SIGINT)
     try:
         out, _ = proc.communicate(timeout=20)
     except subprocess.TimeoutExpired:
+        if hasattr(signal, "SIGUSR1"):
+            proc.send_signal(signal.SIGUSR1)
+            time.sleep(2)
         proc.kill()
         out, _ = proc.communicate()
     return out
@@ -162,3 +161,22 @@ def test_a_render_failure_becomes_a_page_and_the_next_rebuild_recovers(
     preview.rebuild()
     assert preview.failure is None and "预览已更新" in lines[-1]
     assert "测试化工有限公司" in (tmp_path / "site/counties/hualong.html").read_text("utf-8")
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGUSR1"), reason="SIGUSR1 is POSIX")
+def test_sigusr1_prints_every_threads_stack_and_serve_goes_on(tmp_path: Path) -> None:
+    """What a preview that stopped answering was doing: kill -USR1 prints its threads'
+    stacks; the preview keeps serving and still stops on Ctrl+C."""
+    records = tmp_path / "records"
+    shutil.copytree(MINIMAL, records)
+    proc, port = _start(records, tmp_path)
+    try:
+        url = f"http://127.0.0.1:{port}/counties/hualong.html"
+        assert _wait_for(url, "测试化工有限公司", 90), "preview did not come up"
+        proc.send_signal(signal.SIGUSR1)
+        time.sleep(1)
+        assert _wait_for(url, "测试化工有限公司", 10), "preview stopped serving"
+    finally:
+        out = _stop(proc)
+    assert proc.returncode == 0, out
+    assert "Current thread" in out and "_build_loop" in out, out

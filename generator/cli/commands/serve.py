@@ -16,12 +16,16 @@ folder or the address cannot be used (port in use, not allowed, not this machine
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
+import faulthandler
 import ipaddress
 import os
+import signal
 import sys
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -191,6 +195,22 @@ def _say(line: str) -> None:
     sys.stdout.flush()
 
 
+@contextlib.contextmanager
+def _stacks_on_request() -> Iterator[None]:
+    """While serve runs, SIGUSR1 (``kill -USR1 PID``, POSIX) prints every thread's stack to
+    stderr: what a preview that stopped answering, or would not stop, was doing. Put back on
+    the way out."""
+    usr1 = getattr(signal, "SIGUSR1", None)
+    if usr1 is None or not hasattr(faulthandler, "register"):
+        yield
+        return
+    faulthandler.register(usr1, all_threads=True)
+    try:
+        yield
+    finally:
+        faulthandler.unregister(usr1)
+
+
 def run(args: argparse.Namespace) -> int:
     from generator.exits import require_records
     from generator.preview.builder import Preview
@@ -203,7 +223,8 @@ def run(args: argparse.Namespace) -> int:
     if exposed(args.host):
         sys.stderr.write(render("serve.exposed", host=args.host) + "\n")
     debug = bool(os.environ.get("GENERATOR_DEBUG"))
-    with mkdocs_logging(), tempfile.TemporaryDirectory(prefix="census-preview-") as tmp:
+    with _stacks_on_request(), mkdocs_logging(), \
+            tempfile.TemporaryDirectory(prefix="census-preview-") as tmp:
         url = _url(args.host, args.port)
         preview = Preview(settings.paths.records, Path(tmp) / "docs", Path(tmp) / "site", url,
                           say=_say, settings=settings, debug=debug)
