@@ -49,11 +49,7 @@ def _wait_for(url: str, needle: str, seconds: float) -> bool:
 def test_serve_previews_and_follows_record_changes(tmp_path: Path) -> None:
     records = tmp_path / "records"
     shutil.copytree(MINIMAL, records)
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", str(records),
-                             "--port", str(port)], cwd=tmp_path, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc, port = _start(records, tmp_path)
     try:
         url = f"http://127.0.0.1:{port}/counties/hualong.html"
         assert _wait_for(url, "测试化工有限公司", 90), "preview did not come up"
@@ -67,13 +63,24 @@ def test_serve_previews_and_follows_record_changes(tmp_path: Path) -> None:
     assert proc.returncode == 0, out
 
 
+def _ctrl_c_obeyed() -> None:
+    """In the preview's process before it runs: Ctrl+C back to Python's default. A test run
+    started in the background by a shell without job control ignores SIGINT, and a process
+    inherits that: the preview would then ignore the tests' Ctrl+C (Python installs its
+    KeyboardInterrupt only where SIGINT is not ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _popen(args: list[str], cwd: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.Popen([sys.executable, "-m", "generator", *args], cwd=cwd, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            preexec_fn=_ctrl_c_obeyed if os.name == "posix" else None)
+
+
 def _start(records: Path, cwd: Path) -> tuple[subprocess.Popen[str], int]:
     port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", str(records),
-                             "--port", str(port)], cwd=cwd, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    return proc, port
+    return _popen(["serve", str(records), "--port", str(port)], cwd), port
 
 
 def _stop(proc: subprocess.Popen[str]) -> str:
