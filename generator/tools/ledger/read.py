@@ -20,7 +20,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from generator.errors import RecordError
-from generator.records.load import display_path
+from generator.records.load import collector_paused, display_path
 from generator.render.annexes.ledger_rows import COLUMNS, EDITABLE
 from generator.text import ledger as T
 from generator.text import render
@@ -175,7 +175,8 @@ def read_ledger(path: Path) -> Ledger | None:
     except Exception:  # not a workbook we can open (Unreadable, OSError, a damaged package)
         return None  # the annex path reports the file
     try:
-        out = _read(book, file)
+        with collector_paused():  # a row's cells are plain data: no cycle to look for
+            out = _read(book, file)
     except (Unreadable, OSError):
         return None
     except Exception:  # a damaged part raises many types
