@@ -10,8 +10,8 @@
   leak scan; then the swap (build.py). The ledger (整改台账.xlsx) is written by a second
   process meanwhile (render/annexes/ledger_job.py), waited for once MkDocs has built the site
   (the 下载 page lists it with a placeholder for its size until then). A large tree
-  (SITE_APART_FILES) has its site built by a third process, readied while the records are
-  checked (publish/site_job.py), and the work report (.docx) written here meanwhile; else
+  (SITE_APART_FILES) on two cores or more has its site built by a third process, readied
+  while the records are checked (publish/site_job.py), and the work report (.docx) written here meanwhile; else
   the ledger's process writes the report too, up to late.REPORT_BESIDE_LEDGER errors.
   What a build is told comes in one :class:`~generator.settings.Settings`.
 - :func:`refresh` — what ``serve`` does on a change: the same stages, incrementally (only the
@@ -147,7 +147,7 @@ def build(settings: Settings, checked_hook: Callable[[Checked], None] | None = N
 
 
 # A build of this many record files, from the first to the second, has its site built by a
-# second process (publish/site_job.py) started once the records are read; below, starting an
+# third process (publish/site_job.py) started once the records are read; below, starting an
 # interpreter costs more than it saves (load_parallel.MIN_FILES); above, three processes at
 # once would hold more memory than the build's limit allows (10x city scale, 112,000 files).
 # A city has some 11,000 files.
@@ -261,8 +261,12 @@ def _render_site(settings: Settings, census: Census, figures: Figures, schemas: 
     job = SiteBuild(docs, site, site_pages.nav(census), when, paths.mkdocs_yml,
                     footer(figures), tables, deferred.held(), early)
     if spare is not None and spare.build(job):
-        late.meanwhile()
-        spare.wait()
+        try:
+            late.meanwhile()
+            spare.wait()
+        except BaseException:  # stopped before the staging folder it writes into goes
+            spare.close()
+            raise
     else:
         build_site(job, deferred)
         late.meanwhile()

@@ -16,11 +16,15 @@ site-packages keeps its place after the standard library).
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from generator.errors import GeneratorError
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]  # the folder holding generator/
 
@@ -42,47 +46,70 @@ def command(code: str) -> list[str]:
 # --- a job's outcome: one line of JSON from the child, raised again in the parent ----------
 
 def failure(exc: BaseException) -> dict[str, Any]:
-    """What the child says of its failure ``exc`` (JSON): a build's own error (its code and
-    fields, and the problems joined to it), an OSError's number and file names, or anything
-    else's type, text and traceback."""
+    """What the child says of its failure ``exc`` (JSON-ready, :func:`said`): one of the
+    program's own errors (its classes, code, fields and exit code, and the problems joined to
+    it), an OSError's number and file names, or anything else's type, text and traceback.
+    Never fails itself: an error that cannot be described is named by its type."""
+    try:
+        return _failure(exc)
+    except Exception:  # noqa: BLE001 - a failure must reach the parent, however odd
+        return {"error": type(exc).__name__, "text": "", "traceback": ""}
+
+
+def _failure(exc: BaseException) -> dict[str, Any]:
     from generator.errors import GeneratorError
 
-    try:
-        text = str(exc)
-    except Exception:  # noqa: BLE001 - a message that cannot be made: the exception's repr
-        text = repr(exc)
-    outcome: dict[str, Any] = {"error": type(exc).__name__, "text": text,
+    outcome: dict[str, Any] = {"error": type(exc).__name__, "text": _text(exc),
                                "traceback": traceback.format_exc()}
-    if isinstance(exc, GeneratorError) and type(exc).__name__ in _ERRORS:
+    if isinstance(exc, GeneratorError):
         outcome["generator"] = _plain_error(exc)
     elif isinstance(exc, OSError):
-        outcome.update(errno=exc.errno, strerror=exc.strerror,
+        outcome.update(errno=exc.errno, strerror=_name(exc.strerror),
                        filename=_name(exc.filename), filename2=_name(exc.filename2))
     return outcome
 
 
-_ERRORS = ("BuildError", "BuildUsageError")  # what a child may raise again in its parent
+def said(outcome: dict[str, Any]) -> str:
+    """An outcome as the child's one line of JSON (ASCII: any code page carries it)."""
+    return json.dumps(outcome, ensure_ascii=True, default=str) + "\n"
+
+
+def _text(exc: BaseException) -> str:
+    for shown in (str, repr):
+        try:
+            return shown(exc)
+        except Exception:  # noqa: BLE001 - a message that cannot be made: try the next
+            continue
+    return type(exc).__name__
 
 
 def _plain_error(exc: Any) -> dict[str, Any]:
-    return {"class": type(exc).__name__, "code": exc.code, "exit_code": exc.exit_code,
+    from generator.errors import GeneratorError
+
+    return {"classes": [_qualified(c) for c in type(exc).__mro__
+                        if isinstance(c, type) and issubclass(c, GeneratorError)],
+            "code": exc.code, "exit_code": exc.exit_code,
             "fields": {k: v if isinstance(v, (str, int, float, bool)) or v is None else str(v)
                        for k, v in exc.fields.items()},
-            "also": [_plain_error(p) for p in exc.also]}
+            "also": [_plain_error(p) for p in exc.also if isinstance(p, GeneratorError)]}
+
+
+def _qualified(kind: type) -> str:
+    return f"{kind.__module__}:{kind.__qualname__}"
 
 
 def _name(filename: object) -> str | None:
-    """An OSError's file name as JSON carries it."""
+    """An OSError's file name (or text) as JSON carries it."""
     if filename is None:
         return None
     return os.fsdecode(filename) if isinstance(filename, (str, bytes)) else str(filename)
 
 
 def raised(outcome: dict[str, Any], doing: str) -> BaseException:
-    """The child's failure as the parent raises it: a build's own error as itself (the user
-    sees the same Chinese message), an OSError as itself (its subclass too: OSError(ENOENT, …)
-    is a FileNotFoundError), anything else as a RuntimeError naming it, with the child's
-    traceback as a note (``doing``: what the child was for, in the note)."""
+    """The child's failure as the parent raises it: one of the program's own errors as itself
+    (the user sees the same Chinese message and exit code), an OSError as itself (its
+    subclass too: OSError(ENOENT, …) is a FileNotFoundError), anything else as a RuntimeError
+    naming it, with the child's traceback as a note (``doing``: what the child was for)."""
     error: BaseException
     if isinstance(outcome.get("generator"), dict):
         return _error_of(outcome["generator"])
@@ -97,13 +124,43 @@ def raised(outcome: dict[str, Any], doing: str) -> BaseException:
     return error
 
 
-def _error_of(plain: dict[str, Any]) -> BaseException:
-    from generator.publish import marks
+def _error_of(plain: dict[str, Any]) -> GeneratorError:
+    """The error as the nearest of its classes this process knows and makes as the base does
+    (GeneratorError itself at the least: the message is its code's, with its fields). Only
+    classes already loaded here are looked up: nothing is imported by what a child says."""
+    from generator.errors import GeneratorError
 
-    kind = getattr(marks, plain["class"]) if plain["class"] in _ERRORS else marks.BuildError
+    known = {_qualified(c): c for c in _subclasses(GeneratorError)}
+    kind = next((known[name] for name in plain["classes"]
+                 if name in known and _made_as_base(known[name])), GeneratorError)
     error = kind(plain["code"], exit_code=plain["exit_code"], **plain["fields"])
     error.also = [_error_of(p) for p in plain["also"]]
     return error
+
+
+def _made_as_base(kind: type) -> bool:
+    """Whether ``kind`` is made as GeneratorError is: its code, then ``exit_code`` and the
+    fields by name (Refused is; YamlProblem, which takes a line and a column, is not)."""
+    import inspect
+
+    try:
+        parameters = list(inspect.signature(kind).parameters.values())
+    except (TypeError, ValueError):
+        return False
+    names = {p.name: p.kind for p in parameters}
+    return (len(parameters) >= 3 and parameters[0].kind in (
+                inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+            and names.get("exit_code") in (inspect.Parameter.KEYWORD_ONLY,
+                                           inspect.Parameter.POSITIONAL_OR_KEYWORD)
+            and parameters[-1].kind is inspect.Parameter.VAR_KEYWORD
+            and all(p.default is not inspect.Parameter.empty for p in parameters[1:-1]))
+
+
+def _subclasses(kind: type[GeneratorError]) -> list[type[GeneratorError]]:
+    found = [kind]
+    for sub in kind.__subclasses__():
+        found += _subclasses(sub)
+    return found
 
 
 def end_with_stdin() -> None:

@@ -5,6 +5,8 @@ own errors; a process that cannot take the job leaves it to the build; none is l
 from __future__ import annotations
 
 import json
+import signal
+import sys
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,10 +37,18 @@ def _build(tmp_path: Path, name: str, workers: int = 2) -> dict[str, bytes]:
     return _files(tmp_path / name)
 
 
+@pytest.mark.parametrize("tables", ["inline", "spliced"])
 def test_a_build_makes_the_same_files_with_the_site_built_apart_or_here(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tables: str) -> None:
     """Apart (the report then written by the build meanwhile) or here (the report written by
-    the ledger's process): every file of the site and the downloads the same bytes."""
+    the ledger's process): every file of the site and the downloads the same bytes; with
+    every table inline, and with every table paged and spliced (by the site's process: the
+    tables it reads from the staging folder, the objects' search entries it merges)."""
+    from generator.render.site import pages
+
+    if tables == "spliced":
+        monkeypatch.setattr(pages, "SEARCH_LIMIT", 0)
+        monkeypatch.setattr(pages, "DEFER_LIMIT", 0)
     here = _build(tmp_path, "here")  # the shipped cases are far below SITE_APART_FILES
     monkeypatch.setattr(pipeline, "SITE_APART_FILES", (0, 10**9))
     started: list[site_job.Spare] = []
@@ -58,6 +68,9 @@ def test_a_build_makes_the_same_files_with_the_site_built_apart_or_here(
     assert started[0]._process.poll() is not None  # ended with the build
     assert apart.keys() == here.keys() and "dist/工作报告.docx" in apart
     assert [name for name in apart if apart[name] != here[name]] == []
+    index = apart["site/search/search_index.json"].decode("utf-8")
+    # spliced: the objects' own search entries, merged by the site's process after MkDocs
+    assert ('"location":"counties/hualong.html#f-' in index) == (tables == "spliced")
 
 
 def test_one_core_builds_the_site_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -124,15 +137,36 @@ def test_a_build_without_a_second_interpreter_builds_the_site_here(
     assert "site/index.html" in _build(tmp_path, "alone")
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="a killed process's exit code is POSIX's")
 def test_an_unused_process_is_stopped_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Records with an error build nothing: the process readying itself is stopped, not
-    waited for (it would take as long as its imports)."""
+    """Records with an error build nothing: the process readying itself is killed, not
+    waited for (it would take as long as its imports); one that ends on its own exits 0."""
     monkeypatch.setattr(site_job, "CHILD", "import time; time.sleep(60)")
     spare = site_job.Spare()
     with spare:
         spare.start()
         assert spare.started
-    assert spare._process is not None and spare._process.poll() is not None
+    assert spare._process is not None and spare._process.returncode == -signal.SIGKILL
+
+
+def test_a_process_gone_when_given_the_pages_leaves_them_to_the_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Started, then gone by the time the pages are written: the build makes the site in
+    its own process, and writes the report it would have written meanwhile all the same."""
+    here = _build(tmp_path, "here")
+    monkeypatch.setattr(pipeline, "SITE_APART_FILES", (0, 10**9))
+    real_build = site_job.Spare.build
+
+    def gone(self: site_job.Spare, job: site_job.SiteBuild) -> bool:
+        assert self._process is not None
+        self._process.kill()
+        self._process.wait()
+        return real_build(self, job)
+
+    monkeypatch.setattr(site_job.Spare, "build", gone)
+    alone = _build(tmp_path, "alone")
+    assert alone.keys() == here.keys() and "dist/工作报告.docx" in alone
+    assert [name for name in alone if alone[name] != here[name]] == []
 
 
 def test_records_with_an_error_leave_no_process_running(
@@ -202,3 +236,84 @@ def test_a_bug_in_a_child_comes_back_as_a_runtime_error_with_its_traceback() -> 
     assert any("in the process building the site" in note and "KeyError" in note
                for note in back.__notes__)
 
+
+
+def test_a_build_failing_while_the_site_is_built_apart_stops_it_before_clearing_up(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The report written meanwhile fails (a full disk): the site's process is stopped before
+    the staging folder it writes into is removed; nothing is left, no output is made."""
+    from generator.render.report import docx
+
+    monkeypatch.setattr(pipeline, "SITE_APART_FILES", (0, 10**9))
+    spares: list[site_job.Spare] = []
+    real_start = site_job.Spare.start
+
+    def start(self: site_job.Spare) -> None:
+        spares.append(self)
+        real_start(self)
+
+    def full(*args: object, **kwargs: object) -> None:
+        assert spares and spares[0].started  # the site being built meanwhile
+        raise OSError(28, "No space left on device")
+
+    from generator.publish import staging
+
+    ended_first: list[bool] = []
+    real_clear = staging.clear_stage
+
+    def clear(*args: object) -> None:
+        ended_first.append(spares[0]._process is not None and spares[0]._process.poll() is not None)
+        real_clear(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(site_job.Spare, "start", start)
+    monkeypatch.setattr(docx, "write_report", full)
+    monkeypatch.setattr(staging, "clear_stage", clear)
+    settings = replace(for_records(MINIMAL, site=tmp_path / "out" / "site",
+                                   dist=tmp_path / "out" / "dist", today=1559174400),
+                       workers=2)
+    with pytest.raises(BuildError) as failed:
+        pipeline.build(settings)
+    assert failed.value.code == "build.write_failed"
+    assert ended_first == [True]  # stopped before its staging folder was cleared
+    left = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert not [name for name in left if name.startswith(".build-")], left  # no staging
+    assert "site" not in left and "dist" not in left, left
+
+
+def _through_json(exc: BaseException) -> BaseException:
+    try:
+        raise exc
+    except BaseException as caught:  # noqa: BLE001 - as a child catches it
+        line = second.said(second.failure(caught))
+    return second.raised(json.loads(line), "testing")
+
+
+def test_any_of_the_programs_errors_comes_back_with_its_class_and_exit_code() -> None:
+    from generator.exits import Refused
+    from generator.settings import SettingsError
+
+    class Local(BuildError):  # a class the parent knows (loaded), made as the base makes it
+        pass
+
+    for error in (Refused("serve.port_busy", port=8000), SettingsError("settings.x", value=1),
+                  Local("build.mkdocs_failed", detail="d")):
+        back = _through_json(error)
+        assert type(back) is type(error)
+        assert (back.code, back.fields, back.exit_code) == \
+            (error.code, error.fields, error.exit_code)  # type: ignore[attr-defined]
+
+
+def test_an_error_that_cannot_be_described_still_comes_back() -> None:
+    class Mute(Exception):
+        def __str__(self) -> str:
+            raise ValueError("no text")
+
+        def __repr__(self) -> str:
+            raise ValueError("no repr")
+
+    back = _through_json(Mute())
+    assert isinstance(back, RuntimeError) and "Mute" in str(back)
+    odd = OSError(28, b"\xff no space")  # a system's message as bytes
+    odd.filename = b"\xff.xlsx"
+    back = _through_json(odd)
+    assert isinstance(back, OSError) and back.errno == 28

@@ -20,8 +20,8 @@ as the same BuildError, a full disk as the same OSError, anything else as a Runt
 carrying the child's traceback. A spare that died before it was given the job is not missed:
 the build makes the site in its own process.
 
-The child stops with its stdin: unused (the records had errors, the tree was small or very
-large), at the end of the build, or when the build is killed outright. It is a new interpreter
+The child stops with its stdin: unused (the records had errors, or the build failed before
+its pages were written), at the end of the build, or when the build is killed outright. It is a new interpreter
 (``python -c``; see generator/second.py) on every system, and ignores Ctrl+C.
 """
 
@@ -103,8 +103,10 @@ def warm() -> None:
 
 def child() -> None:
     """The spare: ready itself, then build the site its stdin asks for (nothing, at the end of
-    its stdin) and say how it went on its stdout."""
-    warm()
+    its stdin) and say how it went on its stdout. A failure to ready itself is not one: the
+    build then loads what it needs as it goes, and says so if that fails too."""
+    with suppress(Exception):
+        warm()
     line = sys.stdin.readline()
     if not line:  # not needed after all
         return
@@ -117,7 +119,7 @@ def child() -> None:
         outcome: dict[str, Any] = {"built": str(job.site)}
     except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
         outcome = second.failure(exc)
-    sys.stdout.write(json.dumps(outcome, ensure_ascii=True) + "\n")
+    sys.stdout.write(second.said(outcome))
     sys.stdout.flush()
 
 
@@ -130,6 +132,7 @@ class Spare:
         self._process: subprocess.Popen[str] | None = None
         self._given = False
         self._done = False
+        self._failed: BaseException | None = None
 
     def __enter__(self) -> Spare:
         return self
@@ -175,15 +178,19 @@ class Spare:
             raise RuntimeError("the site's process was waited for without a site to build")
         if self._done:
             return
+        if self._failed is not None:  # asked again: the same failure
+            raise self._failed
         said = process.stdout.read()  # until the child ends (or closes its stdout)
         code = process.wait()
         try:
             outcome = json.loads(said.splitlines()[-1])
         except (IndexError, ValueError):  # killed (out of memory, a signal) before a word
-            raise RuntimeError(f"the process {DOING} ended with exit code {code} and no "
-                               "outcome") from None
+            self._failed = RuntimeError(f"the process {DOING} ended with exit code {code} "
+                                        "and no outcome")
+            raise self._failed from None
         if "built" not in outcome:
-            raise second.raised(outcome, DOING)
+            self._failed = second.raised(outcome, DOING)
+            raise self._failed
         self._done = True
 
     def close(self) -> None:

@@ -201,10 +201,15 @@ def _stacks_on_request() -> Iterator[None]:
     stderr: what a preview that stopped answering, or would not stop, was doing. Put back on
     the way out."""
     usr1 = getattr(signal, "SIGUSR1", None)
-    if usr1 is None or not hasattr(faulthandler, "register"):
+    registered = False
+    if usr1 is not None and hasattr(faulthandler, "register"):
+        # stderr must be a file: not so when serve runs inside another program (or tests)
+        with contextlib.suppress(OSError, ValueError, RuntimeError, AttributeError):
+            faulthandler.register(usr1, all_threads=True)
+            registered = True
+    if not registered or usr1 is None:
         yield
         return
-    faulthandler.register(usr1, all_threads=True)
     try:
         yield
     finally:

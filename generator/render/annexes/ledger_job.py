@@ -164,7 +164,7 @@ def child() -> None:
             outcome["report"] = str(_write_report(job["report"]))
     except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
         outcome = second.failure(exc)
-    sys.stdout.write(json.dumps(outcome, ensure_ascii=True) + "\n")
+    sys.stdout.write(second.said(outcome))
     sys.stdout.flush()
 
 
