@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 import traceback
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -161,6 +163,28 @@ def _subclasses(kind: type[GeneratorError]) -> list[type[GeneratorError]]:
     for sub in kind.__subclasses__():
         found += _subclasses(sub)
     return found
+
+
+def stop(process: subprocess.Popen[str], kill: bool = False) -> None:
+    """A child stopped if it still runs, and let go: its stdin closed first (its watch,
+    :func:`end_with_stdin`, then ends it at once; on Windows a venv's python is a launcher,
+    and terminating the launcher does not end the interpreter it started), killed at once
+    too with ``kill`` (a child not yet watching: one still starting up), waited for, then
+    terminated if it has not ended within five seconds."""
+    if process.stdin is not None:
+        with suppress(OSError):
+            process.stdin.close()
+    if kill:
+        with suppress(OSError):
+            process.kill()
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.terminate()
+        process.wait()
+    if process.stdout is not None:
+        with suppress(OSError):
+            process.stdout.close()
 
 
 def end_with_stdin() -> None:

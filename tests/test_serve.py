@@ -47,12 +47,8 @@ def _wait_for(url: str, needle: str, seconds: float) -> bool:
 
 
 def test_serve_previews_and_follows_record_changes(tmp_path: Path) -> None:
-    records = tmp_path / "records"
-    shutil.copytree(MINIMAL, records)
-    proc, port = _start(records, tmp_path)
+    records, proc, url = _serving(tmp_path)
     try:
-        url = f"http://127.0.0.1:{port}/counties/hualong.html"
-        assert _wait_for(url, "测试化工有限公司", 90), "preview did not come up"
         finding = records / "hualong/findings/hl-20190311-aaa.yaml"
         text = finding.read_text(encoding="utf-8")
         finding.write_text(text.replace("测试化工有限公司", "改名后的化工有限公司", 1),
@@ -81,6 +77,19 @@ def _popen(args: list[str], cwd: Path) -> subprocess.Popen[str]:
 def _start(records: Path, cwd: Path) -> tuple[subprocess.Popen[str], int]:
     port = _free_port()
     return _popen(["serve", str(records), "--port", str(port)], cwd), port
+
+
+def _serving(tmp_path: Path) -> tuple[Path, subprocess.Popen[str], str]:
+    """A preview of a copy of the shipped records, up: the copy, the process, and the URL of
+    华龙区's page (already showing its object)."""
+    records = tmp_path / "records"
+    shutil.copytree(MINIMAL, records)
+    proc, port = _start(records, tmp_path)
+    url = f"http://127.0.0.1:{port}/counties/hualong.html"
+    if not _wait_for(url, "测试化工有限公司", 90):
+        out = _stop(proc)
+        pytest.fail(f"preview did not come up:\n{out}")
+    return records, proc, url
 
 
 def _stop(proc: subprocess.Popen[str]) -> str:
@@ -174,12 +183,8 @@ def test_a_render_failure_becomes_a_page_and_the_next_rebuild_recovers(
 def test_sigusr1_prints_every_threads_stack_and_serve_goes_on(tmp_path: Path) -> None:
     """What a preview that stopped answering was doing: kill -USR1 prints its threads'
     stacks; the preview keeps serving and still stops on Ctrl+C."""
-    records = tmp_path / "records"
-    shutil.copytree(MINIMAL, records)
-    proc, port = _start(records, tmp_path)
+    records, proc, url = _serving(tmp_path)
     try:
-        url = f"http://127.0.0.1:{port}/counties/hualong.html"
-        assert _wait_for(url, "测试化工有限公司", 90), "preview did not come up"
         proc.send_signal(signal.SIGUSR1)
         time.sleep(1)
         assert _wait_for(url, "测试化工有限公司", 10), "preview stopped serving"

@@ -24,6 +24,26 @@ from generator.settings import for_records
 WHEN = datetime(2019, 5, 30, 9, 0, tzinfo=UTC)
 
 
+@pytest.fixture
+def spares(monkeypatch: pytest.MonkeyPatch) -> list[site_job.Spare]:
+    return _watched_spares(monkeypatch)
+
+
+def _watched_spares(monkeypatch: pytest.MonkeyPatch) -> list[site_job.Spare]:
+    """Every site's process a build starts, as it starts it; and the build told to start one
+    whatever the tree's size (the shipped cases are far below SITE_APART_FILES)."""
+    started: list[site_job.Spare] = []
+    real_start = site_job.Spare.start
+
+    def start(self: site_job.Spare) -> None:
+        started.append(self)
+        real_start(self)
+
+    monkeypatch.setattr(site_job.Spare, "start", start)
+    monkeypatch.setattr(pipeline, "SITE_APART_FILES", (0, 10**9))
+    return started
+
+
 def _files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes()
             for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -50,18 +70,11 @@ def test_a_build_makes_the_same_files_with_the_site_built_apart_or_here(
         monkeypatch.setattr(pages, "SEARCH_LIMIT", 0)
         monkeypatch.setattr(pages, "DEFER_LIMIT", 0)
     here = _build(tmp_path, "here")  # the shipped cases are far below SITE_APART_FILES
-    monkeypatch.setattr(pipeline, "SITE_APART_FILES", (0, 10**9))
-    started: list[site_job.Spare] = []
-    real_start = site_job.Spare.start
-
-    def start(self: site_job.Spare) -> None:
-        started.append(self)
-        real_start(self)
+    started = _watched_spares(monkeypatch)
 
     def not_here(*args: object, **kwargs: object) -> None:
         raise AssertionError("MkDocs ran in the build's own process")
 
-    monkeypatch.setattr(site_job.Spare, "start", start)
     monkeypatch.setattr(mkdocs_run, "run_mkdocs", not_here)
     apart = _build(tmp_path, "apart")
     assert len(started) == 1 and started[0]._process is not None
@@ -170,7 +183,7 @@ def test_a_process_gone_when_given_the_pages_leaves_them_to_the_build(
 
 
 def test_records_with_an_error_leave_no_process_running(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, spares: list[site_job.Spare]) -> None:
     import shutil
 
     records = tmp_path / "records"
@@ -178,20 +191,11 @@ def test_records_with_an_error_leave_no_process_running(
     county = next(p for p in sorted(records.rglob("*.yaml")) if p.parent != records)
     county.write_text(county.read_text(encoding="utf-8") + "\nno_such_key: 1\n",
                       encoding="utf-8")
-    monkeypatch.setattr(pipeline, "SITE_APART_FILES", (0, 10**9))
-    started: list[site_job.Spare] = []
-    real_start = site_job.Spare.start
-
-    def start(self: site_job.Spare) -> None:
-        started.append(self)
-        real_start(self)
-
-    monkeypatch.setattr(site_job.Spare, "start", start)
     settings = replace(for_records(records, site=tmp_path / "site", dist=tmp_path / "dist"),
                        workers=2)
     assert pipeline.build(settings).outputs is None
-    assert len(started) == 1 and started[0]._process is not None
-    assert started[0]._process.poll() is not None
+    assert len(spares) == 1 and spares[0]._process is not None
+    assert spares[0]._process.poll() is not None
 
 
 def test_a_job_goes_to_the_process_as_it_is(tmp_path: Path) -> None:
@@ -239,18 +243,10 @@ def test_a_bug_in_a_child_comes_back_as_a_runtime_error_with_its_traceback() -> 
 
 
 def test_a_build_failing_while_the_site_is_built_apart_stops_it_before_clearing_up(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spares: list[site_job.Spare]) -> None:
     """The report written meanwhile fails (a full disk): the site's process is stopped before
     the staging folder it writes into is removed; nothing is left, no output is made."""
     from generator.render.report import docx
-
-    monkeypatch.setattr(pipeline, "SITE_APART_FILES", (0, 10**9))
-    spares: list[site_job.Spare] = []
-    real_start = site_job.Spare.start
-
-    def start(self: site_job.Spare) -> None:
-        spares.append(self)
-        real_start(self)
 
     def full(*args: object, **kwargs: object) -> None:
         assert spares and spares[0].started  # the site being built meanwhile
@@ -265,7 +261,6 @@ def test_a_build_failing_while_the_site_is_built_apart_stops_it_before_clearing_
         ended_first.append(spares[0]._process is not None and spares[0]._process.poll() is not None)
         real_clear(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(site_job.Spare, "start", start)
     monkeypatch.setattr(docx, "write_report", full)
     monkeypatch.setattr(staging, "clear_stage", clear)
     settings = replace(for_records(MINIMAL, site=tmp_path / "out" / "site",

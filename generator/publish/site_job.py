@@ -198,20 +198,5 @@ class Spare:
         still readying itself then reads the end of it and stops, and one building stops at
         once (its watch; on Windows a venv's python is a launcher, and killing the launcher
         leaves the interpreter it started)."""
-        process = self._process
-        if process is None:
-            return
-        if process.stdin is not None:
-            with suppress(OSError):
-                process.stdin.close()
-        if not self._given:  # unused: no need to wait for it to ready itself first
-            with suppress(OSError):
-                process.kill()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.terminate()
-            process.wait()
-        if process.stdout is not None:
-            with suppress(OSError):
-                process.stdout.close()
+        if self._process is not None:  # unused: no need to wait for it to ready itself
+            second.stop(self._process, kill=not self._given)

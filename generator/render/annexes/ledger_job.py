@@ -237,18 +237,7 @@ class LedgerJob:
         """Stop the child if it is still running, and let it go. Its stdin is closed first:
         the child's own watch then ends it (on Windows, a venv's python is a launcher, and
         terminating the launcher does not wait for the interpreter it started)."""
-        process = self._process
-        if process.stdin is not None:
-            with suppress(OSError):
-                process.stdin.close()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.terminate()
-            process.wait()
-        if process.stdout is not None:
-            with suppress(OSError):
-                process.stdout.close()
+        second.stop(self._process)
 
 
 @contextmanager
