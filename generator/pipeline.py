@@ -11,8 +11,9 @@
   process meanwhile (render/annexes/ledger_job.py), waited for once MkDocs has built the site
   (the 下载 page lists it with a placeholder for its size until then). A large tree
   (SITE_APART_FILES) on two cores or more has its site built by a third process, readied
-  while the records are checked (publish/site_job.py), and the work report (.docx) written here meanwhile; else
-  the ledger's process writes the report too, up to late.REPORT_BESIDE_LEDGER errors.
+  while the records are checked (publish/site_job.py), and the work report (.docx) written
+  here meanwhile; else the ledger's process writes the report too, up to
+  late.REPORT_BESIDE_LEDGER errors.
   What a build is told comes in one :class:`~generator.settings.Settings`.
 - :func:`refresh` — what ``serve`` does on a change: the same stages, incrementally (only the
   changed files re-read, the cross-record rules re-run in memory, only the pages whose text
@@ -155,7 +156,7 @@ SITE_APART_FILES = (2000, 34_000)
 
 
 def site_apart(settings: Settings, files: int) -> bool:
-    """Whether a build of ``files`` record files builds its site in a second process
+    """Whether a build of ``files`` record files builds its site in a process of its own
     (SITE_APART_FILES, and a second core to run it on)."""
     least, most = SITE_APART_FILES
     return settings.workers >= 2 and least <= files <= most
@@ -164,8 +165,8 @@ def site_apart(settings: Settings, files: int) -> bool:
 def publish(settings: Settings, census: Census, figures: Figures, schemas: Schemas,
             spare: Spare | None = None) -> Outputs:
     """Render every output into a staging folder, then swap it in (build.staging). The ledger
-    is written by a second process from the start (late.ledger_started), the rest here; the site
-    is built by ``spare`` when started (publish/site_job.py), the report then written here
+    is written by a second process from the start (late.ledger_started), the rest here; the
+    site is built by ``spare`` when started (publish/site_job.py), the report then written here
     meanwhile, else by the ledger's process after the ledger up to late.REPORT_BESIDE_LEDGER."""
     from generator.publish.staging import staging
     from generator.render.report.report import report_sections
@@ -182,7 +183,7 @@ def publish(settings: Settings, census: Census, figures: Figures, schemas: Schem
             # few cycles: freezing through them cost 26 MiB of the splice's peak at 10×)
             with heap.kept_out_of_collections():
                 files = _render_downloads(settings, census, figures, stage, when,
-                                          report=not beside and apart is None)  # annexes
+                                          value if not beside and apart is None else None)
             late = report_meanwhile(census, stage, when, value, ledger) if apart else ledger
             files += _render_site(settings, census, figures, schemas, stage, files, late,
                                   when, value, apart)  # render: site; the late files after it
@@ -196,10 +197,10 @@ def publish(settings: Settings, census: Census, figures: Figures, schemas: Schem
 
 
 def _render_downloads(settings: Settings, census: Census, figures: Figures,
-                      stage: Stage, when: datetime, report: bool) -> list[Path]:
-    """The annex workbooks, their templates and (``report``) the report into ``stage/dist``
-    (internal profile; the ledger, and the report otherwise, are written by
-    late.ledger_started's process)."""
+                      stage: Stage, when: datetime, report: Report | None) -> list[Path]:
+    """The annex workbooks, their templates and (given its value) the report into
+    ``stage/dist`` (internal profile; the ledger, and the report otherwise, are written by
+    late.ledger_started's process or while the site is built)."""
     if "dist" not in stage.outputs:
         return []
     # collect: the documents' cycles, before the pages stage pauses the collector
@@ -208,24 +209,25 @@ def _render_downloads(settings: Settings, census: Census, figures: Figures,
 
 
 def write_downloads(census: Census, figures: Figures, out: Path, when: datetime,
-                    collect: bool = False, report: bool = True) -> list[Path]:
+                    collect: bool = False, report: Report | None = None) -> list[Path]:
     """The downloads but the ledger, into the folder ``out``: the annex workbooks, their
-    fill-in templates and (``report``) the report (.docx); their paths, in the 下载 page's
+    fill-in templates and the report (.docx) of ``report`` (report_sections' value, made
+    once by the caller for its page too) when given; their paths, in the 下载 page's
     order. (The ledger comes last: a build has it and the report written by a second
     process, serve in line.) ``collect``: a full garbage collection at the end
     (heap.give_back)."""
     from generator.render.annexes import excel
     from generator.render.annexes import templates as excel_templates
-    from generator.render.report import report as report_docx
+    from generator.render.report.docx import save_report
 
     as_of = figures.rectification.as_of  # decided once, when the records were typed
     files = excel.write_annexes(census, figures, out, when=when, as_of=as_of)
     heap.give_back()  # each stage's peak no longer on top of the last one's freed heap
     files += excel_templates.write_templates(out, census.city.issuer,
                                              excel.fixed_time(census, when))
-    if report:
+    if report is not None:
         docx = out / render("build.report_file")
-        report_docx.write_docx(census, figures, docx, when=when)
+        save_report(report, census, docx, when)
         files.append(docx)
     heap.give_back(collect=collect)
     return files

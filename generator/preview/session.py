@@ -179,8 +179,9 @@ def _downloads(session: Session, census: Census, figures: Figures, out: Path) ->
     from generator.pipeline import write_downloads
     from generator.render.annexes import excel, ledger
     out.mkdir(parents=True)
+    from generator.render.report.report import report_sections
     when = _when(session, census)
-    files = write_downloads(census, figures, out, when)
+    files = write_downloads(census, figures, out, when, report=report_sections(census, figures))
     return [*files, ledger.write_ledger(census, out, figures.rectification.as_of,
                                         excel.fixed_time(census, when))]
 

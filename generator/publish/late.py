@@ -55,7 +55,7 @@ class Late:
 
 
 def report_meanwhile(census: Census, stage: Stage, when: datetime, report: Report,
-                      ledger: Late) -> Late:
+                     ledger: Late) -> Late:
     """The ledger's downloads, with the work report (.docx) of ``report`` before them, written
     here while another process builds the site (internal profile)."""
     from generator.render.report.docx import write_report
@@ -69,7 +69,7 @@ def report_meanwhile(census: Census, stage: Stage, when: datetime, report: Repor
 
 @contextmanager
 def ledger_started(census: Census, figures: Figures, stage: Stage,
-                    when: datetime, report: Report | None) -> Iterator[Late]:
+                   when: datetime, report: Report | None) -> Iterator[Late]:
     """The rectification ledger, then the work report (.docx) of ``report``, being written
     into ``stage/dist`` by a second process (render/annexes/ledger_job.py) while the block
     runs (internal profile); gives their names and what waits for them: their paths, once

@@ -88,6 +88,7 @@ def build_site(job: SiteBuild, deferred: Mapping[str, Mapping[str, str]]) -> Non
 def warm() -> None:
     """What MkDocs will need loaded: its build and configuration, the theme's search plugin,
     and jieba's dictionary (quietly: jieba announces it on its logger)."""
+    import material.plugins.search.plugin  # noqa: F401
     import mkdocs.commands.build  # noqa: F401
     import mkdocs.config  # noqa: F401
 
