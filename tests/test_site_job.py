@@ -312,3 +312,14 @@ def test_an_error_that_cannot_be_described_still_comes_back() -> None:
     odd.filename = b"\xff.xlsx"
     back = _through_json(odd)
     assert isinstance(back, OSError) and back.errno == 28
+
+
+def test_readying_the_process_says_nothing_on_the_terminal() -> None:
+    """The child's stderr is the user's terminal: loading MkDocs, Material's search plugin
+    and jieba there must print nothing (jieba warns about pkg_resources on import, and
+    announces its dictionary on its logger)."""
+    import subprocess
+
+    made = subprocess.run(second.command(second.program("generator.publish.site_job", "warm")),
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert made.returncode == 0 and made.stderr == "" and made.stdout == "", made.stderr

@@ -87,14 +87,15 @@ def build_site(job: SiteBuild, deferred: Mapping[str, Mapping[str, str]]) -> Non
 
 def warm() -> None:
     """What MkDocs will need loaded: its build and configuration, the theme's search plugin,
-    and jieba's dictionary (quietly: jieba announces it on its logger)."""
-    import material.plugins.search.plugin  # noqa: F401
-    import mkdocs.commands.build  # noqa: F401
-    import mkdocs.config  # noqa: F401
-
+    and jieba's dictionary; quietly (mkdocs_logging imports jieba first, with its warning
+    about pkg_resources silenced, and its logger, which announces the dictionary, quiet)."""
     from generator.publish.mkdocs_run import mkdocs_logging
 
     with mkdocs_logging():
+        import material.plugins.search.plugin  # noqa: F401  (imports jieba: after the above)
+        import mkdocs.commands.build  # noqa: F401
+        import mkdocs.config  # noqa: F401
+
         try:
             import jieba
         except ImportError:  # the plugin then cuts nothing either
